@@ -1,0 +1,21 @@
+//! Authentication: password hashing, access tokens, opaque tokens and the role extractors.
+
+pub mod extractors;
+pub mod jwt;
+pub mod password;
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// A fresh random token of 256 bits, hex-encoded, for refresh cookies and reset links.
+pub fn random_token() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The stored form of an opaque token: its SHA-256. The tokens carry 256 random bits, so
+/// a fast hash is enough; the database never holds a usable token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,230 @@
+//! Configuration, read from the environment in one place.
+//!
+//! Every variable has a default that suits a newcomer's machine (SQLite under `./data`).
+//! A value that does not parse stops start-up with a message naming the variable.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use rand::RngCore;
+
+/// A secret value that never prints, neither with `{}` nor with `{:?}`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret string.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("Secret(***)")
+    }
+}
+
+/// Which database the URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A configuration error; its message names the variable at fault.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn config_error(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { variable, message: message.into() }
+}
+
+/// The whole configuration of a Tutti process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `TUTTI_DATABASE_URL`: `postgres://...` or a SQLite path (optionally `sqlite://path`).
+    pub database_url: Secret,
+    /// Which backend `database_url` selects.
+    pub database_kind: DatabaseKind,
+    /// `TUTTI_BIND`: the address to listen on; port 0 picks a free port.
+    pub bind: SocketAddr,
+    /// `TUTTI_DATA_DIR`: where the SQLite file, documents and the generated secret live.
+    pub data_dir: PathBuf,
+    /// `TUTTI_JWT_SECRET` (hex, at least 256 bits), or the one generated in the data dir.
+    /// `None` until [`Config::ensure_jwt_secret`] has run.
+    pub jwt_secret: Option<Secret>,
+    /// `TUTTI_SMTP_URL`: when unset, emails stay in the outbox table.
+    pub smtp_url: Option<Secret>,
+    /// `TUTTI_WEB_DIR`: the built SPA to serve at `/`.
+    pub web_dir: Option<PathBuf>,
+    /// `TUTTI_PUBLIC_URL`: the address families use, for links in emails.
+    pub public_url: String,
+    /// `TUTTI_BCRYPT_COST`: bcrypt work factor for new hashes.
+    pub bcrypt_cost: u32,
+    /// `TUTTI_DB_POOL_SIZE`: connections kept open per process.
+    pub db_pool_size: u32,
+    /// `TUTTI_MAIL_FROM`: the sender of every email.
+    pub mail_from: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars().filter(|(key, _)| key.starts_with("TUTTI_")))
+    }
+
+    /// Reads the configuration from the given variables (the environment, or a test's map).
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> =
+            vars.into_iter().filter(|(_, value)| !value.trim().is_empty()).collect();
+        let get = |name: &str| vars.get(name).map(|value| value.trim().to_owned());
+
+        let data_dir = PathBuf::from(get("TUTTI_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+
+        let database_url = get("TUTTI_DATABASE_URL")
+            .unwrap_or_else(|| data_dir.join("tutti.db").to_string_lossy().into_owned());
+        let database_kind = if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+            DatabaseKind::Postgres
+        } else if database_url.contains("://") && !database_url.starts_with("sqlite://") {
+            return Err(config_error(
+                "TUTTI_DATABASE_URL",
+                "expected postgres://..., sqlite://PATH or a file path",
+            ));
+        } else {
+            DatabaseKind::Sqlite
+        };
+
+        let bind_text = get("TUTTI_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind = bind_text
+            .parse::<SocketAddr>()
+            .map_err(|_| config_error("TUTTI_BIND", format!("expected an address like 127.0.0.1:8080, got {bind_text:?}")))?;
+
+        let jwt_secret = match get("TUTTI_JWT_SECRET") {
+            Some(secret) => Some(parse_jwt_secret(&secret)?),
+            None => None,
+        };
+
+        let smtp_url = match get("TUTTI_SMTP_URL") {
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => Some(Secret::new(url)),
+            Some(_) => return Err(config_error("TUTTI_SMTP_URL", "expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST")),
+            None => None,
+        };
+
+        let public_url = get("TUTTI_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let has_scheme = public_url.starts_with("http://") || public_url.starts_with("https://");
+        let has_host = public_url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
+        if !has_scheme || !has_host {
+            return Err(config_error("TUTTI_PUBLIC_URL", "expected an absolute http:// or https:// address"));
+        }
+
+        let bcrypt_cost = match get("TUTTI_BCRYPT_COST") {
+            Some(text) => match text.parse::<u32>() {
+                Ok(cost) if (4..=31).contains(&cost) => cost,
+                _ => return Err(config_error("TUTTI_BCRYPT_COST", format!("expected a whole number from 4 to 31, got {text:?}"))),
+            },
+            None => 12,
+        };
+
+        let db_pool_size = match get("TUTTI_DB_POOL_SIZE") {
+            Some(text) => match text.parse::<u32>() {
+                Ok(size) if (1..=200).contains(&size) => size,
+                _ => return Err(config_error("TUTTI_DB_POOL_SIZE", format!("expected a whole number from 1 to 200, got {text:?}"))),
+            },
+            None => 10,
+        };
+
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            database_kind,
+            bind,
+            data_dir,
+            jwt_secret,
+            smtp_url,
+            web_dir: get("TUTTI_WEB_DIR").map(PathBuf::from),
+            public_url,
+            bcrypt_cost,
+            db_pool_size,
+            mail_from: get("TUTTI_MAIL_FROM").unwrap_or_else(|| "Tutti <ne-pas-repondre@tutti.localhost>".to_owned()),
+        })
+    }
+
+    /// Whether cookies must carry `Secure` (the public address is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Creates the data dir and, when no secret was configured, loads or generates the
+    /// JWT secret kept in `DATA_DIR/jwt-secret` (readable by the owner only).
+    pub fn ensure_jwt_secret(&mut self) -> Result<(), ConfigError> {
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|error| config_error("TUTTI_DATA_DIR", format!("cannot create {}: {error}", self.data_dir.display())))?;
+        if self.jwt_secret.is_some() {
+            return Ok(());
+        }
+        let path = self.data_dir.join("jwt-secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            self.jwt_secret = Some(parse_jwt_secret(existing.trim()).map_err(|error| ConfigError {
+                variable: "TUTTI_DATA_DIR",
+                message: format!("{} is not a valid secret ({})", path.display(), error.message),
+            })?);
+            return Ok(());
+        }
+        let mut bytes = [0_u8; 64];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = hex::encode(bytes);
+        write_private_file(&path, &secret)
+            .map_err(|error| config_error("TUTTI_DATA_DIR", format!("cannot write {}: {error}", path.display())))?;
+        self.jwt_secret = Some(Secret::new(secret));
+        Ok(())
+    }
+
+    /// The decoded JWT signing key. Call [`Config::ensure_jwt_secret`] first.
+    pub fn jwt_key(&self) -> Result<Vec<u8>, ConfigError> {
+        let secret = self
+            .jwt_secret
+            .as_ref()
+            .ok_or_else(|| config_error("TUTTI_JWT_SECRET", "no secret configured or generated"))?;
+        hex::decode(secret.expose()).map_err(|_| config_error("TUTTI_JWT_SECRET", "expected hexadecimal characters"))
+    }
+}
+
+/// At least 256 bits, written as hexadecimal (64 characters or more).
+fn parse_jwt_secret(text: &str) -> Result<Secret, ConfigError> {
+    if text.len() < 64 || text.len() % 2 != 0 || !text.chars().all(|character| character.is_ascii_hexdigit()) {
+        return Err(config_error(
+            "TUTTI_JWT_SECRET",
+            "expected at least 64 hexadecimal characters (256 bits); generate one with `openssl rand -hex 32`",
+        ));
+    }
+    Ok(Secret::new(text))
+}
+
+fn write_private_file(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())
+}

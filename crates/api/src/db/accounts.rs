@@ -1,0 +1,80 @@
+//! Accounts: a login on one site, with a role and (for families) a household.
+
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{accounts, families, sites};
+
+/// An account row.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: i64,
+    pub site_id: i64,
+    pub login: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub role: String,
+    pub family_id: Option<i64>,
+    pub display_name: String,
+    pub password_changed_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// An account to insert.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub site_id: i64,
+    pub login: &'a str,
+    pub email: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub role: &'a str,
+    pub family_id: Option<i64>,
+    pub display_name: &'a str,
+    pub password_changed_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// The account with this login on the site with this slug.
+pub fn find_account_by_login(
+    connection: &mut DbConnection,
+    site_slug: &str,
+    login: &str,
+) -> QueryResult<Option<Account>> {
+    accounts::table
+        .inner_join(sites::table)
+        .filter(sites::slug.eq(site_slug))
+        .filter(accounts::login.eq(login))
+        .select(Account::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// The account with this id.
+pub fn find_account(connection: &mut DbConnection, id: i64) -> QueryResult<Account> {
+    accounts::table.find(id).select(Account::as_select()).first(connection)
+}
+
+/// The household name of a family account, if it has one.
+pub fn family_name(connection: &mut DbConnection, family_id: i64) -> QueryResult<String> {
+    families::table.find(family_id).select(families::name).first(connection)
+}
+
+/// Inserts an account and returns its id.
+pub fn insert_account(connection: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<i64> {
+    diesel::insert_into(accounts::table).values(account).returning(accounts::id).get_result(connection)
+}
+
+/// Stores a new password hash and the time of the change.
+pub fn set_password_hash(
+    connection: &mut DbConnection,
+    account_id: i64,
+    hash: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(accounts::table.find(account_id))
+        .set((accounts::password_hash.eq(hash), accounts::password_changed_at.eq(now)))
+        .execute(connection)?;
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! Households, guardians and students.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{families, guardians, students};
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// SQL `lower()`, for case-insensitive search on both backends.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A household row.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = families)]
+pub struct Family {
+    pub id: i64,
+    pub site_id: i64,
+    pub name: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A guardian to insert (the demo and, later, staff-created households).
+#[derive(Debug, Default, Insertable)]
+#[diesel(table_name = guardians)]
+pub struct NewGuardian<'a> {
+    pub site_id: i64,
+    pub family_id: i64,
+    pub position: i32,
+    pub civility: &'a str,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub address: &'a str,
+    pub postcode: &'a str,
+    pub city: &'a str,
+    pub phone_home: &'a str,
+    pub phone_mobile: &'a str,
+    pub phone_work: &'a str,
+    pub email: &'a str,
+    pub marital_status: &'a str,
+    pub socio_professional_code: &'a str,
+    pub profession: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A student to insert.
+#[derive(Debug, Default, Insertable)]
+#[diesel(table_name = students)]
+pub struct NewStudent<'a> {
+    pub site_id: i64,
+    pub family_id: i64,
+    pub civility: &'a str,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub birth_place: &'a str,
+    pub birth_department: &'a str,
+    pub address: &'a str,
+    pub postcode: &'a str,
+    pub city: &'a str,
+    pub phone_mobile: &'a str,
+    pub email: &'a str,
+    pub emergency_contact_name: &'a str,
+    pub emergency_phone: &'a str,
+    pub school_level: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts a household and returns its id.
+pub fn insert_family(connection: &mut DbConnection, site_id: i64, name: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    diesel::insert_into(families::table)
+        .values((
+            families::site_id.eq(site_id),
+            families::name.eq(name),
+            families::created_at.eq(now),
+            families::updated_at.eq(now),
+        ))
+        .returning(families::id)
+        .get_result(connection)
+}
+
+/// Inserts a guardian.
+pub fn insert_guardian(connection: &mut DbConnection, guardian: &NewGuardian<'_>) -> QueryResult<i64> {
+    diesel::insert_into(guardians::table).values(guardian).returning(guardians::id).get_result(connection)
+}
+
+/// Inserts a student.
+pub fn insert_student(connection: &mut DbConnection, student: &NewStudent<'_>) -> QueryResult<i64> {
+    diesel::insert_into(students::table).values(student).returning(students::id).get_result(connection)
+}
+
+/// One page of a site's households, by name, with guardian and student counts.
+pub fn list_site_families(
+    connection: &mut DbConnection,
+    site_id: i64,
+    search: Option<&str>,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<(Vec<(Family, i64, i64)>, i64)> {
+    let pattern = search.map(|text| format!("%{}%", escape_like(&text.to_lowercase())));
+    let filtered = || {
+        let mut query = families::table.filter(families::site_id.eq(site_id)).into_boxed();
+        if let Some(pattern) = &pattern {
+            query = query.filter(lower(families::name).like(pattern.clone()).escape('\\'));
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(connection)?;
+    let rows: Vec<Family> = filtered()
+        .order((families::name.asc(), families::id.asc()))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .select(Family::as_select())
+        .load(connection)?;
+    let ids: Vec<i64> = rows.iter().map(|family| family.id).collect();
+    let guardian_counts: Vec<(i64, i64)> = guardians::table
+        .filter(guardians::family_id.eq_any(&ids))
+        .group_by(guardians::family_id)
+        .select((guardians::family_id, diesel::dsl::count_star()))
+        .load(connection)?;
+    let student_counts: Vec<(i64, i64)> = students::table
+        .filter(students::family_id.eq_any(&ids))
+        .group_by(students::family_id)
+        .select((students::family_id, diesel::dsl::count_star()))
+        .load(connection)?;
+    let count_of = |counts: &[(i64, i64)], id: i64| counts.iter().find(|(family, _)| *family == id).map_or(0, |(_, count)| *count);
+    let items = rows
+        .into_iter()
+        .map(|family| {
+            let guardians = count_of(&guardian_counts, family.id);
+            let students = count_of(&student_counts, family.id);
+            (family, guardians, students)
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally in a LIKE pattern.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(character);
+    }
+    escaped
+}

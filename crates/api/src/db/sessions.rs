@@ -1,0 +1,176 @@
+//! Server-side sessions: one per login, holding the hash of the current refresh token.
+//!
+//! Access tokens name their session; a revoked session makes its access tokens useless
+//! at once, which is how logout, password change and reset end sessions on the server.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{password_reset_tokens, sessions};
+
+/// A session row.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: i64,
+    pub account_id: i64,
+    pub refresh_token_hash: String,
+    pub previous_refresh_hash: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// A session to insert.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    pub account_id: i64,
+    pub refresh_token_hash: &'a str,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// Inserts a session and returns its id.
+pub fn insert_session(connection: &mut DbConnection, session: &NewSession<'_>) -> QueryResult<i64> {
+    diesel::insert_into(sessions::table).values(session).returning(sessions::id).get_result(connection)
+}
+
+/// Whether the session exists, belongs to the account, is not revoked and not expired.
+pub fn session_is_active(
+    connection: &mut DbConnection,
+    session_id: i64,
+    account_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let count: i64 = sessions::table
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .count()
+        .get_result(connection)?;
+    Ok(count == 1)
+}
+
+/// The session whose current refresh token has this hash.
+pub fn find_by_refresh_hash(connection: &mut DbConnection, hash: &str) -> QueryResult<Option<Session>> {
+    sessions::table
+        .filter(sessions::refresh_token_hash.eq(hash))
+        .select(Session::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// The session whose previous (already rotated) refresh token has this hash.
+pub fn find_by_previous_refresh_hash(connection: &mut DbConnection, hash: &str) -> QueryResult<Option<Session>> {
+    sessions::table
+        .filter(sessions::previous_refresh_hash.eq(hash))
+        .select(Session::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Replaces the refresh token, but only if it is still `current_hash`: of two concurrent
+/// refreshes with the same token, one wins and the other sees zero rows updated.
+pub fn rotate_refresh_token(
+    connection: &mut DbConnection,
+    session_id: i64,
+    current_hash: &str,
+    new_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        sessions::table.filter(sessions::id.eq(session_id)).filter(sessions::refresh_token_hash.eq(current_hash)),
+    )
+    .set((
+        sessions::refresh_token_hash.eq(new_hash),
+        sessions::previous_refresh_hash.eq(current_hash),
+        sessions::last_used_at.eq(now),
+    ))
+    .execute(connection)?;
+    Ok(updated == 1)
+}
+
+/// Revokes one session.
+pub fn revoke_session(connection: &mut DbConnection, session_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.filter(sessions::id.eq(session_id)).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(now))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Revokes every session of an account except `keep` (if given).
+pub fn revoke_account_sessions(
+    connection: &mut DbConnection,
+    account_id: i64,
+    keep: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let base = sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::revoked_at.is_null());
+    match keep {
+        Some(keep) => diesel::update(base.filter(sessions::id.ne(keep))).set(sessions::revoked_at.eq(now)).execute(connection),
+        None => diesel::update(base).set(sessions::revoked_at.eq(now)).execute(connection),
+    }
+}
+
+/// A password-reset token row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = password_reset_tokens)]
+pub struct ResetToken {
+    pub id: i64,
+    pub account_id: i64,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
+/// Stores the hash of a new reset token.
+pub fn insert_reset_token(
+    connection: &mut DbConnection,
+    account_id: i64,
+    token_hash: &str,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(password_reset_tokens::table)
+        .values((
+            password_reset_tokens::account_id.eq(account_id),
+            password_reset_tokens::token_hash.eq(token_hash),
+            password_reset_tokens::created_at.eq(now),
+            password_reset_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The unused, unexpired reset token with this hash.
+pub fn find_live_reset_token(
+    connection: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<ResetToken>> {
+    password_reset_tokens::table
+        .filter(password_reset_tokens::token_hash.eq(token_hash))
+        .filter(password_reset_tokens::used_at.is_null())
+        .filter(password_reset_tokens::expires_at.gt(now))
+        .select(ResetToken::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Marks every unused reset token of the account as used: after any password change,
+/// no earlier link may work.
+pub fn burn_reset_tokens(connection: &mut DbConnection, account_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        password_reset_tokens::table
+            .filter(password_reset_tokens::account_id.eq(account_id))
+            .filter(password_reset_tokens::used_at.is_null()),
+    )
+    .set(password_reset_tokens::used_at.eq(now))
+    .execute(connection)
+}

@@ -1,0 +1,231 @@
+//! Builds the HTTP server: state, middleware, routes, OpenAPI, the SPA.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpResponse, HttpServer, error::JsonPayloadError, web};
+use tutti_shared::ErrorCode;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::PasswordHasher;
+use crate::config::{Config, ConfigError};
+use crate::db::{Db, DbError};
+use crate::email::{EmailError, Mailer};
+use crate::error::envelope;
+use crate::routes;
+use crate::state::AppState;
+
+/// Largest JSON body accepted by the API.
+const JSON_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Email(#[from] EmailError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A built server, bound to its port, not yet running.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Prepares everything (data dir, secret, migrations, pool) and binds the listener.
+    pub async fn build(mut config: Config) -> Result<Self, StartupError> {
+        config.ensure_jwt_secret()?;
+        let jwt = JwtKeys::new(&config.jwt_key()?).map_err(|error| StartupError::Other(format!("JWT key: {error}")))?;
+        let blocking_config = config.clone();
+        let (db, hasher) = tokio::task::spawn_blocking(move || {
+            let db = Db::connect(&blocking_config)?;
+            let hasher = PasswordHasher::new(blocking_config.bcrypt_cost)
+                .map_err(|error| StartupError::Other(format!("bcrypt: {error}")))?;
+            Ok::<_, StartupError>((db, hasher))
+        })
+        .await
+        .map_err(|error| StartupError::Other(error.to_string()))??;
+        let mailer = Mailer::new(config.smtp_url.as_ref().map(|url| url.expose()), &config.mail_from)?;
+        let openapi = routes::openapi();
+        let csp = content_security_policy(config.web_dir.as_deref());
+        let listener = TcpListener::bind(config.bind)?;
+        let port = listener.local_addr()?.port();
+        let web_dir = config.web_dir.clone();
+        let state = web::Data::new(AppState { config: Arc::new(config), db, jwt, hasher, mailer });
+
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(json_config())
+                .app_data(query_config())
+                .app_data(path_config())
+                .map(|app| {
+                    app.wrap_fn(|request, service| {
+                        let is_api = request.path().starts_with("/api/");
+                        let response = service.call(request);
+                        async move {
+                            let mut response = response.await?;
+                            if is_api {
+                                // Personal data must never sit in a shared or browser cache.
+                                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                            }
+                            Ok(response)
+                        }
+                    })
+                    .wrap(security_headers(&csp))
+                    .wrap(Compress::default())
+                })
+                .service(
+                    utoipa_actix_web::scope("/api/v1")
+                        .configure(routes::configure)
+                        .map(|scope| scope.default_service(web::to(api_not_found))),
+                )
+                .split_for_parts();
+            let app = app
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
+                .service(web::scope("/api").default_service(web::to(api_not_found)));
+            match &web_dir {
+                Some(dir) => app.service(spa_files(dir)),
+                None => app.default_service(web::to(no_web_dir)),
+            }
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { server, port })
+    }
+
+    /// The port the server listens on (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn security_headers(csp: &str) -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, csp.to_owned()))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+}
+
+/// The Content-Security-Policy: only our own origin, wasm allowed, no framing. Trunk's
+/// index.html starts the app with one inline module script; its hash is allowed by name
+/// rather than allowing inline scripts at large.
+pub fn content_security_policy(web_dir: Option<&Path>) -> String {
+    let inline_hashes: Vec<String> = web_dir
+        .and_then(|dir| std::fs::read_to_string(dir.join("index.html")).ok())
+        .map(|html| inline_script_hashes(&html))
+        .unwrap_or_default();
+    let script_sources = std::iter::once("'self' 'wasm-unsafe-eval'".to_owned())
+        .chain(inline_hashes.iter().map(|hash| format!("'sha256-{hash}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        "default-src 'self'; script-src {script_sources}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Base64 SHA-256 of the body of every inline `<script>` (one without `src`).
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_and_after = &rest[tag_end + 1..];
+        let Some(close) = body_and_after.find("</script>") else { break };
+        if !tag.contains("src=") {
+            let body = &body_and_after[..close];
+            hashes.push(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())));
+        }
+        rest = &body_and_after[close..];
+    }
+    hashes
+}
+
+fn spa_files(dir: &Path) -> Files {
+    let index: PathBuf = dir.join("index.html");
+    Files::new("/", dir).index_file("index.html").default_handler(fn_service(move |request: ServiceRequest| {
+        let index = index.clone();
+        async move {
+            // Client-side routes (/famille, /mot-de-passe/nouveau...) all load the app.
+            let (request, _) = request.into_parts();
+            let file = NamedFile::open_async(&index).await?;
+            let mut response = file.into_response(&request);
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            Ok(ServiceResponse::new(request, response))
+        }
+    }))
+}
+
+async fn api_not_found() -> HttpResponse {
+    envelope(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Cette adresse d'API n'existe pas.")
+}
+
+async fn no_web_dir() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("Tutti API. The web app is not served by this process (TUTTI_WEB_DIR is unset). API reference: /api/docs/\n")
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(JSON_LIMIT_BYTES).error_handler(|error, _request| {
+        let response = match &error {
+            JsonPayloadError::ContentType => envelope(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+            ),
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                envelope(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge, "La requête est trop volumineuse.")
+            }
+            JsonPayloadError::Deserialize(inner) => {
+                envelope(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("JSON invalide : {inner}"))
+            }
+            _ => envelope(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, "Corps de requête illisible."),
+        };
+        actix_web::error::InternalError::from_response(error, response).into()
+    })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _request| {
+        let response = envelope(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("Paramètres invalides : {error}"));
+        actix_web::error::InternalError::from_response(error, response).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|error, _request| {
+        let response = envelope(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Ressource introuvable.");
+        actix_web::error::InternalError::from_response(error, response).into()
+    })
+}

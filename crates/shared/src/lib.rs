@@ -1,0 +1,15 @@
+//! Types that the Tutti API and the SPA both speak.
+//!
+//! This crate has no server dependency and builds for `wasm32-unknown-unknown`, so the
+//! browser form and the server apply the very same rules (a valid password, a valid email).
+//! The server's check is the one that counts; the SPA uses them to answer sooner.
+
+pub mod account;
+pub mod admin;
+pub mod domain;
+pub mod error;
+
+pub use account::*;
+pub use admin::*;
+pub use domain::{DomainError, EmailAddress, Password};
+pub use error::{ApiErrorBody, ErrorCode};

@@ -1,0 +1,111 @@
+//! The shell around every page: skip link, header with the main menu, `<main>`, footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate};
+use tutti_shared::Role;
+
+use crate::api;
+use crate::session::{LOGIN_PATH, Session};
+
+/// Skip link, header, `<main id="contenu">` holding the routed page, footer.
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let session = Session::expect();
+    let site_name = move || session.account().map(|account| account.site.name);
+    view! {
+        // rel="external" keeps the router's hands off this in-page link: the browser then
+        // moves focus into <main> itself, which is the whole point of a skip link.
+        <a class="skip-link" href="#contenu" rel="external">"Aller au contenu"</a>
+        <header class="site-header">
+            <div class="site-header-inner">
+                <p class="brand">
+                    <span class="brand-name">"Tutti"</span>
+                    {move || site_name().map(|name| view! { <span class="brand-site">{name}</span> })}
+                </p>
+                <MainMenu />
+            </div>
+        </header>
+        <main id="contenu" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>"Tutti · portail des familles"</p>
+        </footer>
+    }
+}
+
+/// The legacy portal's menu, by role; nothing before login.
+///
+/// On narrow screens it folds behind a "Menu" disclosure button (`aria-expanded`); from
+/// tablet width up the CSS shows it inline and hides the button.
+#[component]
+fn MainMenu() -> impl IntoView {
+    let session = Session::expect();
+    let open = RwSignal::new(false);
+    let location = use_location();
+    // A followed link has done its job: fold the menu again.
+    Effect::new(move || {
+        location.pathname.track();
+        open.set(false);
+    });
+    let role = move || session.account().map(|account| account.role);
+    move || {
+        role().map(|role| {
+            let links = match role {
+                Role::Family => view! {
+                    <li><A href="/" exact=true>"Accueil"</A></li>
+                    <li><A href="/famille">"Famille"</A></li>
+                    <li><A href="/eleves">"Élèves"</A></li>
+                    <li><A href="/facturation">"Facturation"</A></li>
+                }
+                .into_any(),
+                Role::Staff | Role::Teacher => view! {
+                    <li><A href="/admin">"Administration"</A></li>
+                }
+                .into_any(),
+            };
+            view! {
+                <nav class="main-menu" aria-label="Menu principal">
+                    <button
+                        type="button"
+                        class="menu-toggle"
+                        aria-expanded=move || if open.get() { "true" } else { "false" }
+                        aria-controls="menu-principal"
+                        on:click=move |_| open.update(|open| *open = !*open)
+                    >
+                        "Menu"
+                    </button>
+                    <ul id="menu-principal" class:is-open=move || open.get()>
+                        {links}
+                        <li><A href="/accessibilite">"Accessibilité"</A></li>
+                        <li><A href="/mot-de-passe" exact=true>"Mot de passe"</A></li>
+                        <li><LogoutButton /></li>
+                    </ul>
+                </nav>
+            }
+        })
+    }
+}
+
+/// "Déconnexion": ends the session on the server, forgets the token, back to login.
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let session = Session::expect();
+    let navigate = use_navigate();
+    let logout = Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
+            // Whatever the server says (already expired, offline), this browser forgets the
+            // session: leaving must always work.
+            let _ = api::logout(session).await;
+            session.sign_out_locally();
+            navigate(LOGIN_PATH, Default::default());
+        }
+    });
+    view! {
+        <button type="button" class="menu-button" on:click=move |_| { logout.dispatch(()); }>
+            "Déconnexion"
+        </button>
+    }
+}

@@ -1,0 +1,19 @@
+//! Tutti's single-page app: the family portal and the staff's administration, in French.
+//!
+//! Client-side rendered with Leptos and built by Trunk into `dist/`, which the API server
+//! serves on the same origin (so the refresh cookie and the API need no CORS).
+//! Map: `app` (routes and guards), `session` (who is logged in, in memory only), `api`
+//! (every HTTP call), `forms` and `fragment` (pure checks), `components/`, `pages/`.
+
+mod api;
+mod app;
+mod components;
+mod forms;
+mod fragment;
+mod i18n;
+mod pages;
+mod session;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

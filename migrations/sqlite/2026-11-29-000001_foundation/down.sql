@@ -1,0 +1,10 @@
+DROP TABLE audit_log;
+DROP TABLE outgoing_emails;
+DROP TABLE login_throttle;
+DROP TABLE password_reset_tokens;
+DROP TABLE sessions;
+DROP TABLE accounts;
+DROP TABLE students;
+DROP TABLE guardians;
+DROP TABLE families;
+DROP TABLE sites;

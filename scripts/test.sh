@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `make test`: every test of the project, in phases, with the time each one took.
+#
+#   1. tools     install what is missing (build tools, Chromium, aiosmtpd, playwright-core)
+#   2. spa       trunk build --release into dist/
+#   3. server    cargo build -p tutti-api (the binary the browser tests start)
+#   4. rust      cargo test --workspace --exclude tutti-web: the API tests, each on SQLite
+#                and, when TEST_DATABASE_URL is set, on PostgreSQL as well
+#   5. browser   node --test tests/browser/: journeys and accessibility in real Chromium
+#
+# A failing phase does not stop the later ones that do not depend on it; the script
+# exits non-zero when any phase failed.
+set -uo pipefail
+script_name=test
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$repo"
+
+log_dir="$(mktemp -d "${TMPDIR:-/tmp}/tutti-test.XXXXXX")"
+trap 'rm -rf "$log_dir"' EXIT
+
+phase_names=()
+phase_results=()
+phase_seconds=()
+failed=0
+
+# run_phase NAME COMMAND...: runs the command, tees its output into a log, records the result.
+run_phase() {
+    local name="$1"; shift
+    local started=$SECONDS status
+    printf '\n\033[1m==> %s\033[0m  (%s)\n' "$name" "$*"
+    "$@" 2>&1 | tee "$log_dir/$name.log"
+    status=${PIPESTATUS[0]}
+    phase_names+=("$name")
+    phase_seconds+=($((SECONDS - started)))
+    if [ "$status" -eq 0 ]; then
+        phase_results+=("ok")
+    else
+        phase_results+=("FAILED (exit $status)")
+        failed=1
+    fi
+    printf '\033[1m<== %s: %s in %ss\033[0m\n' "$name" "${phase_results[-1]}" "${phase_seconds[-1]}"
+    return "$status"
+}
+
+skip_phase() {
+    phase_names+=("$1"); phase_results+=("skipped: $2"); phase_seconds+=(0); failed=1
+    printf '\n\033[1;33m==> %s skipped: %s\033[0m\n' "$1" "$2"
+}
+
+run_phase tools scripts/setup-tools.sh --test || die "the tools could not be installed (see above)"
+
+spa_ok=true server_ok=true
+run_phase spa trunk build --release || spa_ok=false
+run_phase server cargo build -p tutti-api || server_ok=false
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+    say "TEST_DATABASE_URL is set: each API test runs on SQLite and on PostgreSQL"
+else
+    say "TEST_DATABASE_URL is not set: API tests run on SQLite only (.ci/run sets it for PostgreSQL)"
+fi
+run_phase rust cargo test --workspace --exclude tutti-web --no-fail-fast
+
+if ! $spa_ok; then
+    skip_phase browser "the SPA did not build"
+elif ! $server_ok; then
+    skip_phase browser "the server did not build"
+else
+    TUTTI_BIN="$tutti_bin_debug" TUTTI_WEB_DIR="$repo/dist" \
+        run_phase browser node --test --test-reporter=spec tests/browser/
+fi
+
+# Counts, from cargo's "test result:" lines and node's closing summary.
+passed=0 failures=0 skipped=0
+if [ -f "$log_dir/rust.log" ]; then
+    read -r p f i < <(sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) ignored.*/\1 \2 \3/p' "$log_dir/rust.log" \
+        | awk '{p+=$1; f+=$2; i+=$3} END {print p+0, f+0, i+0}')
+    passed=$((passed + p)); failures=$((failures + f)); skipped=$((skipped + i))
+fi
+if [ -f "$log_dir/browser.log" ]; then
+    count() {
+        local value
+        value="$(sed -n "s/^\(#\|ℹ\) $1 \([0-9]*\)$/\2/p" "$log_dir/browser.log" | tail -n1)"
+        echo "${value:-0}"
+    }
+    passed=$((passed + $(count pass)))
+    failures=$((failures + $(count fail) + $(count cancelled)))
+    skipped=$((skipped + $(count skipped)))
+fi
+
+printf '\n\033[1mPhase       Time     Result\033[0m\n'
+for index in "${!phase_names[@]}"; do
+    printf '%-10s %5ss     %s\n' "${phase_names[$index]}" "${phase_seconds[$index]}" "${phase_results[$index]}"
+done
+printf 'total      %5ss\n\n' "$SECONDS"
+echo "Summary: $passed passed, $failures failed, $skipped skipped"
+exit "$failed"

@@ -1,0 +1,90 @@
+//! Configuration: every bad value is refused with a message naming its variable, and an
+//! empty environment gives the newcomer's defaults.
+
+use tutti_api::config::Config;
+use tutti_tests::TEST_JWT_SECRET;
+
+fn vars(data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut vars = vec![("TUTTI_DATA_DIR".to_owned(), data_dir.to_string_lossy().into_owned())];
+    vars.extend(extra.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())));
+    vars
+}
+
+#[test]
+fn each_bad_value_is_refused_with_a_message_naming_its_variable() {
+    let data_dir = tempfile::tempdir().expect("a temp dir");
+    let cases = [
+        ("TUTTI_BCRYPT_COST", "abc"),
+        ("TUTTI_BCRYPT_COST", "3"),
+        ("TUTTI_BCRYPT_COST", "32"),
+        ("TUTTI_BCRYPT_COST", "-1"),
+        ("TUTTI_BIND", "nonsense"),
+        ("TUTTI_BIND", "127.0.0.1"),
+        ("TUTTI_JWT_SECRET", "short"),
+        ("TUTTI_JWT_SECRET", &"z".repeat(64)),
+        ("TUTTI_JWT_SECRET", &"a".repeat(62)),
+        ("TUTTI_DATABASE_URL", "mysql://x"),
+        ("TUTTI_PUBLIC_URL", "not-a-url"),
+        ("TUTTI_PUBLIC_URL", "ftp://portail.example"),
+        ("TUTTI_SMTP_URL", "http://127.0.0.1:25"),
+    ];
+    for (name, value) in cases {
+        let outcome = Config::from_vars(vars(data_dir.path(), &[(name, value)]));
+        let error = match outcome {
+            Ok(_) => panic!("{name}={value} was accepted"),
+            Err(error) => error.to_string(),
+        };
+        assert!(error.contains(name), "the message for {name}={value} does not name it: {error}");
+    }
+}
+
+#[test]
+fn no_variables_give_the_documented_defaults() {
+    let data_dir = tempfile::tempdir().expect("a temp dir");
+    let config = Config::from_vars(vars(data_dir.path(), &[])).expect("defaults are valid");
+    assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+    assert_eq!(config.bcrypt_cost, 12);
+    assert_eq!(config.database_kind, tutti_api::config::DatabaseKind::Sqlite);
+    assert!(config.smtp_url.is_none(), "no SMTP unless configured");
+    assert_eq!(config.public_url, "http://127.0.0.1:8080");
+}
+
+#[test]
+fn good_values_are_taken_as_given() {
+    let data_dir = tempfile::tempdir().expect("a temp dir");
+    let config = Config::from_vars(vars(
+        data_dir.path(),
+        &[
+            ("TUTTI_BIND", "0.0.0.0:9000"),
+            ("TUTTI_BCRYPT_COST", "4"),
+            ("TUTTI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tutti"),
+            ("TUTTI_JWT_SECRET", TEST_JWT_SECRET),
+            ("TUTTI_PUBLIC_URL", "https://portail.example.fr/"),
+            ("TUTTI_SMTP_URL", "smtp://127.0.0.1:2525"),
+        ],
+    ))
+    .expect("valid values");
+    assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
+    assert_eq!(config.bcrypt_cost, 4);
+    assert_eq!(config.database_kind, tutti_api::config::DatabaseKind::Postgres);
+    assert!(config.smtp_url.is_some());
+    assert!(config.secure_cookies(), "an https public address asks for Secure cookies");
+}
+
+#[test]
+fn the_configuration_never_prints_its_secrets() {
+    let data_dir = tempfile::tempdir().expect("a temp dir");
+    let config = Config::from_vars(vars(
+        data_dir.path(),
+        &[
+            ("TUTTI_JWT_SECRET", TEST_JWT_SECRET),
+            ("TUTTI_DATABASE_URL", "postgres://tutti:motdepasse-secret@127.0.0.1/tutti"),
+            ("TUTTI_SMTP_URL", "smtps://user:smtp-secret@mail.example.fr"),
+        ],
+    ))
+    .expect("valid values");
+    let printed = format!("{config:?}");
+    for secret in [TEST_JWT_SECRET, "motdepasse-secret", "smtp-secret"] {
+        assert!(!printed.contains(secret), "Debug shows {secret}: {printed}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Tutti's black-box API tests: one binary, one module per area.
+//!
+//! Each test starts the real server on a random port with a fresh database and talks to
+//! it over HTTP; `both!` runs it on SQLite and on PostgreSQL (`TEST_DATABASE_URL`).
+
+#![expect(clippy::expect_used, reason = "tests fail loudly, with the reason")]
+
+mod auth;
+mod config;
+mod email_smtp;
+mod headers;
+mod openapi;
+mod password;
+mod refresh;
+mod reset;
+mod roles;
+mod tokens;

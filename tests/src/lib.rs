@@ -1,0 +1,815 @@
+//! The harness of Tutti's black-box tests.
+//!
+//! Every test starts the real application on port 0, with its own fresh database (a
+//! SQLite file in a temporary folder, or a fresh PostgreSQL database when
+//! `TEST_DATABASE_URL` is set), seeds the demo data, and then talks to it over HTTP only,
+//! through the typed helpers of [`TestApp`]. The few peeks at the database (the outbox,
+//! the audit log, a reset token's expiry) go through [`TestApp::sql`] and
+//! [`TestApp::query`], with raw SQL, so the tests never share code with the server.
+//!
+//! Write a test once with [`both!`]: it runs on SQLite and on PostgreSQL, and a failure
+//! names the backend (`reset::a_used_token_is_refused::on_postgres`).
+
+#![expect(clippy::expect_used, reason = "a test harness fails loudly, with the reason")]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use diesel::connection::SimpleConnection as _;
+use diesel::prelude::*;
+use diesel::query_builder::SqlQuery;
+use diesel::query_dsl::methods::LoadQuery;
+use diesel::sql_types::{Nullable, Text};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub use reqwest::{Client, Response, StatusCode};
+pub use tutti_shared::{AccountInfo, ApiErrorBody, ErrorCode, MessageResponse, SessionResponse, SiteSummary};
+
+/// The JWT secret every test server uses (64 hex characters, 256 bits), so tests can
+/// forge tokens that the server would accept, and then spoil them one way at a time.
+pub const TEST_JWT_SECRET: &str = "6b1f0c3e9a4d27e85f0b6c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f7";
+
+/// The public address the test servers put into emailed links.
+pub const TEST_PUBLIC_URL: &str = "http://portail.tutti.test";
+
+/// The cookie that carries the refresh token.
+pub const REFRESH_COOKIE: &str = "tutti_refresh";
+
+/// The demo data that `seed-demo` creates (see the contract).
+pub mod demo {
+    /// The demo site's slug.
+    pub const SITE: &str = "conservatoire";
+    /// Famille Martin's guardian account.
+    pub const FAMILY_LOGIN: &str = "famille.demo";
+    /// Famille Durand's account.
+    pub const DURAND_LOGIN: &str = "famille.durand";
+    /// Both family accounts share this password.
+    pub const FAMILY_PASSWORD: &str = "Demo-Famille-2026";
+    /// The staff account of the demo site.
+    pub const STAFF_LOGIN: &str = "admin.demo";
+    /// The staff account's password.
+    pub const STAFF_PASSWORD: &str = "Demo-Admin-2026";
+}
+
+/// The JWT signing key the server derives from [`TEST_JWT_SECRET`] (its hex decoding).
+pub fn test_jwt_key() -> Vec<u8> {
+    hex::decode(TEST_JWT_SECRET).expect("TEST_JWT_SECRET is hexadecimal")
+}
+
+/// Which database a test server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the test's temporary folder.
+    Sqlite,
+    /// A fresh database on the server named by `TEST_DATABASE_URL`.
+    Postgres,
+}
+
+impl Backend {
+    /// Whether this backend can run here. SQLite always can; PostgreSQL needs
+    /// `TEST_DATABASE_URL`. Under CI a missing `TEST_DATABASE_URL` is a failure, not a
+    /// skip: a green run must mean both backends passed.
+    pub fn available(self) -> bool {
+        match self {
+            Backend::Sqlite => true,
+            Backend::Postgres => {
+                if postgres_admin_url().is_some() {
+                    return true;
+                }
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "CI is set but TEST_DATABASE_URL is not: the PostgreSQL half of the suite would be skipped"
+                );
+                eprintln!("TEST_DATABASE_URL is unset: skipping the PostgreSQL variant of this test");
+                false
+            }
+        }
+    }
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.trim().is_empty())
+}
+
+/// Writes one test twice, `on_sqlite` and `on_postgres`, inside a module named after it.
+///
+/// ```ignore
+/// both! {
+///     async fn a_family_reads_its_own_account(app) {
+///         let session = app.login_ok(demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await;
+///     }
+/// }
+/// // or, to spawn the app yourself (extra variables, an SMTP sink):
+/// both! {
+///     async fn emails_go_out_over_smtp(backend: Backend) { ... }
+/// }
+/// ```
+#[macro_export]
+macro_rules! both {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($app: $crate::TestApp) $body
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                body($crate::TestApp::spawn($crate::Backend::Sqlite).await).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                if !$crate::Backend::Postgres.available() {
+                    return;
+                }
+                body($crate::TestApp::spawn($crate::Backend::Postgres).await).await;
+            }
+        }
+    };
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident : Backend) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($backend: $crate::Backend) $body
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                body($crate::Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                if !$crate::Backend::Postgres.available() {
+                    return;
+                }
+                body($crate::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+/// A fresh PostgreSQL database, dropped (connections and all) when the guard drops.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDatabase {
+    fn create(admin_url: &str) -> (Self, String) {
+        let name = format!("tutti_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+        let mut admin = PgConnection::establish(admin_url)
+            .unwrap_or_else(|error| panic!("cannot connect to TEST_DATABASE_URL ({admin_url}): {error}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|error| panic!("cannot create the test database {name}: {error}"));
+        let url = replace_database_name(admin_url, &name);
+        (Self { admin_url: admin_url.to_owned(), name }, url)
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // A blocking connection inside the test's async runtime is fine on a thread of
+        // its own; FORCE ends the server's pooled connections first.
+        let dropped = std::thread::spawn(move || -> Result<(), String> {
+            let mut admin = PgConnection::establish(&admin_url).map_err(|error| error.to_string())?;
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .map_err(|error| error.to_string())
+        })
+        .join();
+        if let Ok(Err(error)) | Err(error) = dropped.map_err(|_| "panicked".to_owned()) {
+            eprintln!("could not drop test database {}: {error}", self.name);
+        }
+    }
+}
+
+/// `postgres://user@host:5432/postgres?x=y` with another database name.
+fn replace_database_name(url: &str, name: &str) -> String {
+    let (without_query, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = without_query.find("://").map_or(0, |index| index + 3);
+    let base = match without_query[scheme_end..].find('/') {
+        Some(slash) => &without_query[..scheme_end + slash],
+        None => without_query,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// How to reach the test database for raw SQL.
+#[derive(Debug, Clone)]
+enum DatabaseTarget {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+/// A connection to the test database, for the few checks the API cannot show.
+enum TestConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+impl TestConnection {
+    fn open(target: &DatabaseTarget) -> Self {
+        match target {
+            DatabaseTarget::Sqlite(path) => {
+                let mut connection = SqliteConnection::establish(&path.to_string_lossy())
+                    .unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()));
+                connection
+                    .batch_execute("PRAGMA busy_timeout = 5000;")
+                    .expect("setting the SQLite busy timeout");
+                TestConnection::Sqlite(connection)
+            }
+            DatabaseTarget::Postgres(url) => TestConnection::Postgres(
+                PgConnection::establish(url).unwrap_or_else(|error| panic!("cannot connect to {url}: {error}")),
+            ),
+        }
+    }
+}
+
+/// One outgoing email, as the outbox table holds it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Email {
+    /// The recipient.
+    #[diesel(sql_type = Text, column_name = to_address)]
+    pub to: String,
+    /// The subject line.
+    #[diesel(sql_type = Text)]
+    pub subject: String,
+    /// The plain-text body.
+    #[diesel(sql_type = Text)]
+    pub body_text: String,
+    /// The HTML body, if any.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub body_html: Option<String>,
+    /// `outbox`, `sent` or `failed`.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+}
+
+/// One text column, for `SELECT x AS value ...`.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct TextRow {
+    /// The value.
+    #[diesel(sql_type = Text)]
+    pub value: String,
+}
+
+/// A page of a list, as every list endpoint answers.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Page<T> {
+    /// The records of this page.
+    pub items: Vec<T>,
+    /// How many records match, over all pages.
+    pub total: i64,
+    /// The page number, from 1.
+    pub page: i64,
+    /// Records per page.
+    pub per_page: i64,
+}
+
+/// A household in the staff's list.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FamilyListItem {
+    /// Database id.
+    pub id: i64,
+    /// Display name, e.g. "Famille Martin".
+    pub name: String,
+    /// How many guardians.
+    pub guardian_count: i64,
+    /// How many children.
+    pub student_count: i64,
+}
+
+/// A running Tutti server with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The port the server listens on.
+    pub port: u16,
+    /// Which database this server uses.
+    pub backend: Backend,
+    /// The first "browser": a client with a cookie store.
+    pub client: Client,
+    vars: Vec<(String, String)>,
+    database: DatabaseTarget,
+    server: tokio::task::JoinHandle<()>,
+    // Dropped after the server task is aborted: the database goes last.
+    _postgres: Option<PostgresDatabase>,
+    _data_dir: TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestApp {
+    /// Starts a server on `backend` with the demo data.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, Vec::new()).await
+    }
+
+    /// Starts a server on `backend` with extra (or overriding) `TUTTI_*` variables.
+    pub async fn spawn_with(backend: Backend, extra: Vec<(&str, String)>) -> TestApp {
+        let data_dir = tempfile::Builder::new().prefix("tutti-test-").tempdir().expect("creating a temp dir");
+        let (database_url, database, postgres) = match backend {
+            Backend::Sqlite => {
+                let path = data_dir.path().join("tutti-test.db");
+                (path.to_string_lossy().into_owned(), DatabaseTarget::Sqlite(path), None)
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url().expect("TEST_DATABASE_URL must be set for PostgreSQL tests");
+                let (guard, url) = PostgresDatabase::create(&admin_url);
+                (url.clone(), DatabaseTarget::Postgres(url), Some(guard))
+            }
+        };
+        let mut vars: Vec<(String, String)> = vec![
+            ("TUTTI_DATABASE_URL".into(), database_url),
+            ("TUTTI_BIND".into(), "127.0.0.1:0".into()),
+            ("TUTTI_DATA_DIR".into(), data_dir.path().to_string_lossy().into_owned()),
+            ("TUTTI_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
+            ("TUTTI_BCRYPT_COST".into(), "4".into()),
+            ("TUTTI_PUBLIC_URL".into(), TEST_PUBLIC_URL.into()),
+            ("TUTTI_DB_POOL_SIZE".into(), "4".into()),
+        ];
+        for (name, value) in extra {
+            vars.retain(|(existing, _)| existing != name);
+            vars.push((name.to_owned(), value));
+        }
+
+        let config = tutti_api::config::Config::from_vars(vars.clone()).expect("the test configuration is valid");
+        let seed_config = config.clone();
+        tokio::task::spawn_blocking(move || tutti_api::tasks::seed_demo(&seed_config))
+            .await
+            .expect("seed_demo panicked")
+            .unwrap_or_else(|error| panic!("seed_demo failed: {error:?}"));
+
+        let application = tutti_api::startup::Application::build(config)
+            .await
+            .unwrap_or_else(|error| panic!("the application failed to build: {error:?}"));
+        let port = application.port();
+        let server = tokio::spawn(async move {
+            if let Err(error) = application.run_until_stopped().await {
+                eprintln!("test server stopped: {error}");
+            }
+        });
+
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            backend,
+            client: Self::browser(),
+            vars,
+            database,
+            server,
+            _postgres: postgres,
+            _data_dir: data_dir,
+        }
+    }
+
+    fn browser() -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("building an HTTP client")
+    }
+
+    /// Another "browser" (device), with a cookie store of its own.
+    pub fn new_client(&self) -> Client {
+        Self::browser()
+    }
+
+    /// A client without a cookie store, for sending hand-made `Cookie` headers.
+    pub fn bare_client(&self) -> Client {
+        Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("building an HTTP client")
+    }
+
+    /// The configuration this server was built with (for the CLI tasks).
+    pub fn config(&self) -> tutti_api::config::Config {
+        tutti_api::config::Config::from_vars(self.vars.clone()).expect("the test configuration is valid")
+    }
+
+    /// `http://127.0.0.1:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    // ----- HTTP helpers -----
+
+    /// GET /api/v1/sites.
+    pub async fn sites(&self) -> Vec<SiteSummary> {
+        let response = self.client.get(self.url("/api/v1/sites")).send().await.expect("GET /api/v1/sites");
+        assert_eq!(response.status(), StatusCode::OK, "GET /api/v1/sites");
+        response.json().await.expect("a list of sites")
+    }
+
+    /// POST /api/v1/auth/login from the default client.
+    pub async fn login(&self, site: &str, login: &str, password: &str) -> Response {
+        self.login_with(&self.client, site, login, password).await
+    }
+
+    /// POST /api/v1/auth/login from `client`.
+    pub async fn login_with(&self, client: &Client, site: &str, login: &str, password: &str) -> Response {
+        self.post_json_with(client, "/api/v1/auth/login", &json!({"site": site, "login": login, "password": password}))
+            .await
+    }
+
+    /// Logs in from the default client and insists on success.
+    pub async fn login_ok(&self, site: &str, login: &str, password: &str) -> SessionResponse {
+        self.login_ok_with(&self.client, site, login, password).await
+    }
+
+    /// Logs in from `client` and insists on success.
+    pub async fn login_ok_with(&self, client: &Client, site: &str, login: &str, password: &str) -> SessionResponse {
+        let response = self.login_with(client, site, login, password).await;
+        expect_json(response, StatusCode::OK, &format!("login of {login} on {site}")).await
+    }
+
+    /// Logs Famille Martin in from `client`.
+    pub async fn login_family(&self, client: &Client) -> SessionResponse {
+        self.login_ok_with(client, demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await
+    }
+
+    /// Logs the demo staff account in from the default client.
+    pub async fn login_staff(&self) -> SessionResponse {
+        self.login_ok(demo::SITE, demo::STAFF_LOGIN, demo::STAFF_PASSWORD).await
+    }
+
+    /// POST /api/v1/auth/refresh with whatever cookie `client` holds.
+    pub async fn refresh(&self, client: &Client) -> Response {
+        client.post(self.url("/api/v1/auth/refresh")).send().await.expect("POST /api/v1/auth/refresh")
+    }
+
+    /// POST /api/v1/auth/refresh with a hand-made `Cookie: tutti_refresh=VALUE`.
+    pub async fn refresh_with_cookie(&self, cookie_value: &str) -> Response {
+        self.bare_client()
+            .post(self.url("/api/v1/auth/refresh"))
+            .header(reqwest::header::COOKIE, format!("{REFRESH_COOKIE}={cookie_value}"))
+            .send()
+            .await
+            .expect("POST /api/v1/auth/refresh")
+    }
+
+    /// POST /api/v1/auth/logout with the client's cookie and the bearer token.
+    pub async fn logout(&self, client: &Client, token: &str) -> Response {
+        client
+            .post(self.url("/api/v1/auth/logout"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("POST /api/v1/auth/logout")
+    }
+
+    /// GET /api/v1/account with a bearer token.
+    pub async fn account(&self, token: &str) -> Response {
+        self.get_authorized("/api/v1/account", token).await
+    }
+
+    /// GET `path` with a bearer token.
+    pub async fn get_authorized(&self, path: &str, token: &str) -> Response {
+        self.bare_client().get(self.url(path)).bearer_auth(token).send().await.expect("GET with a token")
+    }
+
+    /// PUT /api/v1/account/password.
+    pub async fn change_password(&self, token: &str, current: &str, new: &str) -> Response {
+        self.bare_client()
+            .put(self.url("/api/v1/account/password"))
+            .bearer_auth(token)
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
+            .await
+            .expect("PUT /api/v1/account/password")
+    }
+
+    /// POST /api/v1/auth/password-reset.
+    pub async fn request_reset(&self, site: &str, login: &str, email: &str) -> Response {
+        self.post_json("/api/v1/auth/password-reset", &json!({"site": site, "login": login, "email": email})).await
+    }
+
+    /// POST /api/v1/auth/password-reset/confirm.
+    pub async fn confirm_reset(&self, token: &str, new_password: &str) -> Response {
+        self.post_json("/api/v1/auth/password-reset/confirm", &json!({"token": token, "new_password": new_password}))
+            .await
+    }
+
+    /// GET /api/v1/admin/families with a query string such as `?q=Mart`.
+    pub async fn admin_families(&self, token: &str, query: &str) -> Response {
+        self.get_authorized(&format!("/api/v1/admin/families{query}"), token).await
+    }
+
+    /// POST a JSON body from the default client.
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.post_json_with(&self.client, path, body).await
+    }
+
+    /// POST a JSON body from `client`.
+    pub async fn post_json_with(&self, client: &Client, path: &str, body: &Value) -> Response {
+        client.post(self.url(path)).json(body).send().await.unwrap_or_else(|error| panic!("POST {path}: {error}"))
+    }
+
+    /// POST a raw body with a content type.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: &'static str) -> Response {
+        self.bare_client()
+            .post(self.url(path))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("POST {path}: {error}"))
+    }
+
+    // ----- Database peeks -----
+
+    /// Runs raw SQL statements on the test database; returns the rows affected.
+    pub fn sql(&self, statement: &str) -> usize {
+        match TestConnection::open(&self.database) {
+            TestConnection::Sqlite(mut connection) => diesel::sql_query(statement).execute(&mut connection),
+            TestConnection::Postgres(mut connection) => diesel::sql_query(statement).execute(&mut connection),
+        }
+        .unwrap_or_else(|error| panic!("SQL failed: {statement}: {error}"))
+    }
+
+    /// Runs a raw SELECT on the test database.
+    pub fn query<T>(&self, statement: &str) -> Vec<T>
+    where
+        T: 'static,
+        SqlQuery: LoadQuery<'static, SqliteConnection, T> + LoadQuery<'static, PgConnection, T>,
+    {
+        match TestConnection::open(&self.database) {
+            TestConnection::Sqlite(mut connection) => diesel::sql_query(statement).load::<T>(&mut connection),
+            TestConnection::Postgres(mut connection) => diesel::sql_query(statement).load::<T>(&mut connection),
+        }
+        .unwrap_or_else(|error| panic!("SQL failed: {statement}: {error}"))
+    }
+
+    /// Every email the server queued or sent, oldest first.
+    pub fn outbox(&self) -> Vec<Email> {
+        self.query("SELECT to_address, subject, body_text, body_html, status FROM outgoing_emails ORDER BY id")
+    }
+
+    /// The newest email to `to`, if any.
+    pub fn last_email_to(&self, to: &str) -> Option<Email> {
+        self.outbox().into_iter().rev().find(|email| email.to.eq_ignore_ascii_case(to))
+    }
+
+    /// The reset token of the newest email to `to` (outbox mode: the body holds the link).
+    pub fn reset_token_from_outbox(&self, to: &str) -> String {
+        let email = self.last_email_to(to).unwrap_or_else(|| panic!("no email to {to} in the outbox"));
+        reset_token_in(&email.body_text).unwrap_or_else(|| panic!("no #token= in the email body:\n{}", email.body_text))
+    }
+
+    /// The `action` column of the audit log, oldest first.
+    pub fn audit_actions(&self) -> Vec<String> {
+        self.query::<TextRow>("SELECT action AS value FROM audit_log ORDER BY id")
+            .into_iter()
+            .map(|row| row.value)
+            .collect()
+    }
+
+    /// Requests a reset for an account and sets `new_password` through the emailed link.
+    pub async fn set_password_through_reset(&self, site: &str, login: &str, email: &str, new_password: &str) {
+        let response = self.request_reset(site, login, email).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "password reset request for {login}");
+        let token = self.reset_token_from_outbox(email);
+        let response = self.confirm_reset(&token, new_password).await;
+        assert_eq!(response.status(), StatusCode::OK, "password reset confirmation for {login}");
+    }
+}
+
+/// The token of the first `#token=...` in a text.
+pub fn reset_token_in(text: &str) -> Option<String> {
+    let start = text.find("#token=")? + "#token=".len();
+    let token: String = text[start..]
+        .chars()
+        .take_while(|character| character.is_ascii_alphanumeric() || "-_.~%".contains(*character))
+        .collect();
+    (!token.is_empty()).then_some(token)
+}
+
+/// The reset link (`{public_url}/mot-de-passe/nouveau#token=...`) in a text, if any.
+pub fn reset_link_in(text: &str, public_url: &str) -> Option<String> {
+    let prefix = format!("{public_url}{}#token=", tutti_shared::RESET_PAGE_PATH);
+    let start = text.find(&prefix)?;
+    let token = reset_token_in(&text[start..])?;
+    Some(format!("{prefix}{token}"))
+}
+
+/// Checks the status, then decodes the JSON body (with the body in the message if not).
+pub async fn expect_json<T: DeserializeOwned>(response: Response, status: StatusCode, what: &str) -> T {
+    let got = response.status();
+    let text = response.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{what}: expected {status}, got {got} with body {text}");
+    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{what}: cannot decode {text}: {error}"))
+}
+
+/// Checks the status and decodes the error envelope.
+pub async fn expect_error(response: Response, status: StatusCode, what: &str) -> ApiErrorBody {
+    expect_json(response, status, what).await
+}
+
+/// The value of the refresh cookie set by a response, if it sets one.
+pub fn refresh_cookie_value(response: &Response) -> Option<String> {
+    refresh_set_cookie(response).and_then(|header| {
+        let first = header.split(';').next()?.trim();
+        let (name, value) = first.split_once('=')?;
+        (name.trim() == REFRESH_COOKIE).then(|| value.trim().to_owned())
+    })
+}
+
+/// The raw `Set-Cookie` header of the refresh cookie, if the response sets one.
+pub fn refresh_set_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.trim_start().starts_with(&format!("{REFRESH_COOKIE}=")))
+        .map(str::to_owned)
+}
+
+/// A header's value as text ("" when absent).
+pub fn header(response: &Response, name: &str) -> String {
+    response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+// ----- Tokens -----
+
+/// The claims of a JWT, read without checking anything.
+pub fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("a JWT has three parts");
+    let bytes = URL_SAFE_NO_PAD.decode(payload).expect("the payload is base64url");
+    serde_json::from_slice(&bytes).expect("the payload is JSON")
+}
+
+/// Signs `claims` with `secret` and `algorithm` (HMAC family).
+pub fn forge_token(claims: &Value, secret: &[u8], algorithm: jsonwebtoken::Algorithm) -> String {
+    let key = jsonwebtoken::EncodingKey::from_secret(secret).expect("a non-empty secret");
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(algorithm), claims, &key).expect("encoding a JWT")
+}
+
+/// An unsigned token: header `{"alg":"none","typ":"JWT"}`, the claims, an empty signature.
+pub fn unsigned_token(claims: &Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    format!("{header}.{payload}.")
+}
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+// ----- An SMTP sink -----
+
+/// A local SMTP server (aiosmtpd) that stores every message in a Maildir; killed on drop.
+pub struct SmtpSink {
+    /// The port it listens on.
+    pub port: u16,
+    child: std::process::Child,
+    maildir: TempDir,
+}
+
+impl SmtpSink {
+    /// Starts `python3 -m aiosmtpd` on a free port and waits until it accepts connections.
+    pub async fn start() -> SmtpSink {
+        let probe = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .expect("python3 is needed for the SMTP sink");
+        assert!(
+            probe.status.success(),
+            "the SMTP tests need aiosmtpd: run `pip install aiosmtpd` (make test installs it)"
+        );
+        let port = free_port();
+        let maildir = tempfile::Builder::new().prefix("tutti-mail-").tempdir().expect("creating a maildir");
+        let child = std::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starting python3 -m aiosmtpd");
+        let mut sink = SmtpSink { port, child, maildir };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return sink;
+            }
+            if let Ok(Some(status)) = sink.child.try_wait() {
+                panic!("aiosmtpd exited at start-up with {status}");
+            }
+            assert!(std::time::Instant::now() < deadline, "aiosmtpd did not listen on port {port} within 10 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// `smtp://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits (up to 10 s) for the first message and returns its raw bytes.
+    pub async fn wait_for_message(&self) -> Vec<u8> {
+        let new = self.maildir.path().join("new");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(path) = first_file(&new) {
+                return std::fs::read(&path).expect("reading the delivered message");
+            }
+            assert!(std::time::Instant::now() < deadline, "no message reached the SMTP sink within 10 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn first_file(folder: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(folder).ok()?.filter_map(Result::ok).map(|entry| entry.path()).find(|path| path.is_file())
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("finding a free port").port()
+}
+
+/// The decoded text of every part of a MIME message (quoted-printable and base64 undone).
+pub fn decoded_bodies(raw: &[u8]) -> Vec<String> {
+    fn collect(part: &mailparse::ParsedMail<'_>, out: &mut Vec<String>) {
+        if part.subparts.is_empty() {
+            if let Ok(body) = part.get_body() {
+                out.push(body);
+            }
+        }
+        for sub in &part.subparts {
+            collect(sub, out);
+        }
+    }
+    let parsed = mailparse::parse_mail(raw).expect("the delivered message is MIME");
+    let mut bodies = Vec::new();
+    collect(&parsed, &mut bodies);
+    bodies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_name_is_replaced_and_the_query_kept() {
+        assert_eq!(
+            replace_database_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(replace_database_name("postgres://u:p@h/db?sslmode=disable", "t2"), "postgres://u:p@h/t2?sslmode=disable");
+        assert_eq!(replace_database_name("postgres://h:5432", "t3"), "postgres://h:5432/t3");
+    }
+
+    #[test]
+    fn a_reset_token_is_read_up_to_the_end_of_the_link() {
+        let text = "Lien : http://x.test/mot-de-passe/nouveau#token=abc-DEF_123\nÀ bientôt";
+        assert_eq!(reset_token_in(text).as_deref(), Some("abc-DEF_123"));
+        assert_eq!(
+            reset_link_in(text, "http://x.test").as_deref(),
+            Some("http://x.test/mot-de-passe/nouveau#token=abc-DEF_123")
+        );
+        assert_eq!(reset_token_in(r#"<a href="/p#token=zz">"#).as_deref(), Some("zz"));
+    }
+
+    #[test]
+    fn an_unsigned_token_has_an_empty_signature() {
+        let token = unsigned_token(&json!({"sub": "1"}));
+        assert!(token.ends_with('.'));
+        assert_eq!(claims_of(&token), json!({"sub": "1"}));
+    }
+}
