@@ -8,8 +8,14 @@ pub mod account;
 pub mod admin;
 pub mod domain;
 pub mod error;
+pub mod household;
+pub mod review;
+pub mod school;
 
 pub use account::*;
 pub use admin::*;
 pub use domain::{DomainError, EmailAddress, Password};
 pub use error::{ApiErrorBody, ErrorCode};
+pub use household::*;
+pub use review::*;
+pub use school::*;

@@ -122,3 +122,31 @@ role_extractor!(
 pub fn client_ip(request: &HttpRequest) -> String {
     request.peer_addr().map(|address| address.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
 }
+
+/// Staff or a teacher: the school side. Handlers further restrict teachers to their own
+/// courses.
+#[derive(Debug, Clone)]
+pub struct SchoolAccount(pub CurrentAccount);
+
+impl FromRequest for SchoolAccount {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let account = CurrentAccount::from_request(request, payload);
+        Box::pin(async move {
+            let account = account.await?;
+            if !matches!(account.role, Role::Staff | Role::Teacher) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(SchoolAccount(account))
+        })
+    }
+}
+
+impl SchoolAccount {
+    /// The teacher's account id when the caller is a teacher; `None` for staff.
+    pub fn teacher_id(&self) -> Option<i64> {
+        (self.0.role == Role::Teacher).then_some(self.0.account_id)
+    }
+}

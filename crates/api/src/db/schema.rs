@@ -163,6 +163,131 @@ diesel::joinable!(accounts -> sites (site_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(password_reset_tokens -> accounts (account_id));
 
+
+diesel::table! {
+    change_requests (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        family_id -> BigInt,
+        target_type -> Text,
+        target_id -> BigInt,
+        field -> Text,
+        old_value -> Text,
+        new_value -> Text,
+        status -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    school_years (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        label -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+    }
+}
+
+diesel::table! {
+    disciplines (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        name -> Text,
+        is_dance -> Bool,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        school_year_id -> BigInt,
+        discipline_id -> BigInt,
+        level -> Text,
+        teacher_account_id -> Nullable<BigInt>,
+        teacher_name -> Text,
+        weekday -> Integer,
+        start_time -> Text,
+        end_time -> Text,
+        room -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        student_id -> BigInt,
+        course_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluations (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        enrolment_id -> BigInt,
+        period -> Text,
+        comment -> Text,
+        mark -> Nullable<Text>,
+        author_id -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    absences (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        enrolment_id -> BigInt,
+        date -> Date,
+        justified -> Bool,
+        reason -> Text,
+        recorded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        date -> Date,
+        place -> Text,
+        programme -> Text,
+    }
+}
+
+diesel::table! {
+    participations (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        event_id -> BigInt,
+        student_id -> BigInt,
+        piece -> Text,
+    }
+}
+
+diesel::joinable!(change_requests -> families (family_id));
+diesel::joinable!(courses -> school_years (school_year_id));
+diesel::joinable!(courses -> disciplines (discipline_id));
+diesel::joinable!(enrolments -> courses (course_id));
+diesel::joinable!(enrolments -> students (student_id));
+diesel::joinable!(evaluations -> enrolments (enrolment_id));
+diesel::joinable!(absences -> enrolments (enrolment_id));
+diesel::joinable!(participations -> events (event_id));
+diesel::joinable!(participations -> students (student_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
     families,
@@ -174,4 +299,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     outgoing_emails,
     audit_log,
+    change_requests,
+    school_years,
+    disciplines,
+    courses,
+    enrolments,
+    evaluations,
+    absences,
+    events,
+    participations,
 );

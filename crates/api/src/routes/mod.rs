@@ -4,6 +4,8 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod family;
+pub mod school;
 pub mod sites;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,7 +23,42 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(auth::confirm_password_reset)
         .service(account::find_account)
         .service(account::update_password)
-        .service(admin::list_families);
+        .service(family::find_family)
+        .service(family::update_guardian)
+        .service(family::list_students)
+        .service(family::find_student)
+        .service(family::update_student)
+        .service(family::list_student_courses)
+        .service(family::list_student_history)
+        .service(family::list_student_repertoire)
+        .service(admin::list_families)
+        .service(admin::create_family)
+        .service(admin::find_family_detail)
+        .service(admin::list_site_students)
+        .service(admin::find_site_student)
+        .service(admin::list_change_requests)
+        .service(admin::decide_change_requests)
+        .service(school::list_school_years)
+        .service(school::create_school_year)
+        .service(school::update_school_year)
+        .service(school::list_disciplines)
+        .service(school::create_discipline)
+        .service(school::update_discipline)
+        .service(school::list_courses)
+        .service(school::create_course)
+        .service(school::update_course)
+        .service(school::list_course_enrolments)
+        .service(school::create_enrolment)
+        .service(school::delete_enrolment)
+        .service(school::create_evaluation)
+        .service(school::update_evaluation)
+        .service(school::create_absence)
+        .service(school::update_absence)
+        .service(school::list_events)
+        .service(school::create_event)
+        .service(school::update_event)
+        .service(school::create_participation)
+        .service(school::delete_participation);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -41,7 +78,10 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "sites", description = "Sites of this deployment"),
         (name = "auth", description = "Login, sessions and password recovery"),
         (name = "account", description = "The logged-in account"),
-        (name = "admin", description = "Staff back office")
+        (name = "family", description = "The family's household and guardians"),
+        (name = "students", description = "The family's children: identity, courses, history, repertoire"),
+        (name = "admin", description = "Staff back office: households, students, change requests"),
+        (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )
 )]
 pub struct BaseDoc;

@@ -1,0 +1,447 @@
+//! Households (familles), guardians (responsables) and students (élèves) on the wire, with
+//! the field rules that the form and the server share.
+//!
+//! A family's edit never changes a record directly: each changed field becomes a pending
+//! change request that staff approve or reject.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::EmailAddress;
+
+/// Longest text accepted in any identity field.
+pub const MAX_FIELD_CHARS: usize = 200;
+
+/// Declares a record's editable fields once, and derives from that list: the full record
+/// (`$fields`), the partial edit (`$changes`, every field optional, unknown ones refused),
+/// the field list with French labels, and by-name access used by change requests.
+macro_rules! editable_fields {
+    (
+        $(#[$fields_doc:meta])* $fields:ident,
+        $(#[$changes_doc:meta])* $changes:ident,
+        { $( $(#[$doc:meta])* $name:ident : $label:literal ),+ $(,)? }
+    ) => {
+        $(#[$fields_doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(deny_unknown_fields)]
+        pub struct $fields {
+            $( $(#[$doc])* #[serde(default)] pub $name: String, )+
+        }
+
+        $(#[$changes_doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(deny_unknown_fields)]
+        pub struct $changes {
+            $( $(#[$doc])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $name: Option<String>, )+
+        }
+
+        impl $fields {
+            /// Every field: (wire name, French label), in form order.
+            pub const FIELDS: &'static [(&'static str, &'static str)] = &[ $( (stringify!($name), $label) ),+ ];
+
+            /// A field's value by wire name.
+            pub fn get(&self, field: &str) -> Option<&str> {
+                match field {
+                    $( stringify!($name) => Some(self.$name.as_str()), )+
+                    _ => None,
+                }
+            }
+
+            /// Sets a field by wire name; false for an unknown name.
+            pub fn set(&mut self, field: &str, value: String) -> bool {
+                match field {
+                    $( stringify!($name) => { self.$name = value; true } )+
+                    _ => false,
+                }
+            }
+
+            /// The French label of a field.
+            pub fn label(field: &str) -> &'static str {
+                Self::FIELDS.iter().find(|(name, _)| *name == field).map_or("", |(_, label)| *label)
+            }
+
+            /// The fields where `changes` differs from `self`, as (name, new value), trimmed.
+            pub fn diff(&self, changes: &$changes) -> Vec<(&'static str, String)> {
+                let mut changed = Vec::new();
+                $(
+                    if let Some(value) = &changes.$name {
+                        let value = value.trim();
+                        if value != self.$name {
+                            changed.push((stringify!($name), value.to_owned()));
+                        }
+                    }
+                )+
+                changed
+            }
+
+            /// Like [`Self::diff`], but compared with the value the family already asked
+            /// for when a change is pending: sending the pending value again changes nothing,
+            /// sending the value in force withdraws the pending change.
+            pub fn diff_with_pending(
+                &self,
+                changes: &$changes,
+                pending: &BTreeMap<String, PendingChange>,
+            ) -> Vec<(&'static str, String)> {
+                let mut changed = Vec::new();
+                $(
+                    if let Some(value) = &changes.$name {
+                        let value = value.trim();
+                        let effective = pending.get(stringify!($name)).map_or(self.$name.as_str(), |change| change.new_value.as_str());
+                        if value != effective {
+                            changed.push((stringify!($name), value.to_owned()));
+                        }
+                    }
+                )+
+                changed
+            }
+        }
+    };
+}
+
+editable_fields!(
+    /// The editable fields of a guardian (the legacy "Responsable" form).
+    GuardianFields,
+    /// A partial edit of a guardian: only the fields sent are considered.
+    GuardianChanges,
+    {
+        /// Madame, Monsieur.
+        civility: "Civilité",
+        /// Family name.
+        last_name: "Nom",
+        /// Given name.
+        first_name: "Prénom",
+        /// Street address.
+        address: "Adresse",
+        /// French postcode, five digits.
+        postcode: "Code postal",
+        /// Town.
+        city: "Ville",
+        /// Home phone.
+        phone_home: "Tél. domicile",
+        /// Mobile phone.
+        phone_mobile: "Mobile",
+        /// Work phone.
+        phone_work: "Tél. professionnel",
+        /// Email address.
+        email: "E-mail",
+        /// Situation familiale (mariée, pacsé, célibataire...).
+        marital_status: "Situation familiale",
+        /// INSEE socio-professional category code.
+        socio_professional_code: "Code socio-professionnel",
+        /// Profession.
+        profession: "Profession",
+        /// Extra phone 1.
+        extra_phone_1: "Tél. supplémentaire 1",
+        /// Extra phone 2.
+        extra_phone_2: "Tél. supplémentaire 2",
+        /// Extra phone 3.
+        extra_phone_3: "Tél. supplémentaire 3",
+    }
+);
+
+editable_fields!(
+    /// The editable fields of a student (the legacy "Identité" tab).
+    StudentFields,
+    /// A partial edit of a student: only the fields sent are considered.
+    StudentChanges,
+    {
+        /// Madame, Monsieur, Mademoiselle.
+        civility: "Civilité",
+        /// Family name.
+        last_name: "Nom",
+        /// Given name.
+        first_name: "Prénom",
+        /// Date of birth, `YYYY-MM-DD`.
+        birth_date: "Date de naissance",
+        /// Town of birth.
+        birth_place: "Lieu de naissance",
+        /// Département of birth (e.g. 94, 2A, 971, 99 for abroad).
+        birth_department: "Département de naissance",
+        /// Street address.
+        address: "Adresse",
+        /// French postcode, five digits.
+        postcode: "Code postal",
+        /// Town.
+        city: "Ville",
+        /// Home phone.
+        phone_home: "Tél. domicile",
+        /// Mobile phone.
+        phone_mobile: "Mobile",
+        /// Email address.
+        email: "E-mail",
+        /// Person to call in an emergency.
+        emergency_contact_name: "Personne à prévenir",
+        /// Emergency phone.
+        emergency_phone: "Tél. urgence",
+        /// School level (niveau scolaire).
+        school_level: "Niveau scolaire",
+    }
+);
+
+/// Accepted civilities.
+pub const CIVILITIES: &[&str] = &["Madame", "Monsieur", "Mademoiselle"];
+
+/// A French phone number: ten digits starting with 0, or +33 and nine digits; spaces,
+/// dots and dashes between digits are allowed.
+pub fn is_valid_phone(value: &str) -> bool {
+    let digits: String = value.chars().filter(|character| !matches!(character, ' ' | '.' | '-')).collect();
+    if let Some(rest) = digits.strip_prefix("+33") {
+        return rest.len() == 9 && rest.chars().all(|character| character.is_ascii_digit()) && !rest.starts_with('0');
+    }
+    digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|character| character.is_ascii_digit())
+}
+
+/// A French postcode: five digits.
+pub fn is_valid_postcode(value: &str) -> bool {
+    value.len() == 5 && value.chars().all(|character| character.is_ascii_digit())
+}
+
+fn check_common(
+    errors: &mut BTreeMap<String, String>,
+    get: &dyn Fn(&str) -> Option<String>,
+    all_fields: &[(&str, &str)],
+    required: &[&str],
+    phones: &[&str],
+) {
+    for (field, _) in all_fields {
+        let value = get(field).unwrap_or_default();
+        if value.chars().count() > MAX_FIELD_CHARS {
+            errors.insert((*field).to_owned(), format!("{MAX_FIELD_CHARS} caractères au plus."));
+        } else if value.chars().any(char::is_control) {
+            errors.insert((*field).to_owned(), "Caractères non autorisés.".to_owned());
+        }
+    }
+    for field in required {
+        if get(field).unwrap_or_default().trim().is_empty() {
+            errors.entry((*field).to_owned()).or_insert_with(|| "Ce champ est obligatoire.".to_owned());
+        }
+    }
+    for field in phones {
+        let value = get(field).unwrap_or_default();
+        if !value.is_empty() && !is_valid_phone(&value) {
+            errors
+                .entry((*field).to_owned())
+                .or_insert_with(|| "Numéro de téléphone invalide (10 chiffres, ex. 06 12 34 56 78).".to_owned());
+        }
+    }
+    let postcode = get("postcode").unwrap_or_default();
+    if !postcode.is_empty() && !is_valid_postcode(&postcode) {
+        errors.entry("postcode".to_owned()).or_insert_with(|| "Code postal invalide (5 chiffres).".to_owned());
+    }
+    let email = get("email").unwrap_or_default();
+    if !email.is_empty()
+        && let Err(error) = EmailAddress::parse(&email)
+    {
+        errors.entry("email".to_owned()).or_insert(error.0);
+    }
+    let civility = get("civility").unwrap_or_default();
+    if !civility.is_empty() && !CIVILITIES.contains(&civility.as_str()) {
+        errors.entry("civility".to_owned()).or_insert_with(|| "Civilité invalide.".to_owned());
+    }
+}
+
+impl GuardianFields {
+    /// Checks every field; returns field name to French message, empty when valid.
+    /// A guardian must be reachable: name, address, email and at least one phone.
+    pub fn validate(&self) -> BTreeMap<String, String> {
+        let mut errors = BTreeMap::new();
+        let get = |field: &str| self.get(field).map(str::to_owned);
+        check_common(
+            &mut errors,
+            &get,
+            Self::FIELDS,
+            &["last_name", "first_name", "address", "postcode", "city", "email"],
+            &["phone_home", "phone_mobile", "phone_work", "extra_phone_1", "extra_phone_2", "extra_phone_3"],
+        );
+        if self.phone_home.trim().is_empty() && self.phone_mobile.trim().is_empty() {
+            errors
+                .entry("phone_mobile".to_owned())
+                .or_insert_with(|| "Indiquez au moins un téléphone (domicile ou mobile).".to_owned());
+        }
+        errors
+    }
+}
+
+impl StudentFields {
+    /// Checks every field; returns field name to French message, empty when valid.
+    pub fn validate(&self) -> BTreeMap<String, String> {
+        let mut errors = BTreeMap::new();
+        let get = |field: &str| self.get(field).map(str::to_owned);
+        check_common(
+            &mut errors,
+            &get,
+            Self::FIELDS,
+            &["last_name", "first_name", "birth_date"],
+            &["phone_home", "phone_mobile", "emergency_phone"],
+        );
+        if !self.birth_date.is_empty()
+            && chrono::NaiveDate::parse_from_str(&self.birth_date, "%Y-%m-%d").is_err()
+        {
+            errors.entry("birth_date".to_owned()).or_insert_with(|| "Date invalide (AAAA-MM-JJ).".to_owned());
+        }
+        let department = self.birth_department.trim();
+        let department_ok = department.is_empty()
+            || matches!(department, "2A" | "2B")
+            || (department.len() == 2 && department.chars().all(|character| character.is_ascii_digit()))
+            || (department.len() == 3 && department.starts_with("97") && department.chars().all(|character| character.is_ascii_digit()));
+        if !department_ok {
+            errors.entry("birth_department".to_owned()).or_insert_with(|| "Département invalide (ex. 94, 2A, 971).".to_owned());
+        }
+        errors
+    }
+}
+
+/// A change waiting for staff validation, as the family sees it beside the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingChange {
+    /// The value asked for.
+    pub new_value: String,
+    /// When the family asked (UTC).
+    pub requested_at: chrono::NaiveDateTime,
+}
+
+/// A guardian with the values in force and the pending changes, field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuardianView {
+    /// Database id.
+    pub id: i64,
+    /// Send this back with an edit; an edit against an older version gets 409.
+    pub version: i32,
+    /// The values in force (validated by staff).
+    pub fields: GuardianFields,
+    /// Pending changes by field name.
+    pub pending: BTreeMap<String, PendingChange>,
+}
+
+/// The household with its guardians.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FamilyView {
+    /// Database id.
+    pub id: i64,
+    /// Display name, e.g. "Famille Martin".
+    pub name: String,
+    /// The guardians, first one first.
+    pub guardians: Vec<GuardianView>,
+}
+
+/// An edit of a guardian: the version it was made against and the changed fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GuardianPatch {
+    /// The version the family read.
+    pub version: i32,
+    /// The fields to change.
+    pub changes: GuardianChanges,
+}
+
+/// A child in the family's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StudentSummary {
+    /// Database id.
+    pub id: i64,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+}
+
+/// A student with the values in force and the pending changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StudentView {
+    /// Database id.
+    pub id: i64,
+    /// Send this back with an edit.
+    pub version: i32,
+    /// The values in force.
+    pub fields: StudentFields,
+    /// Pending changes by field name.
+    pub pending: BTreeMap<String, PendingChange>,
+}
+
+/// An edit of a student.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StudentPatch {
+    /// The version the family read.
+    pub version: i32,
+    /// The fields to change.
+    pub changes: StudentChanges,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid_guardian() -> GuardianFields {
+        GuardianFields {
+            civility: "Madame".into(),
+            last_name: "Martin".into(),
+            first_name: "Claire".into(),
+            address: "12 rue des Lilas".into(),
+            postcode: "94420".into(),
+            city: "Le Plessis-Trévise".into(),
+            phone_mobile: "06 12 34 56 78".into(),
+            email: "claire@example.fr".into(),
+            ..GuardianFields::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_guardian_is_valid() {
+        assert!(valid_guardian().validate().is_empty());
+    }
+
+    #[test]
+    fn bad_postcode_phone_and_email_are_reported_per_field() {
+        let mut guardian = valid_guardian();
+        guardian.postcode = "9442".into();
+        guardian.phone_work = "12345".into();
+        guardian.email = "claire".into();
+        let errors = guardian.validate();
+        assert!(errors.contains_key("postcode"));
+        assert!(errors.contains_key("phone_work"));
+        assert!(errors.contains_key("email"));
+    }
+
+    #[test]
+    fn phones_accept_french_formats() {
+        for good in ["0612345678", "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78"] {
+            assert!(is_valid_phone(good), "{good}");
+        }
+        for bad in ["612345678", "06 12 34 56", "+33 06 12 34 56 78", "06123456789", "abc"] {
+            assert!(!is_valid_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn diff_lists_only_changed_trimmed_fields() {
+        let guardian = valid_guardian();
+        let changes = GuardianChanges {
+            city: Some(" Le Plessis-Trévise ".into()),
+            phone_mobile: Some("07 00 00 00 00".into()),
+            ..GuardianChanges::default()
+        };
+        assert_eq!(guardian.diff(&changes), vec![("phone_mobile", "07 00 00 00 00".to_owned())]);
+    }
+
+    #[test]
+    fn students_need_a_valid_birth_date() {
+        let student = StudentFields {
+            last_name: "Martin".into(),
+            first_name: "Léa".into(),
+            birth_date: "2012-02-30".into(),
+            ..StudentFields::default()
+        };
+        assert!(student.validate().contains_key("birth_date"));
+    }
+}

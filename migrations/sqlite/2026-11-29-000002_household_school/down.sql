@@ -1,0 +1,9 @@
+DROP TABLE participations;
+DROP TABLE events;
+DROP TABLE absences;
+DROP TABLE evaluations;
+DROP TABLE enrolments;
+DROP TABLE courses;
+DROP TABLE disciplines;
+DROP TABLE school_years;
+DROP TABLE change_requests;
