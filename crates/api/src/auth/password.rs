@@ -5,9 +5,14 @@ use std::sync::Arc;
 use crate::error::AppError;
 
 /// Hashes and verifies passwords with a configured cost on the blocking thread pool.
+///
+/// At most one bcrypt runs per core but one: on the opening morning of a campaign, logins
+/// queue for a permit instead of taking every core, so ordinary requests keep their
+/// latency while logins run at the machine's limit.
 #[derive(Clone)]
 pub struct PasswordHasher {
     cost: u32,
+    permits: Arc<tokio::sync::Semaphore>,
     /// A hash of a random password, verified against when the login does not exist, so
     /// that the time taken does not tell which logins exist.
     dummy_hash: Arc<String>,
@@ -17,12 +22,15 @@ impl PasswordHasher {
     /// Prepares a hasher; computing the dummy hash takes one bcrypt round (start-up only).
     pub fn new(cost: u32) -> Result<Self, bcrypt::BcryptError> {
         let dummy_hash = bcrypt::hash(super::random_token(), cost)?;
-        Ok(Self { cost, dummy_hash: Arc::new(dummy_hash) })
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let permits = Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1)));
+        Ok(Self { cost, permits, dummy_hash: Arc::new(dummy_hash) })
     }
 
     /// Hashes a password (already checked by `Password::parse`).
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
         let cost = self.cost;
+        let _permit = self.permits.acquire().await.map_err(|error| AppError::Internal(error.to_string()))?;
         actix_web::web::block(move || bcrypt::hash(password, cost))
             .await
             .map_err(|error| AppError::Internal(error.to_string()))?
@@ -35,6 +43,7 @@ impl PasswordHasher {
     pub async fn verify(&self, password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
         let has_hash = stored_hash.is_some();
         let hash = stored_hash.unwrap_or_else(|| self.dummy_hash.as_str().to_owned());
+        let _permit = self.permits.acquire().await.map_err(|error| AppError::Internal(error.to_string()))?;
         let matches = actix_web::web::block(move || bcrypt::verify(password, &hash).unwrap_or(false))
             .await
             .map_err(|error| AppError::Internal(error.to_string()))?;
