@@ -3,7 +3,6 @@
 //! They run outside the server, blocking, each on its own connection; every one runs
 //! pending migrations first (through [`Db::connect`]).
 
-use diesel::Connection;
 
 use crate::auth::password::PasswordHasher;
 use crate::config::Config;
@@ -187,7 +186,7 @@ fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::Naive
     use crate::db::school::{insert_absence, insert_course, insert_discipline, insert_enrolment, insert_evaluation, insert_event, insert_participation, insert_year};
     use tutti_shared::{AbsenceInput, CourseInput, DisciplineInput, EvaluationInput, EventInput, ParticipationInput, SchoolYearInput};
 
-    connection.transaction(|connection| {
+    crate::db::write_transaction(connection, |connection| {
         let first_year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
         let date = |year: i32, month: u32, day: u32| {
             chrono::NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| TaskError::Invalid("bad demo date".to_owned()))
@@ -354,7 +353,7 @@ fn demo_comment(discipline: &str, period_index: usize) -> String {
 }
 
 fn seed_martin(connection: &mut DbConnection, site_id: i64, password_hash: &str) -> Result<(), TaskError> {
-    connection.transaction(|connection| {
+    crate::db::write_transaction(connection, |connection| {
         let time = now();
         let family_id = insert_family(connection, site_id, "Famille Martin", time)?;
         let address = "12 rue des Lilas";
@@ -451,7 +450,7 @@ fn seed_martin(connection: &mut DbConnection, site_id: i64, password_hash: &str)
 }
 
 fn seed_durand(connection: &mut DbConnection, site_id: i64, password_hash: &str) -> Result<(), TaskError> {
-    connection.transaction(|connection| {
+    crate::db::write_transaction(connection, |connection| {
         let time = now();
         let family_id = insert_family(connection, site_id, "Famille Durand", time)?;
         insert_guardian(

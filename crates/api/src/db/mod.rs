@@ -171,3 +171,23 @@ pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
     chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
 }
+
+/// Runs `work` in a transaction meant to write.
+///
+/// SQLite upgrades a deferred transaction's read lock to a write lock only at the first
+/// write, and two transactions that both read first then fail at once with "database is
+/// locked" (the busy timeout cannot help). Taking the write lock first, with a write that
+/// changes nothing, makes concurrent writers queue behind the busy timeout instead.
+/// PostgreSQL needs nothing: row locks and `WHERE version = ..` guards order the writers.
+pub fn write_transaction<T, E, F>(connection: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    connection.transaction(|connection| {
+        if let DbConnection::Sqlite(sqlite) = connection {
+            sqlite.batch_execute("UPDATE sites SET id = id WHERE 0")?;
+        }
+        work(connection)
+    })
+}

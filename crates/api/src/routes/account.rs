@@ -1,7 +1,6 @@
 //! The logged-in account: who am I, change my password.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
-use diesel::Connection;
 use tutti_shared::{AccountInfo, ChangePasswordRequest, FamilySummary, MessageResponse, Password, Role, SiteSummary};
 
 use crate::auth::extractors::{CurrentAccount, client_ip};
@@ -108,7 +107,7 @@ pub async fn update_password(
     state
         .db
         .run(move |connection| {
-            connection.transaction(|connection| {
+            crate::db::write_transaction(connection, |connection| {
                 let time = now();
                 set_password_hash(connection, account_id, &new_hash, time)?;
                 sessions::burn_reset_tokens(connection, account_id, time)?;

@@ -2,7 +2,6 @@
 //! query is limited to the staff member's site; reads of personal data are audited.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use diesel::Connection;
 use tutti_shared::{
     ChangeRequest, ChangeRequestQuery, Decision, DecisionInput, DecisionOutcome, FamilyDetail, FamilyListItem, ListQuery,
     NewFamilyInput, Page, StudentListItem, StudentView,
@@ -144,7 +143,7 @@ pub async fn create_family(
     let (family_id, site_name) = state
         .db
         .run(move |connection| {
-            connection.transaction(|connection| {
+            crate::db::write_transaction(connection, |connection| {
                 let site = crate::db::sites::find_site(connection, site_id)?;
                 if crate::db::accounts::find_account_by_login(connection, &site.slug, &account_login)?.is_some() {
                     return Err(AppError::Conflict("Cet identifiant est déjà utilisé.".to_owned()));
@@ -357,7 +356,7 @@ pub async fn decide_change_requests(
     let decided = state
         .db
         .run(move |connection| {
-            connection.transaction(|connection| {
+            crate::db::write_transaction(connection, |connection| {
                 let decided = household::decide(connection, site_id, &ids, decision, staff_id)?;
                 for (id, _) in &decided {
                     record(

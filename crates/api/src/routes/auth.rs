@@ -2,7 +2,6 @@
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use diesel::Connection;
 use chrono::TimeDelta;
 use tutti_shared::{
     LoginRequest, MessageResponse, Password, PasswordResetConfirm, PasswordResetRequest, RESET_PAGE_PATH,
@@ -500,7 +499,7 @@ pub async fn confirm_password_reset(
     let changed = state
         .db
         .run(move |connection| {
-            connection.transaction(|connection| {
+            crate::db::write_transaction(connection, |connection| {
                 let time = now();
                 // Re-read inside the transaction: two concurrent uses of one link, one wins.
                 let Some(token) = sessions::find_live_reset_token(connection, &token_hash, time)? else {

@@ -2,7 +2,6 @@
 //! household: another family's ids answer 404, exactly like ids that do not exist.
 
 use actix_web::{HttpResponse, get, patch, web};
-use diesel::Connection;
 use tutti_shared::{
     FamilyView, GuardianFields, GuardianPatch, GuardianView, RepertoireEntry, StudentCourse, StudentFields, StudentPatch,
     StudentSummary, StudentView,
@@ -93,7 +92,7 @@ pub async fn update_guardian(
     let (view, changed) = state
         .db
         .run(move |connection| {
-            connection.transaction(|connection| {
+            crate::db::write_transaction(connection, |connection| {
                 let guardian = household::find_family_guardian(connection, family_id, guardian_id)?.ok_or(AppError::NotFound)?;
                 let current = guardian.fields();
                 // Validate the record as it would be once every pending and new change applies.
@@ -241,7 +240,7 @@ pub async fn update_student(
     let (view, changed) = state
         .db
         .run(move |connection| {
-            connection.transaction(|connection| {
+            crate::db::write_transaction(connection, |connection| {
                 let student = household::find_family_student(connection, family_id, student_id)?.ok_or(AppError::NotFound)?;
                 let current = student.fields();
                 let pending = household::pending_changes(connection, Target::Student, &[student_id])?.remove(&student_id).unwrap_or_default();
