@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 use tutti_tests::{
-    ApiErrorBody, ErrorCode, StatusCode, both, demo, expect_error, expect_json, header,
+    ApiErrorBody, ErrorCode, StatusCode, TestApp, both, demo, expect_error, expect_json, header,
     refresh_set_cookie,
 };
 
@@ -222,5 +222,23 @@ both! {
             statuses.push(outcome.expect("the login task").expect("the login request"));
         }
         assert!(statuses.iter().all(|status| *status == StatusCode::OK), "statuses: {statuses:?}");
+    }
+}
+
+both! {
+    async fn the_refresh_cookie_is_secure_when_the_portal_is_served_over_https(backend: Backend) {
+        let app = TestApp::spawn_with(backend, vec![("TUTTI_PUBLIC_URL", "https://portail.tutti.test".to_owned())]).await;
+        let response = app.login(demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = refresh_set_cookie(&response).expect("the login sets the refresh cookie");
+        assert!(cookie.split(';').any(|part| part.trim().eq_ignore_ascii_case("secure")), "Set-Cookie: {cookie}");
+    }
+}
+
+both! {
+    async fn the_refresh_cookie_is_not_secure_on_a_plain_http_development_portal(app) {
+        let response = app.login(demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await;
+        let cookie = refresh_set_cookie(&response).expect("the login sets the refresh cookie");
+        assert!(!cookie.split(';').any(|part| part.trim().eq_ignore_ascii_case("secure")), "Set-Cookie: {cookie}");
     }
 }

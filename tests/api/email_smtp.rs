@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use tutti_tests::{
-    MessageResponse, SmtpSink, StatusCode, TEST_PUBLIC_URL, TestApp, both, decoded_bodies, demo,
+    MessageResponse, SmtpSink, StatusCode, TEST_PUBLIC_URL, TestApp, TextRow, both, decoded_bodies, demo,
     expect_json, reset_link_in,
 };
 
@@ -16,7 +16,10 @@ both! {
         let response = app.request_reset(demo::SITE, demo::FAMILY_LOGIN, &email).await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
 
-        let raw = sink.wait_for_message().await;
+        let Some(raw) = sink.wait_for_message().await else {
+            let errors: Vec<TextRow> = app.query("SELECT status || ': ' || COALESCE(error, '') AS value FROM outgoing_emails");
+            panic!("no message reached the SMTP sink within 10 s; outbox: {errors:?}");
+        };
         let bodies = decoded_bodies(&raw);
         let link = bodies
             .iter()

@@ -62,6 +62,7 @@ both! {
         let phone = app.new_client();
         let here = app.login_family(&app.client).await;
         let elsewhere = app.login_family(&phone).await;
+        assert_eq!(app.account(&elsewhere.access_token).await.status(), StatusCode::OK, "the other device works before");
 
         let _: MessageResponse = expect_json(
             app.change_password(&here.access_token, demo::FAMILY_PASSWORD, NEW_PASSWORD).await,

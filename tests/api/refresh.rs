@@ -30,6 +30,7 @@ both! {
         let stolen_cookie = refresh_cookie_value(&login).expect("the login sets the refresh cookie");
         let _: SessionResponse = expect_json(login, StatusCode::OK, "login").await;
         let current: SessionResponse = expect_json(app.refresh(&app.client).await, StatusCode::OK, "refresh").await;
+        assert_eq!(app.account(&current.access_token).await.status(), StatusCode::OK, "the token works before the replay");
 
         // Someone replays the old cookie from another device.
         let replay = app.refresh_with_cookie(&stolen_cookie).await;
@@ -69,6 +70,7 @@ both! {
         let login = app.login(tutti_tests::demo::SITE, tutti_tests::demo::FAMILY_LOGIN, tutti_tests::demo::FAMILY_PASSWORD).await;
         let cookie = refresh_cookie_value(&login).expect("the login sets the refresh cookie");
         let session: SessionResponse = expect_json(login, StatusCode::OK, "login").await;
+        assert_eq!(app.account(&session.access_token).await.status(), StatusCode::OK, "the token works before logout");
 
         let logout = app.logout(&app.client, &session.access_token).await;
         assert_eq!(logout.status(), StatusCode::NO_CONTENT, "logout");

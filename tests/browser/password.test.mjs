@@ -58,7 +58,7 @@ describe('passwords', () => {
 
             await page.goto(link);
             await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(newPassword);
-            await page.getByLabel('Confirmation du mot de passe', { exact: true }).fill(newPassword);
+            await page.getByLabel('Confirmation du nouveau mot de passe', { exact: true }).fill(newPassword);
             await screenshot(page, 'reset-confirm');
             await page.getByRole('button', { name: 'Enregistrer le mot de passe', exact: true }).click();
             await page.getByRole('status').or(page.getByRole('alert')).filter({ visible: true }).first().waitFor();
@@ -93,7 +93,7 @@ describe('passwords', () => {
             await page.waitForURL('**/mot-de-passe');
             await page.getByLabel('Mot de passe actuel', { exact: true }).fill(account.password);
             await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(newPassword);
-            await page.getByLabel('Confirmation du mot de passe', { exact: true }).fill(newPassword);
+            await page.getByLabel('Confirmation du nouveau mot de passe', { exact: true }).fill(newPassword);
             await page.getByRole('button', { name: 'Changer le mot de passe', exact: true }).click();
             await page.getByRole('status').or(page.getByRole('alert')).filter({ visible: true }).first().waitFor();
             await screenshot(page, 'password-changed');

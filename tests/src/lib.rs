@@ -23,13 +23,14 @@ use diesel::prelude::*;
 use diesel::query_builder::SqlQuery;
 use diesel::query_dsl::methods::LoadQuery;
 use diesel::sql_types::{Nullable, Text};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub use reqwest::{Client, Response, StatusCode};
-pub use tutti_shared::{AccountInfo, ApiErrorBody, ErrorCode, MessageResponse, SessionResponse, SiteSummary};
+pub use tutti_shared::{
+    AccountInfo, ApiErrorBody, ErrorCode, FamilyListItem, MessageResponse, Page, SessionResponse, SiteSummary,
+};
 
 /// The JWT secret every test server uses (64 hex characters, 256 bits), so tests can
 /// forge tokens that the server would accept, and then spoil them one way at a time.
@@ -270,32 +271,6 @@ pub struct TextRow {
     /// The value.
     #[diesel(sql_type = Text)]
     pub value: String,
-}
-
-/// A page of a list, as every list endpoint answers.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Page<T> {
-    /// The records of this page.
-    pub items: Vec<T>,
-    /// How many records match, over all pages.
-    pub total: i64,
-    /// The page number, from 1.
-    pub page: i64,
-    /// Records per page.
-    pub per_page: i64,
-}
-
-/// A household in the staff's list.
-#[derive(Debug, Clone, Deserialize)]
-pub struct FamilyListItem {
-    /// Database id.
-    pub id: i64,
-    /// Display name, e.g. "Famille Martin".
-    pub name: String,
-    /// How many guardians.
-    pub guardian_count: i64,
-    /// How many children.
-    pub student_count: i64,
 }
 
 /// A running Tutti server with its own database.
@@ -577,10 +552,40 @@ impl TestApp {
         self.outbox().into_iter().rev().find(|email| email.to.eq_ignore_ascii_case(to))
     }
 
-    /// The reset token of the newest email to `to` (outbox mode: the body holds the link).
-    pub fn reset_token_from_outbox(&self, to: &str) -> String {
-        let email = self.last_email_to(to).unwrap_or_else(|| panic!("no email to {to} in the outbox"));
-        reset_token_in(&email.body_text).unwrap_or_else(|| panic!("no #token= in the email body:\n{}", email.body_text))
+    /// Waits (up to 10 s) until there are more than `already` emails to `to`, and returns
+    /// the newest. The server records emails in the background, after it has answered.
+    pub async fn wait_for_email_to(&self, to: &str, already: usize) -> Email {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let emails: Vec<Email> =
+                self.outbox().into_iter().filter(|email| email.to.eq_ignore_ascii_case(to)).collect();
+            if emails.len() > already {
+                return emails.into_iter().next_back().expect("at least one email");
+            }
+            assert!(std::time::Instant::now() < deadline, "no new email to {to} within 10 s");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// How many emails to `to` the outbox holds.
+    pub fn emails_to(&self, to: &str) -> usize {
+        self.outbox().iter().filter(|email| email.to.eq_ignore_ascii_case(to)).count()
+    }
+
+    /// The reset token in the newest email to `to`, waiting (up to 10 s) for a first one.
+    pub async fn reset_token_from_outbox(&self, to: &str) -> String {
+        let sent = self.wait_for_email_to(to, 0).await;
+        reset_token_in(&sent.body_text).unwrap_or_else(|| panic!("no #token= in the email body:\n{}", sent.body_text))
+    }
+
+    /// Requests a reset and returns the token of the email it sends (outbox mode: the
+    /// stored body holds the link).
+    pub async fn reset_token_for(&self, site: &str, login: &str, email: &str) -> String {
+        let already = self.emails_to(email);
+        let response = self.request_reset(site, login, email).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "password reset request for {login}");
+        let sent = self.wait_for_email_to(email, already).await;
+        reset_token_in(&sent.body_text).unwrap_or_else(|| panic!("no #token= in the email body:\n{}", sent.body_text))
     }
 
     /// The `action` column of the audit log, oldest first.
@@ -593,9 +598,7 @@ impl TestApp {
 
     /// Requests a reset for an account and sets `new_password` through the emailed link.
     pub async fn set_password_through_reset(&self, site: &str, login: &str, email: &str, new_password: &str) {
-        let response = self.request_reset(site, login, email).await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED, "password reset request for {login}");
-        let token = self.reset_token_from_outbox(email);
+        let token = self.reset_token_for(site, login, email).await;
         let response = self.confirm_reset(&token, new_password).await;
         assert_eq!(response.status(), StatusCode::OK, "password reset confirmation for {login}");
     }
@@ -709,7 +712,8 @@ impl SmtpSink {
         let maildir = tempfile::Builder::new().prefix("tutti-mail-").tempdir().expect("creating a maildir");
         let child = std::process::Command::new("python3")
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir.path())
+            // Python's Maildir makes its tmp/new/cur folders only when it creates the top one.
+            .arg(maildir.path().join("Maildir"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -734,14 +738,16 @@ impl SmtpSink {
     }
 
     /// Waits (up to 10 s) for the first message and returns its raw bytes.
-    pub async fn wait_for_message(&self) -> Vec<u8> {
-        let new = self.maildir.path().join("new");
+    pub async fn wait_for_message(&self) -> Option<Vec<u8>> {
+        let new = self.maildir.path().join("Maildir").join("new");
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(path) = first_file(&new) {
-                return std::fs::read(&path).expect("reading the delivered message");
+                return Some(std::fs::read(&path).expect("reading the delivered message"));
             }
-            assert!(std::time::Instant::now() < deadline, "no message reached the SMTP sink within 10 s");
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -766,10 +772,10 @@ pub fn free_port() -> u16 {
 /// The decoded text of every part of a MIME message (quoted-printable and base64 undone).
 pub fn decoded_bodies(raw: &[u8]) -> Vec<String> {
     fn collect(part: &mailparse::ParsedMail<'_>, out: &mut Vec<String>) {
-        if part.subparts.is_empty() {
-            if let Ok(body) = part.get_body() {
-                out.push(body);
-            }
+        if part.subparts.is_empty()
+            && let Ok(body) = part.get_body()
+        {
+            out.push(body);
         }
         for sub in &part.subparts {
             collect(sub, out);

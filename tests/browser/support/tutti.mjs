@@ -133,10 +133,13 @@ export async function launchBrowser() {
 
 /**
  * A new page in its own context (own cookies) at the given width. Console errors and
- * failed requests are collected in page.problems for the assertions' messages.
+ * page errors are collected in page.problems for the assertions' messages. `bypassCSP`
+ * lets a test inject a script (axe-core) that the server's strict CSP would block.
  */
-export async function newPage(browser, { width = 1280, height = 800 } = {}) {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+export async function newPage(browser, { width = 1280, height = 800, bypassCSP = false } = {}) {
+    const context = await browser.newContext({
+        viewport: { width, height }, locale: 'fr-FR', timezoneId: 'Europe/Paris', bypassCSP,
+    });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     page.problems = [];
@@ -156,8 +159,9 @@ export async function screenshot(page, name) {
 }
 
 /** A button or a link with that accessible name (menus may use either). */
-export function control(page, name) {
-    return page.getByRole('button', { name, exact: true }).or(page.getByRole('link', { name, exact: true }));
+export function control(page, name, { includeHidden = false } = {}) {
+    return page.getByRole('button', { name, exact: true, includeHidden })
+        .or(page.getByRole('link', { name, exact: true, includeHidden }));
 }
 
 /** Waits for the SPA's login form, with the site list loaded when it asks for a site. */
@@ -199,7 +203,7 @@ export async function logInWithMouse(page, { login, password }) {
  */
 export async function waitForHome(page, familyName) {
     await page.getByText(familyName).filter({ visible: true }).first().waitFor();
-    await control(page, 'Déconnexion').first().waitFor({ state: 'attached' });
+    await control(page, 'Déconnexion', { includeHidden: true }).first().waitFor({ state: 'attached' });
 }
 
 /** Presses Tab until the locator's element has the focus (at most `max` times). */
