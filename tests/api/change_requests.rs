@@ -348,3 +348,71 @@ both! {
         assert_eq!(app.outbox().len(), emails, "no welcome email");
     }
 }
+
+both! {
+    async fn two_staff_deciding_the_same_request_at_once_decide_it_once(app) {
+        let ids = app.demo_ids().await;
+        let martin = app.martin_token().await;
+        let staff = app.staff_token().await;
+        let other_staff = app.staff_token().await;
+        for round in 0..15 {
+            let wanted = format!("Profession {round}");
+            let before = app.family(&martin).await.guardians[0].clone();
+            ask_guardian(&app, &martin, ids.claire, json!({"profession": wanted})).await;
+            let id = request_on(&app.change_requests(&staff, "").await, ids.claire, "profession").id;
+            let decisions_before = audit_count(&app, "change_");
+            let batch = [id];
+            let (approve, reject) = tokio::join!(app.decide(&staff, &batch, "approve"), app.decide(&other_staff, &batch, "reject"));
+            let (approve_status, reject_status) = (approve.status(), reject.status());
+            let approve_body = approve.text().await.unwrap_or_default();
+            let reject_body = reject.text().await.unwrap_or_default();
+            // Read the outcome first, so that a failure shows the whole state.
+            let after = app.family(&martin).await.guardians[0].clone();
+            let stored = app
+                .change_requests(&staff, "?status=all&per_page=100")
+                .await
+                .items
+                .into_iter()
+                .find(|request| request.id == id)
+                .unwrap_or_else(|| panic!("round {round}: request {id} vanished"));
+            let recorded = audit_count(&app, "change_") - decisions_before;
+            let state = format!(
+                "approve {approve_status} {approve_body} / reject {reject_status} {reject_body}; in force: {:?}; request: {:?}; decisions audited: {recorded}",
+                after.fields.profession, stored.status
+            );
+            let mut statuses = [approve_status, reject_status];
+            statuses.sort();
+            assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "round {round}: one decision wins: {state}");
+            let (expected_value, expected_status) = if approve_status == StatusCode::OK {
+                (wanted.clone(), ChangeStatus::Approved)
+            } else {
+                (before.fields.profession.clone(), ChangeStatus::Rejected)
+            };
+            assert_eq!((after.fields.profession.as_str(), stored.status), (expected_value.as_str(), expected_status), "round {round}: {state}");
+            assert!(after.pending.is_empty(), "round {round}: {state}");
+            assert_eq!(recorded, 1, "round {round}: one decision recorded: {state}");
+        }
+    }
+}
+
+both! {
+    async fn two_staff_creating_the_same_identifiant_at_once_create_one_household(app) {
+        let staff = app.staff_token().await;
+        let other_staff = app.staff_token().await;
+        for round in 0..5 {
+            let login = format!("famille.jumelle{round}");
+            let first = json!({"login": login, "guardian": valid_guardian("Jumelle", &format!("premiere{round}@example.fr"))});
+            let second = json!({"login": login, "guardian": valid_guardian("Jumelle", &format!("seconde{round}@example.fr"))});
+            let (left, right) = tokio::join!(
+                app.post_as("/api/v1/admin/families", &staff, &first),
+                app.post_as("/api/v1/admin/families", &other_staff, &second)
+            );
+            let mut statuses = [left.status(), right.status()];
+            statuses.sort();
+            assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "round {round}");
+        }
+        let listed: tutti_tests::Page<tutti_tests::FamilyListItem> =
+            expect_json(app.admin_families(&staff, "?q=Jumelle").await, StatusCode::OK, "GET /admin/families").await;
+        assert_eq!(listed.total, 5, "one household per identifiant: {listed:?}");
+    }
+}

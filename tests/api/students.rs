@@ -234,3 +234,30 @@ both! {
         assert!(app.student_repertoire(&token, ids.chloe).await.is_empty());
     }
 }
+
+both! {
+    async fn two_concurrent_child_edits_with_the_same_version_let_exactly_one_through(app) {
+        let ids = app.demo_ids().await;
+        let token = app.martin_token().await;
+        for round in 0..20 {
+            let hugo = app.student(&token, ids.hugo).await;
+            let first = json!({"version": hugo.version, "changes": {"school_level": format!("Niveau A{round}")}});
+            let second = json!({"version": hugo.version, "changes": {"school_level": format!("Niveau B{round}")}});
+            let (left, right) = tokio::join!(app.update_student(&token, ids.hugo, &first), app.update_student(&token, ids.hugo, &second));
+            let (left_status, right_status) = (left.status(), right.status());
+            let left_body = left.text().await.unwrap_or_default();
+            let right_body = right.text().await.unwrap_or_default();
+            let mut statuses = [left_status, right_status];
+            statuses.sort();
+            assert_eq!(
+                statuses,
+                [StatusCode::OK, StatusCode::CONFLICT],
+                "round {round}: exactly one edit wins: {left_status} {left_body} / {right_status} {right_body}"
+            );
+            let winner = if left_status == StatusCode::OK { &first } else { &second };
+            let after = app.student(&token, ids.hugo).await;
+            assert_eq!(after.version, hugo.version + 1, "round {round}");
+            assert_eq!(after.pending["school_level"].new_value, winner["changes"]["school_level"].as_str().expect("a string"), "round {round}");
+        }
+    }
+}

@@ -23,19 +23,53 @@ macro_rules! editable_fields {
         { $( $(#[$doc:meta])* $name:ident : $label:literal ),+ $(,)? }
     ) => {
         $(#[$fields_doc])*
+        ///
+        /// Read only from a JSON object (never from an array in field order), and any
+        /// unknown field is refused.
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(deny_unknown_fields)]
+        #[serde(try_from = "BTreeMap<String, String>")]
         pub struct $fields {
-            $( $(#[$doc])* #[serde(default)] pub $name: String, )+
+            $( $(#[$doc])* pub $name: String, )+
         }
 
         $(#[$changes_doc])*
+        ///
+        /// Read only from a JSON object, and any unknown field is refused.
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(deny_unknown_fields)]
+        #[serde(try_from = "BTreeMap<String, Option<String>>")]
         pub struct $changes {
-            $( $(#[$doc])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $name: Option<String>, )+
+            $( $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")] pub $name: Option<String>, )+
+        }
+
+        impl TryFrom<BTreeMap<String, String>> for $fields {
+            type Error = String;
+
+            fn try_from(map: BTreeMap<String, String>) -> Result<Self, String> {
+                let mut fields = Self::default();
+                for (name, value) in map {
+                    if !fields.set(&name, value) {
+                        return Err(format!("unknown field `{name}`"));
+                    }
+                }
+                Ok(fields)
+            }
+        }
+
+        impl TryFrom<BTreeMap<String, Option<String>>> for $changes {
+            type Error = String;
+
+            fn try_from(map: BTreeMap<String, Option<String>>) -> Result<Self, String> {
+                let mut changes = Self::default();
+                for (name, value) in map {
+                    match name.as_str() {
+                        $( stringify!($name) => changes.$name = value, )+
+                        _ => return Err(format!("unknown field `{name}`")),
+                    }
+                }
+                Ok(changes)
+            }
         }
 
         impl $fields {

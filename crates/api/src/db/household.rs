@@ -261,7 +261,8 @@ pub fn request_changes(connection: &mut DbConnection, change_set: &ChangeSet) ->
     Ok(created)
 }
 
-fn stale() -> AppError {
+/// The 409 of an edit made against an old version.
+pub fn stale() -> AppError {
     AppError::Conflict(
         "Ces informations ont été modifiées entre-temps. Les données à jour sont affichées ; vos saisies n'ont pas été enregistrées, vérifiez-les puis enregistrez à nouveau.".to_owned(),
     )
@@ -356,6 +357,22 @@ pub fn decide(
     };
     let mut decided = Vec::with_capacity(rows.len());
     for (id, family_id, target_type, target_id, field, new_value) in rows {
+        // Claim the request first, guarded on its status: of two staff deciding the same
+        // request at once, the second updates nothing and the whole batch is refused.
+        let claimed = diesel::update(
+            change_requests::table.filter(change_requests::id.eq(id)).filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
+        )
+        .set((
+            change_requests::status.eq(status.as_str()),
+            change_requests::decided_by.eq(staff_id),
+            change_requests::decided_at.eq(time),
+        ))
+        .execute(connection)?;
+        if claimed != 1 {
+            return Err(AppError::Conflict(
+                "Certaines demandes ont déjà été traitées entre-temps. Rechargez la liste.".to_owned(),
+            ));
+        }
         let target = if target_type == "student" { Target::Student } else { Target::Guardian };
         match decision {
             Decision::Approve => {
@@ -375,13 +392,6 @@ pub fn decide(
                 }
             },
         }
-        diesel::update(change_requests::table.find(id))
-            .set((
-                change_requests::status.eq(status.as_str()),
-                change_requests::decided_by.eq(staff_id),
-                change_requests::decided_at.eq(time),
-            ))
-            .execute(connection)?;
         decided.push((id, family_id));
     }
     Ok(decided)

@@ -10,6 +10,7 @@ use crate::db::sites::find_site;
 use crate::db::{now, sessions, throttle};
 use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
+use crate::routes::json::ApiJson;
 use crate::routes::auth::{ACCOUNT_POLICY, account_throttle_key, prehash_for_login};
 use crate::state::AppState;
 
@@ -73,7 +74,7 @@ pub async fn update_password(
     state: web::Data<AppState>,
     request: HttpRequest,
     current: CurrentAccount,
-    body: web::Json<ChangePasswordRequest>,
+    body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, AppError> {
     let ChangePasswordRequest { current_password, new_password } = body.into_inner();
     let password = Password::parse(&new_password).map_err(|error| AppError::field("new_password", error.0))?;

@@ -15,6 +15,7 @@ use crate::db::household;
 use crate::db::{DbConnection, now, review};
 use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
+use crate::routes::json::ApiJson;
 use crate::routes::family::{load_family_view, student_view};
 use crate::state::AppState;
 
@@ -124,7 +125,7 @@ pub async fn create_family(
     state: web::Data<AppState>,
     request: HttpRequest,
     staff: StaffAccount,
-    body: web::Json<NewFamilyInput>,
+    body: ApiJson<NewFamilyInput>,
 ) -> Result<HttpResponse, AppError> {
     let NewFamilyInput { login, guardian } = body.into_inner();
     let login = login.trim().to_owned();
@@ -345,7 +346,7 @@ pub async fn decide_change_requests(
     state: web::Data<AppState>,
     request: HttpRequest,
     staff: StaffAccount,
-    body: web::Json<DecisionInput>,
+    body: ApiJson<DecisionInput>,
 ) -> Result<HttpResponse, AppError> {
     let DecisionInput { ids, decision } = body.into_inner();
     if ids.is_empty() || ids.len() > 500 {

@@ -17,6 +17,7 @@ use crate::db::throttle::{self, ThrottlePolicy};
 use crate::db::{DbConnection, now};
 use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
+use crate::routes::json::ApiJson;
 use crate::routes::account::load_account_info;
 use crate::state::AppState;
 
@@ -148,7 +149,7 @@ async fn session_response(
 pub async fn create_session(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
     let LoginRequest { site, login, password } = body.into_inner();
     require_fields(&[("site", &site), ("login", &login), ("password", &password)])?;
@@ -379,7 +380,7 @@ pub async fn delete_session(state: web::Data<AppState>, request: HttpRequest) ->
 pub async fn request_password_reset(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<PasswordResetRequest>,
+    body: ApiJson<PasswordResetRequest>,
 ) -> Result<HttpResponse, AppError> {
     let PasswordResetRequest { site, login, email } = body.into_inner();
     require_fields(&[("site", &site), ("login", &login), ("email", &email)])?;
@@ -479,7 +480,7 @@ fn reset_email(public_url: &str, account: &Account, token: &str) -> OutgoingEmai
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<PasswordResetConfirm>,
+    body: ApiJson<PasswordResetConfirm>,
 ) -> Result<HttpResponse, AppError> {
     let PasswordResetConfirm { token, new_password } = body.into_inner();
     let password = Password::parse(&new_password).map_err(|error| AppError::field("new_password", error.0))?;

@@ -12,6 +12,7 @@ use crate::db::household::{self, ChangeSet, Target};
 use crate::db::{DbConnection, school};
 use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
+use crate::routes::json::ApiJson;
 use crate::state::AppState;
 
 fn family_of(account: &FamilyAccount) -> Result<i64, AppError> {
@@ -84,7 +85,7 @@ pub async fn update_guardian(
     state: web::Data<AppState>,
     account: FamilyAccount,
     path: web::Path<i64>,
-    body: web::Json<GuardianPatch>,
+    body: ApiJson<GuardianPatch>,
 ) -> Result<HttpResponse, AppError> {
     let family_id = family_of(&account)?;
     let (guardian_id, account_id, site_id) = (path.into_inner(), account.0.account_id, account.0.site_id);
@@ -94,6 +95,9 @@ pub async fn update_guardian(
         .run(move |connection| {
             crate::db::write_transaction(connection, |connection| {
                 let guardian = household::find_family_guardian(connection, family_id, guardian_id)?.ok_or(AppError::NotFound)?;
+                if patch.version != guardian.version {
+                    return Err(household::stale());
+                }
                 let current = guardian.fields();
                 // Validate the record as it would be once every pending and new change applies.
                 let mut pending = household::pending_changes(connection, Target::Guardian, &[guardian_id])?.remove(&guardian_id).unwrap_or_default();
@@ -121,8 +125,6 @@ pub async fn update_guardian(
                 };
                 if !changes.is_empty() {
                     household::request_changes(connection, &change_set)?;
-                } else if patch.version != guardian.version {
-                    return Err(AppError::Conflict("Ces informations ont été modifiées entre-temps.".to_owned()));
                 }
                 pending = household::pending_changes(connection, Target::Guardian, &[guardian_id])?.remove(&guardian_id).unwrap_or_default();
                 let version = if changes.is_empty() { guardian.version } else { guardian.version + 1 };
@@ -232,7 +234,7 @@ pub async fn update_student(
     state: web::Data<AppState>,
     account: FamilyAccount,
     path: web::Path<i64>,
-    body: web::Json<StudentPatch>,
+    body: ApiJson<StudentPatch>,
 ) -> Result<HttpResponse, AppError> {
     let family_id = family_of(&account)?;
     let (student_id, account_id, site_id) = (path.into_inner(), account.0.account_id, account.0.site_id);
@@ -242,6 +244,9 @@ pub async fn update_student(
         .run(move |connection| {
             crate::db::write_transaction(connection, |connection| {
                 let student = household::find_family_student(connection, family_id, student_id)?.ok_or(AppError::NotFound)?;
+                if patch.version != student.version {
+                    return Err(household::stale());
+                }
                 let current = student.fields();
                 let pending = household::pending_changes(connection, Target::Student, &[student_id])?.remove(&student_id).unwrap_or_default();
                 let changes = current.diff_with_pending(&patch.changes, &pending);
@@ -255,9 +260,6 @@ pub async fn update_student(
                 let errors = wished.validate();
                 if !errors.is_empty() {
                     return Err(AppError::fields(errors));
-                }
-                if changes.is_empty() && patch.version != student.version {
-                    return Err(AppError::Conflict("Ces informations ont été modifiées entre-temps.".to_owned()));
                 }
                 if !changes.is_empty() {
                     household::request_changes(

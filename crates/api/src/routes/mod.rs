@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod family;
+pub mod json;
 pub mod school;
 pub mod sites;
 

@@ -14,6 +14,7 @@ use tutti_shared::{
 use crate::auth::extractors::{SchoolAccount, StaffAccount};
 use crate::db::{DbConnection, household, now, school};
 use crate::error::AppError;
+use crate::routes::json::ApiJson;
 use crate::state::AppState;
 
 /// The id of a created record.
@@ -67,7 +68,7 @@ fn validate_year(input: &SchoolYearInput) -> Result<(), AppError> {
 #[utoipa::path(tag = "school", request_body = SchoolYearInput, security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 409, description = "Label taken", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/school-years")]
-pub async fn create_school_year(state: web::Data<AppState>, staff: StaffAccount, body: web::Json<SchoolYearInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_school_year(state: web::Data<AppState>, staff: StaffAccount, body: ApiJson<SchoolYearInput>) -> Result<HttpResponse, AppError> {
     validate_year(&body)?;
     let site_id = staff.0.site_id;
     let id = state.db.run(move |connection| school::insert_year(connection, site_id, &body).map_err(AppError::from)).await?;
@@ -78,7 +79,7 @@ pub async fn create_school_year(state: web::Data<AppState>, staff: StaffAccount,
 #[utoipa::path(tag = "school", request_body = SchoolYearInput, params(("id" = i64, Path, description = "School year id")), security(("bearer" = [])),
     responses((status = 204, description = "Saved"), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/school-years/{id}")]
-pub async fn update_school_year(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: web::Json<SchoolYearInput>) -> Result<HttpResponse, AppError> {
+pub async fn update_school_year(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: ApiJson<SchoolYearInput>) -> Result<HttpResponse, AppError> {
     validate_year(&body)?;
     let (site_id, id) = (staff.0.site_id, path.into_inner());
     let found = state.db.run(move |connection| school::update_year(connection, site_id, id, &body).map_err(AppError::from)).await?;
@@ -101,7 +102,7 @@ pub async fn list_disciplines(state: web::Data<AppState>, account: SchoolAccount
 #[utoipa::path(tag = "school", request_body = DisciplineInput, security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 409, description = "Name taken", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/disciplines")]
-pub async fn create_discipline(state: web::Data<AppState>, staff: StaffAccount, body: web::Json<DisciplineInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_discipline(state: web::Data<AppState>, staff: StaffAccount, body: ApiJson<DisciplineInput>) -> Result<HttpResponse, AppError> {
     let mut errors = BTreeMap::new();
     required_text(&mut errors, "name", &body.name, 100);
     check(errors)?;
@@ -114,7 +115,7 @@ pub async fn create_discipline(state: web::Data<AppState>, staff: StaffAccount, 
 #[utoipa::path(tag = "school", request_body = DisciplineInput, params(("id" = i64, Path, description = "Discipline id")), security(("bearer" = [])),
     responses((status = 204, description = "Saved"), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/disciplines/{id}")]
-pub async fn update_discipline(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: web::Json<DisciplineInput>) -> Result<HttpResponse, AppError> {
+pub async fn update_discipline(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: ApiJson<DisciplineInput>) -> Result<HttpResponse, AppError> {
     let mut errors = BTreeMap::new();
     required_text(&mut errors, "name", &body.name, 100);
     check(errors)?;
@@ -177,7 +178,7 @@ fn validate_course(connection: &mut DbConnection, site_id: i64, input: &CourseIn
 #[utoipa::path(tag = "school", request_body = CourseInput, security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/courses")]
-pub async fn create_course(state: web::Data<AppState>, staff: StaffAccount, body: web::Json<CourseInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_course(state: web::Data<AppState>, staff: StaffAccount, body: ApiJson<CourseInput>) -> Result<HttpResponse, AppError> {
     let site_id = staff.0.site_id;
     let id = state
         .db
@@ -194,7 +195,7 @@ pub async fn create_course(state: web::Data<AppState>, staff: StaffAccount, body
     responses((status = 200, description = "Saved", body = Course), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody),
         (status = 409, description = "Changed since read", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/courses/{id}")]
-pub async fn update_course(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: web::Json<CourseInput>) -> Result<HttpResponse, AppError> {
+pub async fn update_course(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: ApiJson<CourseInput>) -> Result<HttpResponse, AppError> {
     let (site_id, id) = (staff.0.site_id, path.into_inner());
     let version = body.version.ok_or_else(|| AppError::field("version", "La version lue est requise."))?;
     let course = state
@@ -252,7 +253,7 @@ pub async fn list_course_enrolments(state: web::Data<AppState>, account: SchoolA
 #[utoipa::path(tag = "school", request_body = EnrolmentInput, security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 409, description = "Already enrolled", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/enrolments")]
-pub async fn create_enrolment(state: web::Data<AppState>, staff: StaffAccount, body: web::Json<EnrolmentInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_enrolment(state: web::Data<AppState>, staff: StaffAccount, body: ApiJson<EnrolmentInput>) -> Result<HttpResponse, AppError> {
     let site_id = staff.0.site_id;
     let id = state
         .db
@@ -296,7 +297,7 @@ fn validate_evaluation(input: &EvaluationInput) -> Result<(), AppError> {
 #[utoipa::path(tag = "school", request_body = EvaluationInput, security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 403, description = "Not the teacher's course", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/evaluations")]
-pub async fn create_evaluation(state: web::Data<AppState>, account: SchoolAccount, body: web::Json<EvaluationInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_evaluation(state: web::Data<AppState>, account: SchoolAccount, body: ApiJson<EvaluationInput>) -> Result<HttpResponse, AppError> {
     validate_evaluation(&body)?;
     let id = state
         .db
@@ -312,7 +313,7 @@ pub async fn create_evaluation(state: web::Data<AppState>, account: SchoolAccoun
 #[utoipa::path(tag = "school", request_body = EvaluationInput, params(("id" = i64, Path, description = "Evaluation id")), security(("bearer" = [])),
     responses((status = 204, description = "Saved"), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody), (status = 409, description = "Changed since read", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/evaluations/{id}")]
-pub async fn update_evaluation(state: web::Data<AppState>, account: SchoolAccount, path: web::Path<i64>, body: web::Json<EvaluationInput>) -> Result<HttpResponse, AppError> {
+pub async fn update_evaluation(state: web::Data<AppState>, account: SchoolAccount, path: web::Path<i64>, body: ApiJson<EvaluationInput>) -> Result<HttpResponse, AppError> {
     validate_evaluation(&body)?;
     let id = path.into_inner();
     let version = body.version.ok_or_else(|| AppError::field("version", "La version lue est requise."))?;
@@ -340,7 +341,7 @@ fn validate_absence(input: &AbsenceInput) -> Result<(), AppError> {
 #[utoipa::path(tag = "school", request_body = AbsenceInput, security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 403, description = "Not the teacher's course", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/absences")]
-pub async fn create_absence(state: web::Data<AppState>, account: SchoolAccount, body: web::Json<AbsenceInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_absence(state: web::Data<AppState>, account: SchoolAccount, body: ApiJson<AbsenceInput>) -> Result<HttpResponse, AppError> {
     validate_absence(&body)?;
     let id = state
         .db
@@ -356,7 +357,7 @@ pub async fn create_absence(state: web::Data<AppState>, account: SchoolAccount, 
 #[utoipa::path(tag = "school", request_body = AbsenceInput, params(("id" = i64, Path, description = "Absence id")), security(("bearer" = [])),
     responses((status = 204, description = "Saved"), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/absences/{id}")]
-pub async fn update_absence(state: web::Data<AppState>, account: SchoolAccount, path: web::Path<i64>, body: web::Json<AbsenceInput>) -> Result<HttpResponse, AppError> {
+pub async fn update_absence(state: web::Data<AppState>, account: SchoolAccount, path: web::Path<i64>, body: ApiJson<AbsenceInput>) -> Result<HttpResponse, AppError> {
     validate_absence(&body)?;
     let id = path.into_inner();
     state
@@ -395,7 +396,7 @@ pub async fn list_events(state: web::Data<AppState>, staff: StaffAccount) -> Res
 #[utoipa::path(tag = "school", request_body = EventInput, security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/events")]
-pub async fn create_event(state: web::Data<AppState>, staff: StaffAccount, body: web::Json<EventInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_event(state: web::Data<AppState>, staff: StaffAccount, body: ApiJson<EventInput>) -> Result<HttpResponse, AppError> {
     validate_event(&body)?;
     let site_id = staff.0.site_id;
     let id = state.db.run(move |connection| school::insert_event(connection, site_id, &body).map_err(AppError::from)).await?;
@@ -406,7 +407,7 @@ pub async fn create_event(state: web::Data<AppState>, staff: StaffAccount, body:
 #[utoipa::path(tag = "school", request_body = EventInput, params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses((status = 204, description = "Saved"), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/events/{id}")]
-pub async fn update_event(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: web::Json<EventInput>) -> Result<HttpResponse, AppError> {
+pub async fn update_event(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: ApiJson<EventInput>) -> Result<HttpResponse, AppError> {
     validate_event(&body)?;
     let (site_id, id) = (staff.0.site_id, path.into_inner());
     let found = state.db.run(move |connection| school::update_event(connection, site_id, id, &body).map_err(AppError::from)).await?;
@@ -420,7 +421,7 @@ pub async fn update_event(state: web::Data<AppState>, staff: StaffAccount, path:
 #[utoipa::path(tag = "school", request_body = ParticipationInput, params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses((status = 201, description = "Created", body = Created), (status = 404, description = "No such event", body = tutti_shared::ApiErrorBody), (status = 409, description = "Already taking part", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/events/{id}/participations")]
-pub async fn create_participation(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: web::Json<ParticipationInput>) -> Result<HttpResponse, AppError> {
+pub async fn create_participation(state: web::Data<AppState>, staff: StaffAccount, path: web::Path<i64>, body: ApiJson<ParticipationInput>) -> Result<HttpResponse, AppError> {
     let (site_id, event_id) = (staff.0.site_id, path.into_inner());
     let mut errors = BTreeMap::new();
     optional_text(&mut errors, "piece", &body.piece, 500);
