@@ -15,15 +15,13 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tutti_shared::{
-    ApiErrorBody, ChangePasswordRequest, LoginRequest, MessageResponse,
-    PasswordResetConfirm, PasswordResetRequest, SessionResponse, SiteSummary,
+    ApiErrorBody, ChangePasswordRequest, FamilyListItem, ListQuery, LoginRequest, MessageResponse,
+    Page, PasswordResetConfirm, PasswordResetRequest, SessionResponse, SiteSummary,
 };
 use web_sys::RequestCredentials;
 
 use crate::i18n;
 use crate::session::Session;
-
-pub mod wire;
 
 /// Why a call failed, already phrased for the person in front of the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +71,12 @@ impl fmt::Display for ApiError {
             ApiError::Network => formatter.write_str(i18n::SERVER_UNREACHABLE),
             ApiError::Api { body, .. } => formatter.write_str(&body.message),
             ApiError::Unexpected { status } => {
-                write!(formatter, "{} (code {status})", i18n::UNEXPECTED_ANSWER)
+                write!(
+                    formatter,
+                    "{} (code {status}). {}",
+                    i18n::UNEXPECTED_ANSWER,
+                    i18n::TRY_AGAIN_LATER
+                )
             }
             ApiError::SessionExpired => formatter.write_str(i18n::SESSION_EXPIRED),
         }
@@ -82,17 +85,28 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Percent-encodes a query-string value (RFC 3986 unreserved characters stay as they are).
-pub fn encode_query_value(value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
+/// The query string of a list request: only the parameters that are set, the search text
+/// trimmed (a blank search is no search).
+pub fn list_query_params(query: &ListQuery) -> Vec<(&'static str, String)> {
+    let mut params = Vec::new();
+    if let Some(page) = query.page {
+        params.push(("page", page.to_string()));
     }
-    encoded
+    if let Some(per_page) = query.per_page {
+        params.push(("per_page", per_page.to_string()));
+    }
+    if let Some(search) = query.search() {
+        params.push(("q", search.to_owned()));
+    }
+    params
+}
+
+/// How many pages a list spans: at least one, so that "page 1 sur 1" reads right.
+pub fn page_count<T>(page: &Page<T>) -> i64 {
+    if page.per_page <= 0 {
+        return 1;
+    }
+    ((page.total + page.per_page - 1) / page.per_page).max(1)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -159,8 +173,11 @@ pub async fn request_password_reset(
 pub async fn confirm_password_reset(
     request: &PasswordResetConfirm,
 ) -> Result<MessageResponse, ApiError> {
-    let response =
-        send(&Call::post("/api/v1/auth/password-reset/confirm", request)?, None).await?;
+    let response = send(
+        &Call::post("/api/v1/auth/password-reset/confirm", request)?,
+        None,
+    )
+    .await?;
     decode_json(response).await
 }
 
@@ -192,9 +209,9 @@ pub async fn change_password(
 /// `GET /api/v1/admin/families`: one page of the site's families, optionally filtered.
 pub async fn list_families(
     session: Session,
-    query: &wire::FamilyQuery,
-) -> Result<wire::Page<wire::FamilyListItem>, ApiError> {
-    let call = Call::get(&query.to_path());
+    query: &ListQuery,
+) -> Result<Page<FamilyListItem>, ApiError> {
+    let call = Call::get("/api/v1/admin/families").with_query(list_query_params(query));
     let response = send_authorized(session, &call).await?;
     decode_json(response).await
 }
@@ -208,16 +225,28 @@ pub async fn list_families(
 struct Call {
     method: Method,
     path: String,
+    /// Query parameters, encoded by the browser's `URLSearchParams`.
+    query: Vec<(&'static str, String)>,
     json_body: Option<String>,
 }
 
 impl Call {
     fn get(path: &str) -> Self {
-        Self { method: Method::GET, path: path.to_owned(), json_body: None }
+        Self {
+            method: Method::GET,
+            path: path.to_owned(),
+            query: Vec::new(),
+            json_body: None,
+        }
     }
 
     fn post_empty(path: &str) -> Self {
-        Self { method: Method::POST, path: path.to_owned(), json_body: None }
+        Self {
+            method: Method::POST,
+            path: path.to_owned(),
+            query: Vec::new(),
+            json_body: None,
+        }
     }
 
     fn post(path: &str, body: &impl Serialize) -> Result<Self, ApiError> {
@@ -228,7 +257,17 @@ impl Call {
         // Serialising our own plain structs cannot fail in practice; should it ever, saying
         // "unexpected" beats a panic in the browser.
         let json = serde_json::to_string(body).map_err(|_| ApiError::Unexpected { status: 0 })?;
-        Ok(Self { method, path: path.to_owned(), json_body: Some(json) })
+        Ok(Self {
+            method,
+            path: path.to_owned(),
+            query: Vec::new(),
+            json_body: Some(json),
+        })
+    }
+
+    fn with_query(mut self, query: Vec<(&'static str, String)>) -> Self {
+        self.query = query;
+        self
     }
 }
 
@@ -237,12 +276,15 @@ async fn send(call: &Call, access_token: Option<&str>) -> Result<Response, ApiEr
     let mut builder = RequestBuilder::new(&call.path)
         .method(call.method.clone())
         .credentials(RequestCredentials::SameOrigin)
-        .header("Accept", "application/json");
+        .header("Accept", "application/json")
+        .query(call.query.iter().map(|(name, value)| (*name, value)));
     if let Some(token) = access_token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match &call.json_body {
-        Some(json) => builder.header("Content-Type", "application/json").body(json.clone()),
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json.clone()),
         None => builder.build(),
     }
     .map_err(|_| ApiError::Network)?;
@@ -261,14 +303,14 @@ async fn send_authorized(session: Session, call: &Call) -> Result<Response, ApiE
         }
     }
     let Ok(renewed) = refresh().await else {
-        session.sign_out_locally();
+        session.expire();
         return Err(ApiError::SessionExpired);
     };
     let token = renewed.access_token.clone();
     session.sign_in(renewed);
     let response = send(call, Some(&token)).await?;
     if response.status() == 401 {
-        session.sign_out_locally();
+        session.expire();
         return Err(ApiError::SessionExpired);
     }
     Ok(response)
@@ -279,11 +321,18 @@ async fn decode_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiEr
     if !response.ok() {
         return Err(error_from_response(response).await);
     }
-    response.json::<T>().await.map_err(|_| ApiError::Unexpected { status })
+    response
+        .json::<T>()
+        .await
+        .map_err(|_| ApiError::Unexpected { status })
 }
 
 async fn expect_success(response: Response) -> Result<(), ApiError> {
-    if response.ok() { Ok(()) } else { Err(error_from_response(response).await) }
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(error_from_response(response).await)
+    }
 }
 
 async fn error_from_response(response: Response) -> ApiError {
@@ -302,9 +351,14 @@ mod tests {
         let body = r#"{"code":"validation","message":"Vérifiez le formulaire.",
                        "fields":{"new_password":"Trop court."}}"#;
         let error = ApiError::from_status_and_body(422, body);
-        assert!(matches!(&error, ApiError::Api { status: 422, body } if body.code == ErrorCode::Validation));
+        assert!(
+            matches!(&error, ApiError::Api { status: 422, body } if body.code == ErrorCode::Validation)
+        );
         assert_eq!(error.to_string(), "Vérifiez le formulaire.");
-        assert_eq!(error.fields().get("new_password").map(String::as_str), Some("Trop court."));
+        assert_eq!(
+            error.fields().get("new_password").map(String::as_str),
+            Some("Trop court.")
+        );
     }
 
     #[test]
@@ -316,15 +370,48 @@ mod tests {
     }
 
     #[test]
-    fn network_and_expiry_errors_speak_french() {
-        assert_eq!(ApiError::Network.to_string(), i18n::SERVER_UNREACHABLE);
-        assert_eq!(ApiError::SessionExpired.to_string(), i18n::SESSION_EXPIRED);
+    fn list_queries_send_only_what_is_set_and_a_trimmed_search() {
+        let query = ListQuery {
+            page: Some(2),
+            per_page: Some(20),
+            q: Some("  Le Gall ".to_owned()),
+        };
+        let expected = [("page", "2"), ("per_page", "20"), ("q", "Le Gall")]
+            .map(|(name, value)| (name, value.to_owned()));
+        assert_eq!(list_query_params(&query), expected);
+        let blank = ListQuery {
+            page: None,
+            per_page: None,
+            q: Some("   ".to_owned()),
+        };
+        assert!(list_query_params(&blank).is_empty());
     }
 
     #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(encode_query_value("Martin"), "Martin");
-        assert_eq!(encode_query_value("Le Gall & fils"), "Le%20Gall%20%26%20fils");
-        assert_eq!(encode_query_value("Éloïse"), "%C3%89lo%C3%AFse");
+    fn page_count_rounds_up_and_is_never_zero() {
+        let page = |total| Page::<()> {
+            items: vec![],
+            total,
+            page: 1,
+            per_page: 20,
+        };
+        assert_eq!(page_count(&page(0)), 1);
+        assert_eq!(page_count(&page(20)), 1);
+        assert_eq!(page_count(&page(21)), 2);
+    }
+
+    #[test]
+    fn a_page_of_families_decodes_from_the_contract_json() {
+        let json = r#"{"items":[{"id":1,"name":"Famille Martin","guardian_count":2,"student_count":3}],
+                       "total":1,"page":1,"per_page":20}"#;
+        let page: Page<FamilyListItem> =
+            serde_json::from_str(json).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(page.items[0].name, "Famille Martin");
+    }
+
+    #[test]
+    fn network_and_expiry_errors_speak_french() {
+        assert_eq!(ApiError::Network.to_string(), i18n::SERVER_UNREACHABLE);
+        assert_eq!(ApiError::SessionExpired.to_string(), i18n::SESSION_EXPIRED);
     }
 }

@@ -48,6 +48,20 @@ pub fn check_new_password(new_password: &str, confirmation: &str) -> Result<Pass
     Ok(password)
 }
 
+/// The alert's text for a server refusal: the server's message, unless it merely repeats
+/// one of the field messages (then a screen reader would hear it twice), in which case a
+/// summary that points at the fields.
+pub fn alert_summary(message: &str, fields: &FieldErrors) -> String {
+    if fields
+        .values()
+        .any(|field_message| field_message == message)
+    {
+        i18n::FIX_THE_FIELDS.to_owned()
+    } else {
+        message.to_owned()
+    }
+}
+
 /// What a form shows of its errors; `Copy`, so event handlers take it freely.
 #[derive(Debug, Clone, Copy)]
 pub struct FormState {
@@ -58,7 +72,10 @@ pub struct FormState {
 impl FormState {
     /// A form without errors.
     pub fn new() -> Self {
-        Self { fields: RwSignal::new(FieldErrors::new()), alert: RwSignal::new(None) }
+        Self {
+            fields: RwSignal::new(FieldErrors::new()),
+            alert: RwSignal::new(None),
+        }
     }
 
     /// The message beside one field, if any.
@@ -91,7 +108,8 @@ impl FormState {
 
     /// Shows what the server refused: its message and its per-field messages.
     pub fn show_api_error(&self, error: &ApiError) {
-        self.refuse(&error.to_string(), error.fields());
+        let fields = error.fields();
+        self.refuse(&alert_summary(&error.to_string(), &fields), fields);
     }
 }
 
@@ -108,7 +126,9 @@ fn focus_first_invalid_field() {
             .query_selector("main [aria-invalid='true']")
             .ok()
             .flatten()
-            .and_then(|element| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok());
+            .and_then(|element| {
+                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok()
+            });
         if let Some(field) = field {
             // Focus can only fail on a detached element; nothing useful to do then.
             let _ = field.focus();
@@ -129,7 +149,9 @@ mod tests {
 
     #[test]
     fn a_short_new_password_is_refused_with_the_shared_policy_message() {
-        let errors = check_new_password("court", "court").err().unwrap_or_default();
+        let errors = check_new_password("court", "court")
+            .err()
+            .unwrap_or_default();
         assert!(errors["new_password"].contains("12"));
     }
 
@@ -147,8 +169,25 @@ mod tests {
     }
 
     #[test]
+    fn the_alert_does_not_repeat_a_field_message() {
+        let fields = FieldErrors::from([("current_password".to_owned(), "Incorrect.".to_owned())]);
+        assert_eq!(alert_summary("Incorrect.", &fields), i18n::FIX_THE_FIELDS);
+        assert_eq!(
+            alert_summary("Vérifiez le formulaire.", &fields),
+            "Vérifiez le formulaire."
+        );
+        assert_eq!(
+            alert_summary("Trop de tentatives.", &FieldErrors::new()),
+            "Trop de tentatives."
+        );
+    }
+
+    #[test]
     fn email_shapes_are_checked_like_on_the_server() {
         assert!(email_error("email", "parent@example.fr").is_empty());
-        assert_eq!(email_error("email", "parent@").keys().collect::<Vec<_>>(), ["email"]);
+        assert_eq!(
+            email_error("email", "parent@").keys().collect::<Vec<_>>(),
+            ["email"]
+        );
     }
 }

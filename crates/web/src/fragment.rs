@@ -33,9 +33,18 @@ mod tests {
 
     #[test]
     fn the_token_is_read_from_the_fragment() {
-        assert_eq!(reset_token_from_hash("#token=abc123").as_deref(), Some("abc123"));
-        assert_eq!(reset_token_from_hash("token=abc123").as_deref(), Some("abc123"));
-        assert_eq!(reset_token_from_hash("#x=1&token=abc").as_deref(), Some("abc"));
+        assert_eq!(
+            reset_token_from_hash("#token=abc123").as_deref(),
+            Some("abc123")
+        );
+        assert_eq!(
+            reset_token_from_hash("token=abc123").as_deref(),
+            Some("abc123")
+        );
+        assert_eq!(
+            reset_token_from_hash("#x=1&token=abc").as_deref(),
+            Some("abc")
+        );
     }
 
     #[test]

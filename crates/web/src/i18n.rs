@@ -7,9 +7,11 @@ pub const APP_NAME: &str = "Tutti";
 pub const SERVER_UNREACHABLE: &str =
     "Le serveur de Tutti est injoignable. Vérifiez votre connexion Internet puis réessayez.";
 
-/// The server answered, but not in the shape we expect.
-pub const UNEXPECTED_ANSWER: &str =
-    "Le serveur a répondu de façon inattendue. Réessayez dans quelques instants";
+/// The server answered, but not in the shape we expect (before the status code).
+pub const UNEXPECTED_ANSWER: &str = "Le serveur a répondu de façon inattendue";
+
+/// After [`UNEXPECTED_ANSWER`] and its status code.
+pub const TRY_AGAIN_LATER: &str = "Réessayez dans quelques instants.";
 
 /// The session could not be renewed.
 pub const SESSION_EXPIRED: &str = "Votre session a expiré. Veuillez vous reconnecter.";
@@ -28,7 +30,8 @@ pub const FIX_THE_FIELDS: &str = "Veuillez corriger les champs signalés.";
 pub const PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identiques.";
 
 /// Hint under every new-password field (the policy of `tutti_shared::Password`).
-pub const PASSWORD_HINT: &str = "Entre 12 et 128 caractères. Une phrase facile à retenir convient très bien.";
+pub const PASSWORD_HINT: &str =
+    "Entre 12 et 128 caractères. Une phrase facile à retenir convient très bien.";
 
 /// While something loads.
 pub const LOADING: &str = "Chargement…";

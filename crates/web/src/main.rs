@@ -15,5 +15,9 @@ mod pages;
 mod session;
 
 fn main() {
+    // index.html shows "Chargement du portail…" until now; the app takes over from here.
+    if let Some(notice) = leptos::prelude::document().get_element_by_id("demarrage") {
+        notice.remove();
+    }
     leptos::mount::mount_to_body(app::App);
 }

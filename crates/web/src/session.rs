@@ -68,13 +68,19 @@ pub struct Session {
     state: RwSignal<AuthState>,
     /// Not reactive on purpose: nothing on screen depends on the token itself.
     access_token: StoredValue<Option<String>>,
+    /// Set when the server ended the session under our feet, so that the login page can
+    /// say why the family is back there.
+    expired: StoredValue<bool>,
 }
 
 impl Session {
     /// Creates the session (restoring) and provides it to the whole app.
     pub fn provide() -> Self {
-        let session =
-            Self { state: RwSignal::new(AuthState::Restoring), access_token: StoredValue::new(None) };
+        let session = Self {
+            state: RwSignal::new(AuthState::Restoring),
+            access_token: StoredValue::new(None),
+            expired: StoredValue::new(false),
+        };
         provide_context(session);
         session
     }
@@ -113,7 +119,9 @@ impl Session {
         // Only notify when the account really changed, so that a silent token renewal does
         // not re-render every page.
         let account = response.account;
-        if self.state.with_untracked(|state| !matches!(state, AuthState::SignedIn(current) if *current == account)) {
+        if self.state.with_untracked(
+            |state| !matches!(state, AuthState::SignedIn(current) if *current == account),
+        ) {
             self.state.set(AuthState::SignedIn(account));
         }
     }
@@ -122,6 +130,19 @@ impl Session {
     pub fn sign_out_locally(&self) {
         self.access_token.set_value(None);
         self.state.set(AuthState::SignedOut);
+    }
+
+    /// Ends a session the server no longer accepts (expired, revoked elsewhere).
+    pub fn expire(&self) {
+        self.expired.set_value(true);
+        self.sign_out_locally();
+    }
+
+    /// Whether the last session expired, once: the login page reads and clears it.
+    pub fn take_expired(&self) -> bool {
+        let expired = self.expired.get_value();
+        self.expired.set_value(false);
+        expired
     }
 }
 
@@ -137,7 +158,11 @@ mod tests {
             email: "famille@example.fr".to_owned(),
             display_name: "Claire Martin".to_owned(),
             role,
-            site: SiteSummary { id: 1, slug: "conservatoire".to_owned(), name: "Conservatoire 1".to_owned() },
+            site: SiteSummary {
+                id: 1,
+                slug: "conservatoire".to_owned(),
+                name: "Conservatoire 1".to_owned(),
+            },
             family: None,
         })
     }
@@ -152,10 +177,22 @@ mod tests {
 
     #[test]
     fn each_role_enters_only_its_own_area() {
-        assert_eq!(may_enter(&signed_in(Role::Family), Area::Family), Some(true));
-        assert_eq!(may_enter(&signed_in(Role::Family), Area::Administration), Some(false));
-        assert_eq!(may_enter(&signed_in(Role::Staff), Area::Family), Some(false));
-        assert_eq!(may_enter(&signed_in(Role::Teacher), Area::Administration), Some(true));
+        assert_eq!(
+            may_enter(&signed_in(Role::Family), Area::Family),
+            Some(true)
+        );
+        assert_eq!(
+            may_enter(&signed_in(Role::Family), Area::Administration),
+            Some(false)
+        );
+        assert_eq!(
+            may_enter(&signed_in(Role::Staff), Area::Family),
+            Some(false)
+        );
+        assert_eq!(
+            may_enter(&signed_in(Role::Teacher), Area::Administration),
+            Some(true)
+        );
         for role in [Role::Family, Role::Staff, Role::Teacher] {
             assert_eq!(may_enter(&signed_in(role), Area::AnyAccount), Some(true));
         }
@@ -163,7 +200,10 @@ mod tests {
 
     #[test]
     fn nobody_enters_when_signed_out_and_nothing_is_decided_while_restoring() {
-        assert_eq!(may_enter(&AuthState::SignedOut, Area::AnyAccount), Some(false));
+        assert_eq!(
+            may_enter(&AuthState::SignedOut, Area::AnyAccount),
+            Some(false)
+        );
         assert_eq!(may_enter(&AuthState::Restoring, Area::Family), None);
     }
 }

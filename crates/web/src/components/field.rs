@@ -162,7 +162,13 @@ mod tests {
     #[test]
     fn aria_describedby_lists_hint_then_error() {
         assert_eq!(described_by(None, None), None);
-        assert_eq!(described_by(Some("a-aide"), None).as_deref(), Some("a-aide"));
-        assert_eq!(described_by(Some("a-aide"), Some("a-erreur")).as_deref(), Some("a-aide a-erreur"));
+        assert_eq!(
+            described_by(Some("a-aide"), None).as_deref(),
+            Some("a-aide")
+        );
+        assert_eq!(
+            described_by(Some("a-aide"), Some("a-erreur")).as_deref(),
+            Some("a-aide a-erreur")
+        );
     }
 }

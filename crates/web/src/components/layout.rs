@@ -1,8 +1,10 @@
 //! The shell around every page: skip link, header with the main menu, `<main>`, footer.
 
+use leptos::ev::KeyboardEvent;
+use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_navigate;
 use tutti_shared::Role;
 
 use crate::api;
@@ -43,12 +45,17 @@ pub fn Shell(children: Children) -> impl IntoView {
 fn MainMenu() -> impl IntoView {
     let session = Session::expect();
     let open = RwSignal::new(false);
-    let location = use_location();
-    // A followed link has done its job: fold the menu again.
-    Effect::new(move || {
-        location.pathname.track();
-        open.set(false);
-    });
+    let toggle_ref = NodeRef::<html::Button>::new();
+    // Escape folds an open menu and gives the focus back to its button, as disclosure
+    // menus are expected to do.
+    let close_on_escape = move |event: KeyboardEvent| {
+        if event.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(toggle) = toggle_ref.get_untracked() {
+                let _ = toggle.focus();
+            }
+        }
+    };
     let role = move || session.account().map(|account| account.role);
     move || {
         role().map(|role| {
@@ -66,17 +73,19 @@ fn MainMenu() -> impl IntoView {
                 .into_any(),
             };
             view! {
-                <nav class="main-menu" aria-label="Menu principal">
+                <nav class="main-menu" aria-label="Menu principal" on:keydown=close_on_escape>
                     <button
                         type="button"
                         class="menu-toggle"
+                        node_ref=toggle_ref
                         aria-expanded=move || if open.get() { "true" } else { "false" }
                         aria-controls="menu-principal"
                         on:click=move |_| open.update(|open| *open = !*open)
                     >
                         "Menu"
                     </button>
-                    <ul id="menu-principal" class:is-open=move || open.get()>
+                    // Any click inside (a followed link, Déconnexion) has done its job: fold.
+                    <ul id="menu-principal" class:is-open=move || open.get() on:click=move |_| open.set(false)>
                         {links}
                         <li><A href="/accessibilite">"Accessibilité"</A></li>
                         <li><A href="/mot-de-passe" exact=true>"Mot de passe"</A></li>

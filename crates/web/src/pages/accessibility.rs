@@ -12,7 +12,10 @@ use crate::session::Session;
 pub fn AccessibilityPage() -> impl IntoView {
     let session = Session::expect();
     let back = move || match session.account() {
-        Some(_) => view! { <A href=move || session.landing_path().to_owned()>"Retour à l'accueil"</A> }.into_any(),
+        Some(_) => {
+            view! { <A href=move || session.landing_path().to_owned()>"Retour à l'accueil"</A> }
+                .into_any()
+        }
         None => view! { <A href="/connexion">"Retour à la connexion"</A> }.into_any(),
     };
     view! {

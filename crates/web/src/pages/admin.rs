@@ -2,9 +2,9 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use tutti_shared::Role;
+use tutti_shared::{DEFAULT_PER_PAGE, ListQuery, Role};
 
-use crate::api::{self, wire::FamilyQuery};
+use crate::api;
 use crate::components::{Loading, Page};
 use crate::session::Session;
 
@@ -12,8 +12,17 @@ use crate::session::Session;
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let session = Session::expect();
-    let site_name = move || session.account().map(|account| account.site.name).unwrap_or_default();
-    let is_staff = move || session.account().is_some_and(|account| account.role == Role::Staff);
+    let site_name = move || {
+        session
+            .account()
+            .map(|account| account.site.name)
+            .unwrap_or_default()
+    };
+    let is_staff = move || {
+        session
+            .account()
+            .is_some_and(|account| account.role == Role::Staff)
+    };
     view! {
         <Page title="Administration" heading="Espace administration">
             <p class="lead">"Site : " <strong>{site_name}</strong></p>
@@ -41,24 +50,34 @@ pub fn family_count_label(total: i64) -> String {
 fn FamilyList() -> impl IntoView {
     let session = Session::expect();
     let search = RwSignal::new(String::new());
-    let query = RwSignal::new(FamilyQuery::default());
+    let query = RwSignal::new(ListQuery {
+        page: Some(1),
+        per_page: Some(DEFAULT_PER_PAGE),
+        q: None,
+    });
     let families = LocalResource::new(move || {
         let query = query.get();
         async move { api::list_families(session, &query).await }
     });
     let on_search = move |event: SubmitEvent| {
         event.prevent_default();
-        query.set(FamilyQuery { search: search.get_untracked(), page: 1 });
+        query.update(|query| {
+            query.q = Some(search.get_untracked());
+            query.page = Some(1);
+        });
     };
-    let go_to_page = move |page: i64| query.update(|query| query.page = page);
+    let go_to_page = move |page: i64| query.update(|query| query.page = Some(page));
 
     let results = move || {
         Suspend::new(async move {
             let page = match families.await {
                 Ok(page) => page,
-                Err(error) => return view! { <p class="load-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(error) => {
+                    return view! { <p class="load-error" role="alert">{error.to_string()}</p> }
+                        .into_any();
+                }
             };
-            let page_count = page.page_count();
+            let page_count = api::page_count(&page);
             let current = page.page;
             let rows = page
                 .items
@@ -87,25 +106,31 @@ fn FamilyList() -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
-                <nav class="pagination" aria-label="Pages de la liste des familles">
-                    <button
-                        type="button"
-                        class="button-secondary"
-                        disabled=current <= 1
-                        on:click=move |_| go_to_page(current - 1)
-                    >
-                        "Page précédente"
-                    </button>
-                    <span>{format!("Page {current} sur {page_count}")}</span>
-                    <button
-                        type="button"
-                        class="button-secondary"
-                        disabled=current >= page_count
-                        on:click=move |_| go_to_page(current + 1)
-                    >
-                        "Page suivante"
-                    </button>
-                </nav>
+                // A single page needs no page buttons.
+                {(page_count > 1)
+                    .then(|| {
+                        view! {
+                            <nav class="pagination" aria-label="Pages de la liste des familles">
+                                <button
+                                    type="button"
+                                    class="button-secondary"
+                                    disabled={current <= 1}
+                                    on:click=move |_| go_to_page(current - 1)
+                                >
+                                    "Page précédente"
+                                </button>
+                                <span>{format!("Page {current} sur {page_count}")}</span>
+                                <button
+                                    type="button"
+                                    class="button-secondary"
+                                    disabled={current >= page_count}
+                                    on:click=move |_| go_to_page(current + 1)
+                                >
+                                    "Page suivante"
+                                </button>
+                            </nav>
+                        }
+                    })}
             }
             .into_any()
         })

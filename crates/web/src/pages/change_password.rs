@@ -44,7 +44,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
         form.clear();
         done.set(None);
         let current = current_password.get_untracked();
-        let (new_value, confirmation_value) = (new_password.get_untracked(), confirmation.get_untracked());
+        let (new_value, confirmation_value) =
+            (new_password.get_untracked(), confirmation.get_untracked());
         let missing = missing_fields(&[
             ("current_password", &current),
             ("new_password", &new_value),
@@ -65,7 +66,12 @@ pub fn ChangePasswordPage() -> impl IntoView {
         }
     };
     // Lets password managers file the new password under the right identifiant.
-    let login = move || session.account().map(|account| account.login).unwrap_or_default();
+    let login = move || {
+        session
+            .account()
+            .map(|account| account.login)
+            .unwrap_or_default()
+    };
 
     view! {
         <Page title="Mot de passe" heading="Changer de mot de passe">

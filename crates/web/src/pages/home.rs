@@ -10,7 +10,10 @@ use crate::session::Session;
 pub fn HomePage() -> impl IntoView {
     let session = Session::expect();
     let greeting = Signal::derive(move || {
-        session.account().map(|account| format!("Bonjour {}", account.display_name)).unwrap_or_default()
+        session
+            .account()
+            .map(|account| format!("Bonjour {}", account.display_name))
+            .unwrap_or_default()
     });
     let household = move || {
         session.account().map(|account| {

@@ -19,6 +19,9 @@ pub fn LoginPage() -> impl IntoView {
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let form = FormState::new();
+    if session.take_expired() {
+        form.refuse(i18n::SESSION_EXPIRED, Default::default());
+    }
 
     let submit = Action::new_local(move |request: &LoginRequest| {
         let request = request.clone();

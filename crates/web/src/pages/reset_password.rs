@@ -32,21 +32,29 @@ pub fn ResetPasswordPage() -> impl IntoView {
     });
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let Some(token) = token.get_value() else { return };
+        let Some(token) = token.get_value() else {
+            return;
+        };
         if submit.pending().get_untracked() {
             return;
         }
         form.clear();
-        let (new_value, confirmation_value) = (new_password.get_untracked(), confirmation.get_untracked());
-        let missing =
-            missing_fields(&[("new_password", &new_value), (CONFIRMATION_FIELD, &confirmation_value)]);
+        let (new_value, confirmation_value) =
+            (new_password.get_untracked(), confirmation.get_untracked());
+        let missing = missing_fields(&[
+            ("new_password", &new_value),
+            (CONFIRMATION_FIELD, &confirmation_value),
+        ]);
         if !missing.is_empty() {
             form.refuse(i18n::CHECK_THE_FORM, missing);
             return;
         }
         match check_new_password(&new_value, &confirmation_value) {
             Ok(password) => {
-                submit.dispatch(PasswordResetConfirm { token, new_password: password.expose().to_owned() });
+                submit.dispatch(PasswordResetConfirm {
+                    token,
+                    new_password: password.expose().to_owned(),
+                });
             }
             Err(errors) => form.refuse(i18n::FIX_THE_FIELDS, errors),
         }
