@@ -82,9 +82,14 @@ impl Application {
                         let response = service.call(request);
                         async move {
                             let mut response = response.await?;
+                            let headers = response.headers_mut();
                             if is_api {
                                 // Personal data must never sit in a shared or browser cache.
-                                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                            } else if !headers.contains_key(header::CACHE_CONTROL) {
+                                // The app's files keep stable names across releases: always
+                                // revalidate (ETag), so a new release is picked up at once.
+                                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
                             }
                             Ok(response)
                         }
