@@ -164,3 +164,21 @@ both! {
         }
     }
 }
+
+both! {
+    async fn a_flood_of_reset_requests_sends_at_most_five_emails_an_hour(app) {
+        let email = family_email(&app).await;
+        let before = app.emails_to(&email);
+        let mut bodies = Vec::new();
+        for _ in 0..8 {
+            let response = app.request_reset(demo::SITE, demo::FAMILY_LOGIN, &email).await;
+            assert_eq!(response.status(), StatusCode::ACCEPTED);
+            bodies.push(response.bytes().await.expect("the body"));
+        }
+        assert!(bodies.iter().all(|body| body == &bodies[0]), "the answer never changes");
+        // The emails are recorded in the background: give them time to land.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert_eq!(app.emails_to(&email) - before, 5, "five links, then nothing more this hour");
+        assert!(app.audit_actions().iter().any(|action| action == "password_reset_throttled"));
+    }
+}

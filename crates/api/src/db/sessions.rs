@@ -174,3 +174,12 @@ pub fn burn_reset_tokens(connection: &mut DbConnection, account_id: i64, now: Na
     .set(password_reset_tokens::used_at.eq(now))
     .execute(connection)
 }
+
+/// How many reset tokens the account received since `since`.
+pub fn count_reset_tokens_since(connection: &mut DbConnection, account_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    password_reset_tokens::table
+        .filter(password_reset_tokens::account_id.eq(account_id))
+        .filter(password_reset_tokens::created_at.gt(since))
+        .count()
+        .get_result(connection)
+}

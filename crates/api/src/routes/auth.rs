@@ -28,6 +28,8 @@ const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 const SESSION_DAYS: i64 = 30;
 /// A reset link works this long.
 const RESET_TOKEN_MINUTES: i64 = 30;
+/// Reset emails an account can receive per hour.
+const RESET_LINKS_PER_HOUR: i64 = 5;
 
 /// Per account: five free failures, then 15 s doubling up to 15 minutes.
 pub const ACCOUNT_POLICY: ThrottlePolicy = ThrottlePolicy {
@@ -395,6 +397,15 @@ pub async fn request_password_reset(
                 tutti_shared::EmailAddress::parse(&account.email).is_ok_and(|stored| stored.matches(&email))
             });
             let time = now();
+            // At most a few links an hour per account, so that nobody can flood a
+            // family's mailbox; the answer stays the same either way.
+            let flooded = match &account {
+                Some(account) => {
+                    sessions::count_reset_tokens_since(connection, account.id, time - TimeDelta::hours(1))? >= RESET_LINKS_PER_HOUR
+                }
+                None => false,
+            };
+            let account = account.filter(|_| !flooded);
             if let Some(account) = &account {
                 sessions::insert_reset_token(
                     connection,
@@ -409,7 +420,13 @@ pub async fn request_password_reset(
                 &AuditEntry {
                     site_id: account.as_ref().map(|account| account.site_id),
                     account_id: account.as_ref().map(|account| account.id),
-                    action: if account.is_some() { "password_reset_requested" } else { "password_reset_unmatched" },
+                    action: if flooded {
+                        "password_reset_throttled"
+                    } else if account.is_some() {
+                        "password_reset_requested"
+                    } else {
+                        "password_reset_unmatched"
+                    },
                     ip: Some(ip),
                     ..AuditEntry::default()
                 },
