@@ -18,12 +18,13 @@ export TRUNK_SKIP_VERSION_CHECK := true
 CARGO_HOME ?= $(HOME)/.cargo
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CARGO_HOME)/bin:$(PATH)
 
-.PHONY: run test bench setup setup-test web server clean-data help
+.PHONY: run test bench openapi setup setup-test web server clean-data help
 
 help:
 	@echo "make run    build everything and serve the demo on http://127.0.0.1:8080"
 	@echo "make test   run every test (set TEST_DATABASE_URL to include PostgreSQL)"
 	@echo "make bench  measure the API on SQLite and PostgreSQL"
+	@echo "make openapi  rewrite openapi/openapi.json from the code"
 
 run:
 	@scripts/run.sh
@@ -33,6 +34,10 @@ test:
 
 bench:
 	@scripts/bench.sh
+
+# Rewrites the committed OpenAPI document from the code (a test fails when they differ).
+openapi:
+	cargo run -q -p tutti-api -- openapi > openapi/openapi.json
 
 # The pieces, for when you want only one of them.
 setup:

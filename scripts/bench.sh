@@ -12,6 +12,7 @@
 #   BENCH_SECONDS=15  BENCH_DATABASES="sqlite postgres"  BENCH_PG_URL=postgres://postgres@127.0.0.1:5432
 set -euo pipefail
 script_name=bench
+# shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$repo"
 
@@ -61,11 +62,13 @@ statuses = report.get("statusCodeDistribution", {})
 errors = sum(report.get("errorDistribution", {}).values())
 ms = lambda value: "-" if value is None else f"{value * 1000:.1f}"
 codes = " ".join(f"{code}:{count}" for code, count in sorted(statuses.items()))
-print(f"{name:<30} {summary['requestsPerSec']:>9.1f} {ms(percentiles.get('p50')):>9} {ms(percentiles.get('p99')):>9}   {codes}{f'  errors:{errors}' if errors else ''}")
+print(f"{name:<34} {summary['requestsPerSec']:>9.1f} {ms(percentiles.get('p50')):>9} {ms(percentiles.get('p99')):>9}   {codes}{f'  errors:{errors}' if errors else ''}")
 PY
 }
 
 results=()
+# Other work on the machine skews every figure: say how busy it was.
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 bench_database() {
     local kind="$1" database_url data_dir port base token login_body
@@ -114,17 +117,17 @@ bench_database() {
     local login_args=(-m POST -H 'Content-Type: application/json' -d "$login_body" "$base/api/v1/auth/login")
 
     say "$kind: GET /api/v1/account, 64 connections, ${seconds}s"
-    oha --no-tui --output-format json -z "${seconds}s" -c 64 "${account_args[@]}" >"$work/$kind-account.json"
+    oha --no-tui --output-format json -w -z "${seconds}s" -c 64 "${account_args[@]}" >"$work/$kind-account.json"
     results+=("$(summarise "$kind: GET account (c=64)" "$work/$kind-account.json")")
 
     say "$kind: POST /api/v1/auth/login, 8 connections, ${seconds}s"
-    oha --no-tui --output-format json -z "${seconds}s" -c 8 "${login_args[@]}" >"$work/$kind-login.json"
+    oha --no-tui --output-format json -w -z "${seconds}s" -c 8 "${login_args[@]}" >"$work/$kind-login.json"
     results+=("$(summarise "$kind: POST login (c=8)" "$work/$kind-login.json")")
 
     say "$kind: both at once, ${seconds}s"
-    oha --no-tui --output-format json -z "${seconds}s" -c 8 "${login_args[@]}" >"$work/$kind-mixed-login.json" &
+    oha --no-tui --output-format json -w -z "${seconds}s" -c 8 "${login_args[@]}" >"$work/$kind-mixed-login.json" &
     local login_pid=$!
-    oha --no-tui --output-format json -z "${seconds}s" -c 64 "${account_args[@]}" >"$work/$kind-mixed-account.json"
+    oha --no-tui --output-format json -w -z "${seconds}s" -c 64 "${account_args[@]}" >"$work/$kind-mixed-account.json"
     wait "$login_pid"
     results+=("$(summarise "$kind: GET account during logins" "$work/$kind-mixed-account.json")")
     results+=("$(summarise "$kind: POST login during GETs" "$work/$kind-mixed-login.json")")
@@ -141,6 +144,7 @@ for kind in $databases; do
     bench_database "$kind"
 done
 
-printf '\n\033[1mTutti API benchmark\033[0m  (%s cores, %ss per run, bcrypt cost 12, release build)\n' "$(nproc)" "$seconds"
-printf '%-30s %9s %9s %9s   %s\n' "scenario" "req/s" "p50 ms" "p99 ms" "statuses"
+printf '\n\033[1mTutti API benchmark\033[0m  (%s cores, %ss per run, bcrypt cost 12, release build; load average at start: %s)\n' \
+    "$(nproc)" "$seconds" "$load_before"
+printf '%-34s %9s %9s %9s   %s\n' "scenario" "req/s" "p50 ms" "p99 ms" "statuses"
 printf '%s\n' "${results[@]}"

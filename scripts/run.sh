@@ -3,6 +3,7 @@
 # and serve everything on http://127.0.0.1:8080 (TUTTI_BIND to change it).
 set -euo pipefail
 script_name=run
+# shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$repo"
 
@@ -23,12 +24,9 @@ say "seeding the demo data (tutti seed-demo; data in ${TUTTI_DATA_DIR:-./data})"
 
 cat <<BANNER
 
-  Tutti is starting on  http://$TUTTI_BIND/
-  Site "Conservatoire 1", demo logins:
-    famille.demo   / Demo-Famille-2026   (famille Martin)
-    famille.durand / Demo-Famille-2026
-    admin.demo     / Demo-Admin-2026     (staff)
-  API reference: http://$TUTTI_BIND/api/docs/      Stop with Ctrl-C.
+  Tutti is starting on  http://$TUTTI_BIND/   (demo logins above, site "Conservatoire 1")
+  API reference:        http://$TUTTI_BIND/api/docs/
+  Stop with Ctrl-C.
 
 BANNER
 exec "$tutti_bin_debug" serve

@@ -11,9 +11,10 @@
 # A failing phase does not stop the later ones that do not depend on it; the script
 # exits non-zero when any phase failed.
 set -uo pipefail
-script_name=test
+script_name="test"
+# shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-cd "$repo"
+cd "$repo" || exit 1
 
 log_dir="$(mktemp -d "${TMPDIR:-/tmp}/tutti-test.XXXXXX")"
 trap 'rm -rf "$log_dir"' EXIT
@@ -58,13 +59,15 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
 else
     say "TEST_DATABASE_URL is not set: API tests run on SQLite only (.ci/run sets it for PostgreSQL)"
 fi
-run_phase rust cargo test --workspace --exclude tutti-web --no-fail-fast
+# The tests mostly wait on bcrypt, SQLite and PostgreSQL: more threads than cores pay.
+run_phase rust cargo test --workspace --exclude tutti-web --no-fail-fast -- --test-threads=8
 
 if ! $spa_ok; then
     skip_phase browser "the SPA did not build"
 elif ! $server_ok; then
     skip_phase browser "the server did not build"
 else
+    rm -rf tests/browser/screenshots   # this run's screenshots only
     TUTTI_BIN="$tutti_bin_debug" TUTTI_WEB_DIR="$repo/dist" \
         run_phase browser node --test --test-reporter=spec tests/browser/
 fi

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-    DEMO, accountEmail, control, lastEmailId, launchBrowser, logInWithMouse, newPage, screenshot,
+    DEMO, accountEmail, control, expectConfirmation, lastEmailId, launchBrowser, logInWithMouse, newPage, screenshot,
     startTutti, waitForHome, waitForLoginForm, waitForResetLink,
 } from './support/tutti.mjs';
 
@@ -50,7 +50,7 @@ describe('passwords', () => {
             await page.getByLabel('Identifiant', { exact: true }).fill(account.login);
             await page.getByLabel('E-mail', { exact: true }).fill(email);
             await page.getByRole('button', { name: 'Générer un nouveau mot de passe', exact: true }).click();
-            await page.getByRole('status').or(page.getByRole('alert')).filter({ visible: true }).first().waitFor();
+            await expectConfirmation(page);
             await screenshot(page, 'reset-requested');
 
             const link = await waitForResetLink(server.dbPath, email, before);
@@ -61,7 +61,7 @@ describe('passwords', () => {
             await page.getByLabel('Confirmation du nouveau mot de passe', { exact: true }).fill(newPassword);
             await screenshot(page, 'reset-confirm');
             await page.getByRole('button', { name: 'Enregistrer le mot de passe', exact: true }).click();
-            await page.getByRole('status').or(page.getByRole('alert')).filter({ visible: true }).first().waitFor();
+            await expectConfirmation(page);
             await screenshot(page, 'reset-done');
 
             // The old password no longer works; the new one does.
@@ -95,7 +95,7 @@ describe('passwords', () => {
             await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(newPassword);
             await page.getByLabel('Confirmation du nouveau mot de passe', { exact: true }).fill(newPassword);
             await page.getByRole('button', { name: 'Changer le mot de passe', exact: true }).click();
-            await page.getByRole('status').or(page.getByRole('alert')).filter({ visible: true }).first().waitFor();
+            await expectConfirmation(page);
             await screenshot(page, 'password-changed');
 
             await control(page, 'Déconnexion').first().click();

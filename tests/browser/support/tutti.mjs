@@ -206,6 +206,18 @@ export async function waitForHome(page, familyName) {
     await control(page, 'Déconnexion', { includeHidden: true }).first().waitFor({ state: 'attached' });
 }
 
+/**
+ * Waits for the outcome of a form: a confirmation (role "status") is returned as text; an
+ * error (role "alert") fails the test with its text.
+ */
+export async function expectConfirmation(page) {
+    const status = page.getByRole('status').filter({ visible: true }).first();
+    const alert = page.getByRole('alert').filter({ visible: true }).first();
+    await status.or(alert).first().waitFor();
+    if (await alert.isVisible()) throw new Error(`the form answered with an error: ${await alert.innerText()}`);
+    return status.innerText();
+}
+
 /** Presses Tab until the locator's element has the focus (at most `max` times). */
 export async function tabTo(page, locator, { max = 40, key = 'Tab' } = {}) {
     const handle = await locator.elementHandle();
