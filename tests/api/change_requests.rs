@@ -2,23 +2,65 @@
 //! nothing), the audit trail of decisions and reads, and households created by staff.
 
 use serde_json::json;
-use tutti_shared::{ChangeRequest, ChangeStatus, DecisionOutcome, ErrorCode, FamilyDetail, GuardianView, Page, Role, StudentListItem, StudentView};
+use tutti_shared::{
+    ChangeRequest, ChangeStatus, DecisionOutcome, ErrorCode, FamilyDetail, GuardianView, Page,
+    Role, StudentListItem, StudentView,
+};
 use tutti_tests::{StatusCode, TestApp, both, demo, expect_error, expect_json};
 
 use crate::household_helpers::{ACKNOWLEDGMENT_SUBJECT, HouseholdApi as _, valid_guardian};
 
 /// Asks for `changes` on a guardian as Famille Martin (or Durand), insisting on 200.
-async fn ask_guardian(app: &TestApp, token: &str, guardian_id: i64, changes: serde_json::Value) -> GuardianView {
-    let version = app.family(token).await.guardians.iter().find(|guardian| guardian.id == guardian_id).expect("the guardian").version;
-    let response = app.update_guardian(token, guardian_id, &json!({"version": version, "changes": changes})).await;
-    expect_json(response, StatusCode::OK, &format!("PATCH guardian {guardian_id}")).await
+async fn ask_guardian(
+    app: &TestApp,
+    token: &str,
+    guardian_id: i64,
+    changes: serde_json::Value,
+) -> GuardianView {
+    let version = app
+        .family(token)
+        .await
+        .guardians
+        .iter()
+        .find(|guardian| guardian.id == guardian_id)
+        .expect("the guardian")
+        .version;
+    let response = app
+        .update_guardian(
+            token,
+            guardian_id,
+            &json!({"version": version, "changes": changes}),
+        )
+        .await;
+    expect_json(
+        response,
+        StatusCode::OK,
+        &format!("PATCH guardian {guardian_id}"),
+    )
+    .await
 }
 
 /// Asks for `changes` on a child, insisting on 200.
-async fn ask_student(app: &TestApp, token: &str, student_id: i64, changes: serde_json::Value) -> StudentView {
+async fn ask_student(
+    app: &TestApp,
+    token: &str,
+    student_id: i64,
+    changes: serde_json::Value,
+) -> StudentView {
     let version = app.student(token, student_id).await.version;
-    let response = app.update_student(token, student_id, &json!({"version": version, "changes": changes})).await;
-    expect_json(response, StatusCode::OK, &format!("PATCH student {student_id}")).await
+    let response = app
+        .update_student(
+            token,
+            student_id,
+            &json!({"version": version, "changes": changes}),
+        )
+        .await;
+    expect_json(
+        response,
+        StatusCode::OK,
+        &format!("PATCH student {student_id}"),
+    )
+    .await
 }
 
 /// The request on `field` of `target_id` in a page, or a failure naming the page.
@@ -31,13 +73,21 @@ fn request_on<'a>(page: &'a Page<ChangeRequest>, target_id: i64, field: &str) ->
 
 /// Decides and insists on 200 with the number decided.
 async fn decide_ok(app: &TestApp, token: &str, ids: &[i64], decision: &str) {
-    let outcome: DecisionOutcome = expect_json(app.decide(token, ids, decision).await, StatusCode::OK, &format!("{decision} {ids:?}")).await;
+    let outcome: DecisionOutcome = expect_json(
+        app.decide(token, ids, decision).await,
+        StatusCode::OK,
+        &format!("{decision} {ids:?}"),
+    )
+    .await;
     assert_eq!(outcome.decided, ids.len(), "{decision} {ids:?}");
 }
 
 /// How many audit lines start with `prefix`.
 fn audit_count(app: &TestApp, prefix: &str) -> usize {
-    app.audit_lines().iter().filter(|line| line.starts_with(prefix)).count()
+    app.audit_lines()
+        .iter()
+        .filter(|line| line.starts_with(prefix))
+        .count()
 }
 
 both! {

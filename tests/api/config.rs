@@ -5,8 +5,15 @@ use tutti_api::config::Config;
 use tutti_tests::TEST_JWT_SECRET;
 
 fn vars(data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut vars = vec![("TUTTI_DATA_DIR".to_owned(), data_dir.to_string_lossy().into_owned())];
-    vars.extend(extra.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())));
+    let mut vars = vec![(
+        "TUTTI_DATA_DIR".to_owned(),
+        data_dir.to_string_lossy().into_owned(),
+    )];
+    vars.extend(
+        extra
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
+    );
     vars
 }
 
@@ -34,7 +41,10 @@ fn each_bad_value_is_refused_with_a_message_naming_its_variable() {
             Ok(_) => panic!("{name}={value} was accepted"),
             Err(error) => error.to_string(),
         };
-        assert!(error.contains(name), "the message for {name}={value} does not name it: {error}");
+        assert!(
+            error.contains(name),
+            "the message for {name}={value} does not name it: {error}"
+        );
     }
 }
 
@@ -44,7 +54,10 @@ fn no_variables_give_the_documented_defaults() {
     let config = Config::from_vars(vars(data_dir.path(), &[])).expect("defaults are valid");
     assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
     assert_eq!(config.bcrypt_cost, 12);
-    assert_eq!(config.database_kind, tutti_api::config::DatabaseKind::Sqlite);
+    assert_eq!(
+        config.database_kind,
+        tutti_api::config::DatabaseKind::Sqlite
+    );
     assert!(config.smtp_url.is_none(), "no SMTP unless configured");
     assert_eq!(config.public_url, "http://127.0.0.1:8080");
 }
@@ -57,7 +70,10 @@ fn good_values_are_taken_as_given() {
         &[
             ("TUTTI_BIND", "0.0.0.0:9000"),
             ("TUTTI_BCRYPT_COST", "4"),
-            ("TUTTI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tutti"),
+            (
+                "TUTTI_DATABASE_URL",
+                "postgres://postgres@127.0.0.1:5432/tutti",
+            ),
             ("TUTTI_JWT_SECRET", TEST_JWT_SECRET),
             ("TUTTI_PUBLIC_URL", "https://portail.example.fr/"),
             ("TUTTI_SMTP_URL", "smtp://127.0.0.1:2525"),
@@ -66,9 +82,15 @@ fn good_values_are_taken_as_given() {
     .expect("valid values");
     assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
     assert_eq!(config.bcrypt_cost, 4);
-    assert_eq!(config.database_kind, tutti_api::config::DatabaseKind::Postgres);
+    assert_eq!(
+        config.database_kind,
+        tutti_api::config::DatabaseKind::Postgres
+    );
     assert!(config.smtp_url.is_some());
-    assert!(config.secure_cookies(), "an https public address asks for Secure cookies");
+    assert!(
+        config.secure_cookies(),
+        "an https public address asks for Secure cookies"
+    );
 }
 
 #[test]
@@ -78,7 +100,10 @@ fn the_configuration_never_prints_its_secrets() {
         data_dir.path(),
         &[
             ("TUTTI_JWT_SECRET", TEST_JWT_SECRET),
-            ("TUTTI_DATABASE_URL", "postgres://tutti:motdepasse-secret@127.0.0.1/tutti"),
+            (
+                "TUTTI_DATABASE_URL",
+                "postgres://tutti:motdepasse-secret@127.0.0.1/tutti",
+            ),
             ("TUTTI_SMTP_URL", "smtps://user:smtp-secret@mail.example.fr"),
         ],
     ))

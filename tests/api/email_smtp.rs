@@ -3,8 +3,8 @@
 use std::time::{Duration, Instant};
 
 use tutti_tests::{
-    MessageResponse, SmtpSink, StatusCode, TEST_PUBLIC_URL, TestApp, TextRow, both, decoded_bodies, demo,
-    expect_json, reset_link_in,
+    MessageResponse, SmtpSink, StatusCode, TEST_PUBLIC_URL, TestApp, TextRow, both, decoded_bodies,
+    demo, expect_json, reset_link_in,
 };
 
 both! {

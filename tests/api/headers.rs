@@ -6,10 +6,24 @@ use tutti_tests::{Response, StatusCode, TestApp, both, demo, header};
 
 fn assert_security_headers(response: &Response, what: &str) {
     let policy = header(response, "content-security-policy");
-    assert!(policy.contains("frame-ancestors 'none'"), "{what}: Content-Security-Policy: {policy:?}");
-    assert!(policy.contains("default-src"), "{what}: Content-Security-Policy: {policy:?}");
-    assert_eq!(header(response, "x-content-type-options"), "nosniff", "{what}");
-    assert_eq!(header(response, "x-frame-options").to_ascii_uppercase(), "DENY", "{what}");
+    assert!(
+        policy.contains("frame-ancestors 'none'"),
+        "{what}: Content-Security-Policy: {policy:?}"
+    );
+    assert!(
+        policy.contains("default-src"),
+        "{what}: Content-Security-Policy: {policy:?}"
+    );
+    assert_eq!(
+        header(response, "x-content-type-options"),
+        "nosniff",
+        "{what}"
+    );
+    assert_eq!(
+        header(response, "x-frame-options").to_ascii_uppercase(),
+        "DENY",
+        "{what}"
+    );
     assert_eq!(header(response, "referrer-policy"), "no-referrer", "{what}");
 }
 

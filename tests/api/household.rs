@@ -11,15 +11,37 @@ use crate::household_helpers::{ACKNOWLEDGMENT_SUBJECT, HouseholdApi as _, MARTIN
 async fn martin_and_claire(app: &TestApp) -> (String, GuardianView) {
     let token = app.martin_token().await;
     let family = app.family(&token).await;
-    let claire = family.guardians.first().cloned().expect("Claire is the first guardian");
+    let claire = family
+        .guardians
+        .first()
+        .cloned()
+        .expect("Claire is the first guardian");
     (token, claire)
 }
 
 /// Asserts that a refused edit left the household, the queue and the outbox untouched.
-async fn assert_nothing_stored(app: &TestApp, token: &str, before: &tutti_shared::FamilyView, emails_before: usize, what: &str) {
-    assert_eq!(&app.family(token).await, before, "{what}: the household must be unchanged");
-    assert_eq!(app.change_request_rows(), 0, "{what}: no change request may be stored");
-    assert_eq!(app.outbox().len(), emails_before, "{what}: no email may be sent");
+async fn assert_nothing_stored(
+    app: &TestApp,
+    token: &str,
+    before: &tutti_shared::FamilyView,
+    emails_before: usize,
+    what: &str,
+) {
+    assert_eq!(
+        &app.family(token).await,
+        before,
+        "{what}: the household must be unchanged"
+    );
+    assert_eq!(
+        app.change_request_rows(),
+        0,
+        "{what}: no change request may be stored"
+    );
+    assert_eq!(
+        app.outbox().len(),
+        emails_before,
+        "{what}: no email may be sent"
+    );
 }
 
 both! {

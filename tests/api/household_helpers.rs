@@ -11,8 +11,8 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tutti_shared::{
-    ChangeRequest, Course, Enrolment, FamilyView, Page, RepertoireEntry, SchoolYear, StudentCourse, StudentSummary,
-    StudentView,
+    ChangeRequest, Course, Enrolment, FamilyView, Page, RepertoireEntry, SchoolYear, StudentCourse,
+    StudentSummary, StudentView,
 };
 use tutti_tests::{Email, Response, StatusCode, TestApp, TextRow, demo, expect_json};
 
@@ -52,7 +52,11 @@ pub struct DemoIds {
 pub fn current_year_label() -> String {
     use chrono::Datelike as _;
     let today = chrono::Utc::now().date_naive();
-    let first = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    let first = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     format!("{first}-{}", first + 1)
 }
 
@@ -60,7 +64,11 @@ pub fn current_year_label() -> String {
 pub fn previous_year_label() -> String {
     use chrono::Datelike as _;
     let today = chrono::Utc::now().date_naive();
-    let first = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    let first = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     format!("{}-{first}", first - 1)
 }
 
@@ -89,8 +97,13 @@ pub fn valid_guardian(last_name: &str, email: &str) -> Value {
 /// Reads a `SELECT ... AS value` that yields one number (as text on both backends).
 fn number_of(app: &TestApp, statement: &str) -> i64 {
     let rows: Vec<TextRow> = app.query(statement);
-    let row = rows.first().unwrap_or_else(|| panic!("no row for {statement}"));
-    row.value.trim().parse().unwrap_or_else(|error| panic!("{statement} gave {:?}: {error}", row.value))
+    let row = rows
+        .first()
+        .unwrap_or_else(|| panic!("no row for {statement}"));
+    row.value
+        .trim()
+        .parse()
+        .unwrap_or_else(|error| panic!("{statement} gave {:?}: {error}", row.value))
 }
 
 /// The household and school surface of the API, spoken as a family, staff or teacher.
@@ -113,7 +126,13 @@ pub trait HouseholdApi {
     // ----- Raw requests -----
 
     /// Sends `method path` with an optional bearer token and an optional JSON body.
-    async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response;
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response;
     /// GET with a token.
     async fn get_as(&self, path: &str, token: &str) -> Response;
     /// POST a JSON body with a token.
@@ -184,15 +203,19 @@ pub trait HouseholdApi {
 
 impl HouseholdApi for TestApp {
     async fn token_of(&self, login: &str, password: &str) -> String {
-        self.login_ok_with(&self.new_client(), demo::SITE, login, password).await.access_token
+        self.login_ok_with(&self.new_client(), demo::SITE, login, password)
+            .await
+            .access_token
     }
 
     async fn martin_token(&self) -> String {
-        self.token_of(demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await
+        self.token_of(demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD)
+            .await
     }
 
     async fn durand_token(&self) -> String {
-        self.token_of(demo::DURAND_LOGIN, demo::FAMILY_PASSWORD).await
+        self.token_of(demo::DURAND_LOGIN, demo::FAMILY_PASSWORD)
+            .await
     }
 
     async fn staff_token(&self) -> String {
@@ -218,7 +241,11 @@ impl HouseholdApi for TestApp {
                 .id
         };
         let guardian = |family: &FamilyView, index: usize| {
-            family.guardians.get(index).unwrap_or_else(|| panic!("no guardian #{index} in {family:?}")).id
+            family
+                .guardians
+                .get(index)
+                .unwrap_or_else(|| panic!("no guardian #{index} in {family:?}"))
+                .id
         };
         DemoIds {
             martin_family: martin_family.id,
@@ -233,7 +260,13 @@ impl HouseholdApi for TestApp {
         }
     }
 
-    async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
         let mut request = self.bare_client().request(method.clone(), self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -241,7 +274,10 @@ impl HouseholdApi for TestApp {
         if let Some(body) = body {
             request = request.json(body);
         }
-        request.send().await.unwrap_or_else(|error| panic!("{method} {path}: {error}"))
+        request
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{method} {path}: {error}"))
     }
 
     async fn get_as(&self, path: &str, token: &str) -> Response {
@@ -257,7 +293,8 @@ impl HouseholdApi for TestApp {
     }
 
     async fn patch_as(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.send(Method::PATCH, path, Some(token), Some(body)).await
+        self.send(Method::PATCH, path, Some(token), Some(body))
+            .await
     }
 
     async fn delete_as(&self, path: &str, token: &str) -> Response {
@@ -265,12 +302,24 @@ impl HouseholdApi for TestApp {
     }
 
     async fn get_ok<T: DeserializeOwned>(&self, path: &str, token: &str) -> T {
-        expect_json(self.get_as(path, token).await, StatusCode::OK, &format!("GET {path}")).await
+        expect_json(
+            self.get_as(path, token).await,
+            StatusCode::OK,
+            &format!("GET {path}"),
+        )
+        .await
     }
 
     async fn create_ok(&self, path: &str, token: &str, body: &Value) -> i64 {
-        let created: Value = expect_json(self.post_as(path, token, body).await, StatusCode::CREATED, &format!("POST {path} {body}")).await;
-        created["id"].as_i64().unwrap_or_else(|| panic!("POST {path}: no id in {created}"))
+        let created: Value = expect_json(
+            self.post_as(path, token, body).await,
+            StatusCode::CREATED,
+            &format!("POST {path} {body}"),
+        )
+        .await;
+        created["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("POST {path}: no id in {created}"))
     }
 
     async fn family(&self, token: &str) -> FamilyView {
@@ -278,7 +327,12 @@ impl HouseholdApi for TestApp {
     }
 
     async fn update_guardian(&self, token: &str, guardian_id: i64, body: &Value) -> Response {
-        self.patch_as(&format!("/api/v1/family/guardians/{guardian_id}"), token, body).await
+        self.patch_as(
+            &format!("/api/v1/family/guardians/{guardian_id}"),
+            token,
+            body,
+        )
+        .await
     }
 
     async fn students(&self, token: &str) -> Vec<StudentSummary> {
@@ -286,35 +340,47 @@ impl HouseholdApi for TestApp {
     }
 
     async fn student(&self, token: &str, student_id: i64) -> StudentView {
-        self.get_ok(&format!("/api/v1/students/{student_id}"), token).await
+        self.get_ok(&format!("/api/v1/students/{student_id}"), token)
+            .await
     }
 
     async fn update_student(&self, token: &str, student_id: i64, body: &Value) -> Response {
-        self.patch_as(&format!("/api/v1/students/{student_id}"), token, body).await
+        self.patch_as(&format!("/api/v1/students/{student_id}"), token, body)
+            .await
     }
 
     async fn student_courses(&self, token: &str, student_id: i64) -> Vec<StudentCourse> {
-        self.get_ok(&format!("/api/v1/students/{student_id}/courses"), token).await
+        self.get_ok(&format!("/api/v1/students/{student_id}/courses"), token)
+            .await
     }
 
     async fn student_history(&self, token: &str, student_id: i64) -> Vec<StudentCourse> {
-        self.get_ok(&format!("/api/v1/students/{student_id}/history"), token).await
+        self.get_ok(&format!("/api/v1/students/{student_id}/history"), token)
+            .await
     }
 
     async fn student_repertoire(&self, token: &str, student_id: i64) -> Vec<RepertoireEntry> {
-        self.get_ok(&format!("/api/v1/students/{student_id}/repertoire"), token).await
+        self.get_ok(&format!("/api/v1/students/{student_id}/repertoire"), token)
+            .await
     }
 
     async fn change_requests(&self, token: &str, query: &str) -> Page<ChangeRequest> {
-        self.get_ok(&format!("/api/v1/admin/change-requests{query}"), token).await
+        self.get_ok(&format!("/api/v1/admin/change-requests{query}"), token)
+            .await
     }
 
     async fn decide(&self, token: &str, ids: &[i64], decision: &str) -> Response {
-        self.post_as("/api/v1/admin/change-requests/decisions", token, &json!({"ids": ids, "decision": decision})).await
+        self.post_as(
+            "/api/v1/admin/change-requests/decisions",
+            token,
+            &json!({"ids": ids, "decision": decision}),
+        )
+        .await
     }
 
     async fn courses(&self, token: &str, query: &str) -> Vec<Course> {
-        self.get_ok(&format!("/api/v1/admin/courses{query}"), token).await
+        self.get_ok(&format!("/api/v1/admin/courses{query}"), token)
+            .await
     }
 
     async fn school_years(&self, token: &str) -> Vec<SchoolYear> {
@@ -322,11 +388,18 @@ impl HouseholdApi for TestApp {
     }
 
     async fn enrolments(&self, token: &str, course_id: i64) -> Vec<Enrolment> {
-        self.get_ok(&format!("/api/v1/admin/courses/{course_id}/enrolments"), token).await
+        self.get_ok(
+            &format!("/api/v1/admin/courses/{course_id}/enrolments"),
+            token,
+        )
+        .await
     }
 
     fn change_request_rows(&self) -> i64 {
-        number_of(self, "SELECT CAST(COUNT(*) AS TEXT) AS value FROM change_requests")
+        number_of(
+            self,
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM change_requests",
+        )
     }
 
     fn audit_lines(&self) -> Vec<String> {
@@ -340,21 +413,27 @@ impl HouseholdApi for TestApp {
     }
 
     fn emails_with(&self, to: &str, subject: &str) -> usize {
-        self.outbox().iter().filter(|email| email.to.eq_ignore_ascii_case(to) && email.subject == subject).count()
+        self.outbox()
+            .iter()
+            .filter(|email| email.to.eq_ignore_ascii_case(to) && email.subject == subject)
+            .count()
     }
 
     async fn wait_for_email(&self, to: &str, subject: &str) -> Email {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let found = self
-                .outbox()
-                .into_iter()
-                .rev()
-                .find(|email| email.to.eq_ignore_ascii_case(to) && email.subject.contains(subject));
+            let found =
+                self.outbox().into_iter().rev().find(|email| {
+                    email.to.eq_ignore_ascii_case(to) && email.subject.contains(subject)
+                });
             if let Some(email) = found {
                 return email;
             }
-            assert!(Instant::now() < deadline, "no email to {to} about {subject:?} within 10 s: {:#?}", self.outbox());
+            assert!(
+                Instant::now() < deadline,
+                "no email to {to} about {subject:?} within 10 s: {:#?}",
+                self.outbox()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -372,26 +451,46 @@ impl HouseholdApi for TestApp {
         .expect("the CLI tasks panicked")
         .unwrap_or_else(|error| panic!("creating the site {slug} and its staff: {error:?}"));
         let password = "Seconde-Ecole-2026";
-        self.set_password_by_link(slug, &login, &email, password).await;
-        self.login_ok_with(&self.new_client(), slug, &login, password).await.access_token
+        self.set_password_by_link(slug, &login, &email, password)
+            .await;
+        self.login_ok_with(&self.new_client(), slug, &login, password)
+            .await
+            .access_token
     }
 
     async fn set_password_by_link(&self, site: &str, login: &str, email: &str, password: &str) {
         let before = self.outbox().len();
         let response = self.request_reset(site, login, email).await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED, "password reset request for {login}");
+        assert_eq!(
+            response.status(),
+            StatusCode::ACCEPTED,
+            "password reset request for {login}"
+        );
         // The reset email is queued in the background: wait for the new one.
         let deadline = Instant::now() + Duration::from_secs(10);
         let token = loop {
             let outbox = self.outbox();
-            let fresh = outbox.iter().skip(before).rev().find(|candidate| candidate.to.eq_ignore_ascii_case(email));
-            if let Some(token) = fresh.and_then(|candidate| tutti_tests::reset_token_in(&candidate.body_text)) {
+            let fresh = outbox
+                .iter()
+                .skip(before)
+                .rev()
+                .find(|candidate| candidate.to.eq_ignore_ascii_case(email));
+            if let Some(token) =
+                fresh.and_then(|candidate| tutti_tests::reset_token_in(&candidate.body_text))
+            {
                 break token;
             }
-            assert!(Instant::now() < deadline, "no reset link to {email} within 10 s");
+            assert!(
+                Instant::now() < deadline,
+                "no reset link to {email} within 10 s"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
         let response = self.confirm_reset(&token, password).await;
-        assert_eq!(response.status(), StatusCode::OK, "password reset confirmation for {login}");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "password reset confirmation for {login}"
+        );
     }
 }

@@ -4,7 +4,9 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use tutti_shared::{ApiErrorBody, ChangeRequest, ErrorCode, Event, FamilyListItem, Page, StudentListItem};
+use tutti_shared::{
+    ApiErrorBody, ChangeRequest, ErrorCode, Event, FamilyListItem, Page, StudentListItem,
+};
 use tutti_tests::{StatusCode, TestApp, both, expect_error};
 
 use crate::household_helpers::{DemoIds, HouseholdApi as _, valid_guardian};
@@ -14,57 +16,173 @@ fn family_endpoints(guardian: i64, student: i64) -> Vec<(Method, String, Option<
     let patch = Some(json!({"version": 1, "changes": {"profession": "Espion"}}));
     vec![
         (Method::GET, "/api/v1/family".to_owned(), None),
-        (Method::PATCH, format!("/api/v1/family/guardians/{guardian}"), patch.clone()),
+        (
+            Method::PATCH,
+            format!("/api/v1/family/guardians/{guardian}"),
+            patch.clone(),
+        ),
         (Method::GET, "/api/v1/students".to_owned(), None),
         (Method::GET, format!("/api/v1/students/{student}"), None),
-        (Method::PATCH, format!("/api/v1/students/{student}"), Some(json!({"version": 1, "changes": {"school_level": "Espion"}}))),
-        (Method::GET, format!("/api/v1/students/{student}/courses"), None),
-        (Method::GET, format!("/api/v1/students/{student}/history"), None),
-        (Method::GET, format!("/api/v1/students/{student}/repertoire"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/students/{student}"),
+            Some(json!({"version": 1, "changes": {"school_level": "Espion"}})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/students/{student}/courses"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/students/{student}/history"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/students/{student}/repertoire"),
+            None,
+        ),
     ]
 }
 
 /// Every staff and school endpoint, with valid bodies and ids of the demo site.
 fn admin_endpoints(ids: &DemoIds) -> Vec<(Method, String, Option<Value>)> {
     let course = json!({"school_year_id": 1, "discipline_id": 1, "level": "Niveau", "teacher_name": "Prof", "weekday": 1, "start_time": "10:00", "end_time": "11:00", "version": 1});
-    let evaluation = json!({"enrolment_id": 1, "period": "1er trimestre", "comment": "Bien", "version": 1});
+    let evaluation =
+        json!({"enrolment_id": 1, "period": "1er trimestre", "comment": "Bien", "version": 1});
     let absence = json!({"enrolment_id": 1, "date": "2026-11-20"});
     let event = json!({"name": "Concert", "kind": "concert", "date": "2027-01-10"});
     let year = json!({"label": "2040-2041", "starts_on": "2040-09-01", "ends_on": "2041-07-04"});
     vec![
         (Method::GET, "/api/v1/admin/families".to_owned(), None),
-        (Method::POST, "/api/v1/admin/families".to_owned(), Some(json!({"login": "famille.x", "guardian": valid_guardian("X", "x@example.fr")}))),
-        (Method::GET, format!("/api/v1/admin/families/{}", ids.martin_family), None),
+        (
+            Method::POST,
+            "/api/v1/admin/families".to_owned(),
+            Some(json!({"login": "famille.x", "guardian": valid_guardian("X", "x@example.fr")})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/admin/families/{}", ids.martin_family),
+            None,
+        ),
         (Method::GET, "/api/v1/admin/students".to_owned(), None),
-        (Method::GET, format!("/api/v1/admin/students/{}", ids.lea), None),
-        (Method::GET, "/api/v1/admin/change-requests".to_owned(), None),
-        (Method::POST, "/api/v1/admin/change-requests/decisions".to_owned(), Some(json!({"ids": [1], "decision": "approve"}))),
+        (
+            Method::GET,
+            format!("/api/v1/admin/students/{}", ids.lea),
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/admin/change-requests".to_owned(),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/change-requests/decisions".to_owned(),
+            Some(json!({"ids": [1], "decision": "approve"})),
+        ),
         (Method::GET, "/api/v1/admin/school-years".to_owned(), None),
-        (Method::POST, "/api/v1/admin/school-years".to_owned(), Some(year.clone())),
-        (Method::PUT, "/api/v1/admin/school-years/1".to_owned(), Some(year)),
+        (
+            Method::POST,
+            "/api/v1/admin/school-years".to_owned(),
+            Some(year.clone()),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/school-years/1".to_owned(),
+            Some(year),
+        ),
         (Method::GET, "/api/v1/admin/disciplines".to_owned(), None),
-        (Method::POST, "/api/v1/admin/disciplines".to_owned(), Some(json!({"name": "Guitare"}))),
-        (Method::PUT, "/api/v1/admin/disciplines/1".to_owned(), Some(json!({"name": "Guitare"}))),
+        (
+            Method::POST,
+            "/api/v1/admin/disciplines".to_owned(),
+            Some(json!({"name": "Guitare"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/disciplines/1".to_owned(),
+            Some(json!({"name": "Guitare"})),
+        ),
         (Method::GET, "/api/v1/admin/courses".to_owned(), None),
-        (Method::POST, "/api/v1/admin/courses".to_owned(), Some(course.clone())),
-        (Method::PUT, "/api/v1/admin/courses/1".to_owned(), Some(course)),
-        (Method::GET, "/api/v1/admin/courses/1/enrolments".to_owned(), None),
-        (Method::POST, "/api/v1/admin/enrolments".to_owned(), Some(json!({"student_id": ids.chloe, "course_id": 1}))),
-        (Method::DELETE, "/api/v1/admin/enrolments/1".to_owned(), None),
-        (Method::POST, "/api/v1/admin/evaluations".to_owned(), Some(evaluation.clone())),
-        (Method::PUT, "/api/v1/admin/evaluations/1".to_owned(), Some(evaluation)),
-        (Method::POST, "/api/v1/admin/absences".to_owned(), Some(absence.clone())),
-        (Method::PUT, "/api/v1/admin/absences/1".to_owned(), Some(absence)),
+        (
+            Method::POST,
+            "/api/v1/admin/courses".to_owned(),
+            Some(course.clone()),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/courses/1".to_owned(),
+            Some(course),
+        ),
+        (
+            Method::GET,
+            "/api/v1/admin/courses/1/enrolments".to_owned(),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/enrolments".to_owned(),
+            Some(json!({"student_id": ids.chloe, "course_id": 1})),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/admin/enrolments/1".to_owned(),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/evaluations".to_owned(),
+            Some(evaluation.clone()),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/evaluations/1".to_owned(),
+            Some(evaluation),
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/absences".to_owned(),
+            Some(absence.clone()),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/absences/1".to_owned(),
+            Some(absence),
+        ),
         (Method::GET, "/api/v1/admin/events".to_owned(), None),
-        (Method::POST, "/api/v1/admin/events".to_owned(), Some(event.clone())),
-        (Method::PUT, "/api/v1/admin/events/1".to_owned(), Some(event)),
-        (Method::POST, "/api/v1/admin/events/1/participations".to_owned(), Some(json!({"student_id": ids.chloe}))),
-        (Method::DELETE, "/api/v1/admin/participations/1".to_owned(), None),
+        (
+            Method::POST,
+            "/api/v1/admin/events".to_owned(),
+            Some(event.clone()),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/events/1".to_owned(),
+            Some(event),
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/events/1/participations".to_owned(),
+            Some(json!({"student_id": ids.chloe})),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/admin/participations/1".to_owned(),
+            None,
+        ),
     ]
 }
 
 /// Sends every request with `token` (or none) and insists on `status` and `code`.
-async fn expect_everywhere(app: &TestApp, endpoints: &[(Method, String, Option<Value>)], token: Option<&str>, status: StatusCode, code: ErrorCode, who: &str) {
+async fn expect_everywhere(
+    app: &TestApp,
+    endpoints: &[(Method, String, Option<Value>)],
+    token: Option<&str>,
+    status: StatusCode,
+    code: ErrorCode,
+    who: &str,
+) {
     for (method, path, body) in endpoints {
         let response = app.send(method.clone(), path, token, body.as_ref()).await;
         let error = expect_error(response, status, &format!("{method} {path} {who}")).await;

@@ -6,18 +6,18 @@
 #![expect(clippy::expect_used, reason = "tests fail loudly, with the reason")]
 
 mod auth;
+mod change_requests;
 mod config;
 mod email_smtp;
 mod headers;
+mod household;
+mod household_helpers;
+mod isolation;
 mod openapi;
 mod password;
 mod refresh;
 mod reset;
 mod roles;
-mod tokens;
-mod household_helpers;
-mod household;
-mod students;
-mod change_requests;
 mod school_admin;
-mod isolation;
+mod students;
+mod tokens;

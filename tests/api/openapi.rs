@@ -5,9 +5,14 @@ use tutti_tests::{StatusCode, both, expect_json, header};
 
 fn committed_document() -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("{} is missing ({error}): run `make openapi` to regenerate", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!(
+            "{} is missing ({error}): run `make openapi` to regenerate",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
 }
 
 both! {

@@ -2,7 +2,8 @@
 //! the session; logout ends it on the server at once.
 
 use tutti_tests::{
-    SessionResponse, StatusCode, both, expect_error, expect_json, refresh_cookie_value, refresh_set_cookie,
+    SessionResponse, StatusCode, both, expect_error, expect_json, refresh_cookie_value,
+    refresh_set_cookie,
 };
 
 both! {

@@ -2,8 +2,8 @@
 //! identifiant and email match, with an answer that never tells whether they did.
 
 use tutti_tests::{
-    ErrorCode, MessageResponse, SessionResponse, StatusCode, TEST_PUBLIC_URL, TestApp, TextRow, both, demo,
-    expect_error, expect_json, reset_link_in,
+    ErrorCode, MessageResponse, SessionResponse, StatusCode, TEST_PUBLIC_URL, TestApp, TextRow,
+    both, demo, expect_error, expect_json, reset_link_in,
 };
 
 const NEW_PASSWORD: &str = "Nouveau-Mot-De-Passe-2026";
@@ -16,7 +16,9 @@ async fn family_email(app: &TestApp) -> String {
 /// Requests a reset for Famille Martin and returns the token from the outbox.
 async fn reset_token_for_the_family(app: &TestApp) -> (String, String) {
     let email = family_email(app).await;
-    let token = app.reset_token_for(demo::SITE, demo::FAMILY_LOGIN, &email).await;
+    let token = app
+        .reset_token_for(demo::SITE, demo::FAMILY_LOGIN, &email)
+        .await;
     (email, token)
 }
 

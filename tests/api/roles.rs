@@ -10,7 +10,12 @@ const ANNEXE_STAFF_EMAIL: &str = "secretariat@annexe.example.fr";
 const ANNEXE_PASSWORD: &str = "Annexe-Secretariat-2026";
 
 async fn families(app: &TestApp, token: &str, query: &str) -> Page<FamilyListItem> {
-    expect_json(app.admin_families(token, query).await, StatusCode::OK, &format!("GET /admin/families{query}")).await
+    expect_json(
+        app.admin_families(token, query).await,
+        StatusCode::OK,
+        &format!("GET /admin/families{query}"),
+    )
+    .await
 }
 
 both! {

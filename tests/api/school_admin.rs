@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 use tutti_shared::{Course, Discipline, ErrorCode, Event, RepertoireEntry, SchoolYear};
 use tutti_tests::{StatusCode, TestApp, both, expect_error, expect_json};
 
-use crate::household_helpers::{HouseholdApi as _, TEACHER_LOGIN, TEACHER_PASSWORD, current_year_label};
+use crate::household_helpers::{
+    HouseholdApi as _, TEACHER_LOGIN, TEACHER_PASSWORD, current_year_label,
+};
 
 /// A valid course of `year_id` and `discipline_id`, to spoil one field at a time.
 fn course_input(year_id: i64, discipline_id: i64) -> Value {
@@ -25,17 +27,32 @@ fn course_input(year_id: i64, discipline_id: i64) -> Value {
 /// The id of the school year in progress.
 async fn current_year_id(app: &TestApp, staff: &str) -> i64 {
     let label = current_year_label();
-    app.school_years(staff).await.into_iter().find(|year| year.label == label).unwrap_or_else(|| panic!("no year {label}")).id
+    app.school_years(staff)
+        .await
+        .into_iter()
+        .find(|year| year.label == label)
+        .unwrap_or_else(|| panic!("no year {label}"))
+        .id
 }
 
 /// The id of a demo discipline.
 async fn discipline_id(app: &TestApp, token: &str, name: &str) -> i64 {
     let disciplines: Vec<Discipline> = app.get_ok("/api/v1/admin/disciplines", token).await;
-    disciplines.into_iter().find(|discipline| discipline.name == name).unwrap_or_else(|| panic!("no discipline {name}")).id
+    disciplines
+        .into_iter()
+        .find(|discipline| discipline.name == name)
+        .unwrap_or_else(|| panic!("no discipline {name}"))
+        .id
 }
 
 /// A course of this year by discipline and level, as `token` lists them.
-async fn this_years_course(app: &TestApp, token: &str, staff: &str, discipline: &str, level: &str) -> Course {
+async fn this_years_course(
+    app: &TestApp,
+    token: &str,
+    staff: &str,
+    discipline: &str,
+    level: &str,
+) -> Course {
     let year = current_year_id(app, staff).await;
     app.courses(token, &format!("?school_year_id={year}"))
         .await
@@ -48,8 +65,16 @@ async fn this_years_course(app: &TestApp, token: &str, staff: &str, discipline: 
 async fn chloe_in_a_new_course(app: &TestApp, staff: &str, chloe: i64) -> (i64, i64) {
     let year = current_year_id(app, staff).await;
     let violin = discipline_id(app, staff, "Violon").await;
-    let course = app.create_ok("/api/v1/admin/courses", staff, &course_input(year, violin)).await;
-    let enrolment = app.create_ok("/api/v1/admin/enrolments", staff, &json!({"student_id": chloe, "course_id": course})).await;
+    let course = app
+        .create_ok("/api/v1/admin/courses", staff, &course_input(year, violin))
+        .await;
+    let enrolment = app
+        .create_ok(
+            "/api/v1/admin/enrolments",
+            staff,
+            &json!({"student_id": chloe, "course_id": course}),
+        )
+        .await;
     (course, enrolment)
 }
 

@@ -6,7 +6,8 @@ use tutti_shared::{ErrorCode, StudentCourse, StudentFields, StudentView};
 use tutti_tests::{StatusCode, both, expect_error, expect_json};
 
 use crate::household_helpers::{
-    ACKNOWLEDGMENT_SUBJECT, HouseholdApi as _, MARTIN_ACCOUNT_EMAIL, current_year_label, previous_year_label,
+    ACKNOWLEDGMENT_SUBJECT, HouseholdApi as _, MARTIN_ACCOUNT_EMAIL, current_year_label,
+    previous_year_label,
 };
 
 /// The course of a discipline in a list, or a failure naming what is there.

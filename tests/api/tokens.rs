@@ -5,7 +5,8 @@
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 use tutti_tests::{
-    StatusCode, TestApp, both, claims_of, expect_error, forge_token, now, test_jwt_key, unsigned_token,
+    StatusCode, TestApp, both, claims_of, expect_error, forge_token, now, test_jwt_key,
+    unsigned_token,
 };
 
 async fn real_claims(app: &TestApp) -> Value {

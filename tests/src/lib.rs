@@ -10,7 +10,10 @@
 //! Write a test once with [`both!`]: it runs on SQLite and on PostgreSQL, and a failure
 //! names the backend (`reset::a_used_token_is_refused::on_postgres`).
 
-#![expect(clippy::expect_used, reason = "a test harness fails loudly, with the reason")]
+#![expect(
+    clippy::expect_used,
+    reason = "a test harness fails loudly, with the reason"
+)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -29,12 +32,14 @@ use tempfile::TempDir;
 
 pub use reqwest::{Client, Response, StatusCode};
 pub use tutti_shared::{
-    AccountInfo, ApiErrorBody, ErrorCode, FamilyListItem, MessageResponse, Page, SessionResponse, SiteSummary,
+    AccountInfo, ApiErrorBody, ErrorCode, FamilyListItem, MessageResponse, Page, SessionResponse,
+    SiteSummary,
 };
 
 /// The JWT secret every test server uses (64 hex characters, 256 bits), so tests can
 /// forge tokens that the server would accept, and then spoil them one way at a time.
-pub const TEST_JWT_SECRET: &str = "6b1f0c3e9a4d27e85f0b6c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f7";
+pub const TEST_JWT_SECRET: &str =
+    "6b1f0c3e9a4d27e85f0b6c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f7";
 
 /// The public address the test servers put into emailed links.
 pub const TEST_PUBLIC_URL: &str = "http://portail.tutti.test";
@@ -87,7 +92,9 @@ impl Backend {
                     std::env::var_os("CI").is_none(),
                     "CI is set but TEST_DATABASE_URL is not: the PostgreSQL half of the suite would be skipped"
                 );
-                eprintln!("TEST_DATABASE_URL is unset: skipping the PostgreSQL variant of this test");
+                eprintln!(
+                    "TEST_DATABASE_URL is unset: skipping the PostgreSQL variant of this test"
+                );
                 false
             }
         }
@@ -95,7 +102,9 @@ impl Backend {
 }
 
 fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|url| !url.trim().is_empty())
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
 }
 
 /// Writes one test twice, `on_sqlite` and `on_postgres`, inside a module named after it.
@@ -168,13 +177,20 @@ struct PostgresDatabase {
 impl PostgresDatabase {
     fn create(admin_url: &str) -> (Self, String) {
         let name = format!("tutti_test_{}", hex::encode(rand::random::<[u8; 8]>()));
-        let mut admin = PgConnection::establish(admin_url)
-            .unwrap_or_else(|error| panic!("cannot connect to TEST_DATABASE_URL ({admin_url}): {error}"));
+        let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|error| {
+            panic!("cannot connect to TEST_DATABASE_URL ({admin_url}): {error}")
+        });
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap_or_else(|error| panic!("cannot create the test database {name}: {error}"));
         let url = replace_database_name(admin_url, &name);
-        (Self { admin_url: admin_url.to_owned(), name }, url)
+        (
+            Self {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url,
+        )
     }
 }
 
@@ -185,7 +201,8 @@ impl Drop for PostgresDatabase {
         // A blocking connection inside the test's async runtime is fine on a thread of
         // its own; FORCE ends the server's pooled connections first.
         let dropped = std::thread::spawn(move || -> Result<(), String> {
-            let mut admin = PgConnection::establish(&admin_url).map_err(|error| error.to_string())?;
+            let mut admin =
+                PgConnection::establish(&admin_url).map_err(|error| error.to_string())?;
             admin
                 .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .map_err(|error| error.to_string())
@@ -239,7 +256,8 @@ impl TestConnection {
                 TestConnection::Sqlite(connection)
             }
             DatabaseTarget::Postgres(url) => TestConnection::Postgres(
-                PgConnection::establish(url).unwrap_or_else(|error| panic!("cannot connect to {url}: {error}")),
+                PgConnection::establish(url)
+                    .unwrap_or_else(|error| panic!("cannot connect to {url}: {error}")),
             ),
         }
     }
@@ -305,14 +323,22 @@ impl TestApp {
 
     /// Starts a server on `backend` with extra (or overriding) `TUTTI_*` variables.
     pub async fn spawn_with(backend: Backend, extra: Vec<(&str, String)>) -> TestApp {
-        let data_dir = tempfile::Builder::new().prefix("tutti-test-").tempdir().expect("creating a temp dir");
+        let data_dir = tempfile::Builder::new()
+            .prefix("tutti-test-")
+            .tempdir()
+            .expect("creating a temp dir");
         let (database_url, database, postgres) = match backend {
             Backend::Sqlite => {
                 let path = data_dir.path().join("tutti-test.db");
-                (path.to_string_lossy().into_owned(), DatabaseTarget::Sqlite(path), None)
+                (
+                    path.to_string_lossy().into_owned(),
+                    DatabaseTarget::Sqlite(path),
+                    None,
+                )
             }
             Backend::Postgres => {
-                let admin_url = postgres_admin_url().expect("TEST_DATABASE_URL must be set for PostgreSQL tests");
+                let admin_url = postgres_admin_url()
+                    .expect("TEST_DATABASE_URL must be set for PostgreSQL tests");
                 let (guard, url) = PostgresDatabase::create(&admin_url);
                 (url.clone(), DatabaseTarget::Postgres(url), Some(guard))
             }
@@ -320,7 +346,10 @@ impl TestApp {
         let mut vars: Vec<(String, String)> = vec![
             ("TUTTI_DATABASE_URL".into(), database_url),
             ("TUTTI_BIND".into(), "127.0.0.1:0".into()),
-            ("TUTTI_DATA_DIR".into(), data_dir.path().to_string_lossy().into_owned()),
+            (
+                "TUTTI_DATA_DIR".into(),
+                data_dir.path().to_string_lossy().into_owned(),
+            ),
             ("TUTTI_JWT_SECRET".into(), TEST_JWT_SECRET.into()),
             ("TUTTI_BCRYPT_COST".into(), "4".into()),
             ("TUTTI_PUBLIC_URL".into(), TEST_PUBLIC_URL.into()),
@@ -331,7 +360,8 @@ impl TestApp {
             vars.push((name.to_owned(), value));
         }
 
-        let config = tutti_api::config::Config::from_vars(vars.clone()).expect("the test configuration is valid");
+        let config = tutti_api::config::Config::from_vars(vars.clone())
+            .expect("the test configuration is valid");
         let seed_config = config.clone();
         tokio::task::spawn_blocking(move || tutti_api::tasks::seed_demo(&seed_config))
             .await
@@ -386,7 +416,8 @@ impl TestApp {
 
     /// The configuration this server was built with (for the CLI tasks).
     pub fn config(&self) -> tutti_api::config::Config {
-        tutti_api::config::Config::from_vars(self.vars.clone()).expect("the test configuration is valid")
+        tutti_api::config::Config::from_vars(self.vars.clone())
+            .expect("the test configuration is valid")
     }
 
     /// `http://127.0.0.1:PORT{path}`.
@@ -398,7 +429,12 @@ impl TestApp {
 
     /// GET /api/v1/sites.
     pub async fn sites(&self) -> Vec<SiteSummary> {
-        let response = self.client.get(self.url("/api/v1/sites")).send().await.expect("GET /api/v1/sites");
+        let response = self
+            .client
+            .get(self.url("/api/v1/sites"))
+            .send()
+            .await
+            .expect("GET /api/v1/sites");
         assert_eq!(response.status(), StatusCode::OK, "GET /api/v1/sites");
         response.json().await.expect("a list of sites")
     }
@@ -409,42 +445,78 @@ impl TestApp {
     }
 
     /// POST /api/v1/auth/login from `client`.
-    pub async fn login_with(&self, client: &Client, site: &str, login: &str, password: &str) -> Response {
-        self.post_json_with(client, "/api/v1/auth/login", &json!({"site": site, "login": login, "password": password}))
-            .await
+    pub async fn login_with(
+        &self,
+        client: &Client,
+        site: &str,
+        login: &str,
+        password: &str,
+    ) -> Response {
+        self.post_json_with(
+            client,
+            "/api/v1/auth/login",
+            &json!({"site": site, "login": login, "password": password}),
+        )
+        .await
     }
 
     /// Logs in from the default client and insists on success.
     pub async fn login_ok(&self, site: &str, login: &str, password: &str) -> SessionResponse {
-        self.login_ok_with(&self.client, site, login, password).await
+        self.login_ok_with(&self.client, site, login, password)
+            .await
     }
 
     /// Logs in from `client` and insists on success.
-    pub async fn login_ok_with(&self, client: &Client, site: &str, login: &str, password: &str) -> SessionResponse {
+    pub async fn login_ok_with(
+        &self,
+        client: &Client,
+        site: &str,
+        login: &str,
+        password: &str,
+    ) -> SessionResponse {
         let response = self.login_with(client, site, login, password).await;
-        expect_json(response, StatusCode::OK, &format!("login of {login} on {site}")).await
+        expect_json(
+            response,
+            StatusCode::OK,
+            &format!("login of {login} on {site}"),
+        )
+        .await
     }
 
     /// Logs Famille Martin in from `client`.
     pub async fn login_family(&self, client: &Client) -> SessionResponse {
-        self.login_ok_with(client, demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await
+        self.login_ok_with(
+            client,
+            demo::SITE,
+            demo::FAMILY_LOGIN,
+            demo::FAMILY_PASSWORD,
+        )
+        .await
     }
 
     /// Logs the demo staff account in from the default client.
     pub async fn login_staff(&self) -> SessionResponse {
-        self.login_ok(demo::SITE, demo::STAFF_LOGIN, demo::STAFF_PASSWORD).await
+        self.login_ok(demo::SITE, demo::STAFF_LOGIN, demo::STAFF_PASSWORD)
+            .await
     }
 
     /// POST /api/v1/auth/refresh with whatever cookie `client` holds.
     pub async fn refresh(&self, client: &Client) -> Response {
-        client.post(self.url("/api/v1/auth/refresh")).send().await.expect("POST /api/v1/auth/refresh")
+        client
+            .post(self.url("/api/v1/auth/refresh"))
+            .send()
+            .await
+            .expect("POST /api/v1/auth/refresh")
     }
 
     /// POST /api/v1/auth/refresh with a hand-made `Cookie: tutti_refresh=VALUE`.
     pub async fn refresh_with_cookie(&self, cookie_value: &str) -> Response {
         self.bare_client()
             .post(self.url("/api/v1/auth/refresh"))
-            .header(reqwest::header::COOKIE, format!("{REFRESH_COOKIE}={cookie_value}"))
+            .header(
+                reqwest::header::COOKIE,
+                format!("{REFRESH_COOKIE}={cookie_value}"),
+            )
             .send()
             .await
             .expect("POST /api/v1/auth/refresh")
@@ -467,7 +539,12 @@ impl TestApp {
 
     /// GET `path` with a bearer token.
     pub async fn get_authorized(&self, path: &str, token: &str) -> Response {
-        self.bare_client().get(self.url(path)).bearer_auth(token).send().await.expect("GET with a token")
+        self.bare_client()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET with a token")
     }
 
     /// PUT /api/v1/account/password.
@@ -483,18 +560,26 @@ impl TestApp {
 
     /// POST /api/v1/auth/password-reset.
     pub async fn request_reset(&self, site: &str, login: &str, email: &str) -> Response {
-        self.post_json("/api/v1/auth/password-reset", &json!({"site": site, "login": login, "email": email})).await
+        self.post_json(
+            "/api/v1/auth/password-reset",
+            &json!({"site": site, "login": login, "email": email}),
+        )
+        .await
     }
 
     /// POST /api/v1/auth/password-reset/confirm.
     pub async fn confirm_reset(&self, token: &str, new_password: &str) -> Response {
-        self.post_json("/api/v1/auth/password-reset/confirm", &json!({"token": token, "new_password": new_password}))
-            .await
+        self.post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": token, "new_password": new_password}),
+        )
+        .await
     }
 
     /// GET /api/v1/admin/families with a query string such as `?q=Mart`.
     pub async fn admin_families(&self, token: &str, query: &str) -> Response {
-        self.get_authorized(&format!("/api/v1/admin/families{query}"), token).await
+        self.get_authorized(&format!("/api/v1/admin/families{query}"), token)
+            .await
     }
 
     /// POST a JSON body from the default client.
@@ -504,7 +589,12 @@ impl TestApp {
 
     /// POST a JSON body from `client`.
     pub async fn post_json_with(&self, client: &Client, path: &str, body: &Value) -> Response {
-        client.post(self.url(path)).json(body).send().await.unwrap_or_else(|error| panic!("POST {path}: {error}"))
+        client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("POST {path}: {error}"))
     }
 
     /// POST a raw body with a content type.
@@ -523,8 +613,12 @@ impl TestApp {
     /// Runs raw SQL statements on the test database; returns the rows affected.
     pub fn sql(&self, statement: &str) -> usize {
         match TestConnection::open(&self.database) {
-            TestConnection::Sqlite(mut connection) => diesel::sql_query(statement).execute(&mut connection),
-            TestConnection::Postgres(mut connection) => diesel::sql_query(statement).execute(&mut connection),
+            TestConnection::Sqlite(mut connection) => {
+                diesel::sql_query(statement).execute(&mut connection)
+            }
+            TestConnection::Postgres(mut connection) => {
+                diesel::sql_query(statement).execute(&mut connection)
+            }
         }
         .unwrap_or_else(|error| panic!("SQL failed: {statement}: {error}"))
     }
@@ -536,8 +630,12 @@ impl TestApp {
         SqlQuery: LoadQuery<'static, SqliteConnection, T> + LoadQuery<'static, PgConnection, T>,
     {
         match TestConnection::open(&self.database) {
-            TestConnection::Sqlite(mut connection) => diesel::sql_query(statement).load::<T>(&mut connection),
-            TestConnection::Postgres(mut connection) => diesel::sql_query(statement).load::<T>(&mut connection),
+            TestConnection::Sqlite(mut connection) => {
+                diesel::sql_query(statement).load::<T>(&mut connection)
+            }
+            TestConnection::Postgres(mut connection) => {
+                diesel::sql_query(statement).load::<T>(&mut connection)
+            }
         }
         .unwrap_or_else(|error| panic!("SQL failed: {statement}: {error}"))
     }
@@ -549,7 +647,10 @@ impl TestApp {
 
     /// The newest email to `to`, if any.
     pub fn last_email_to(&self, to: &str) -> Option<Email> {
-        self.outbox().into_iter().rev().find(|email| email.to.eq_ignore_ascii_case(to))
+        self.outbox()
+            .into_iter()
+            .rev()
+            .find(|email| email.to.eq_ignore_ascii_case(to))
     }
 
     /// Waits (up to 10 s) until there are more than `already` emails to `to`, and returns
@@ -557,25 +658,35 @@ impl TestApp {
     pub async fn wait_for_email_to(&self, to: &str, already: usize) -> Email {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
-            let emails: Vec<Email> =
-                self.outbox().into_iter().filter(|email| email.to.eq_ignore_ascii_case(to)).collect();
+            let emails: Vec<Email> = self
+                .outbox()
+                .into_iter()
+                .filter(|email| email.to.eq_ignore_ascii_case(to))
+                .collect();
             if emails.len() > already {
                 return emails.into_iter().next_back().expect("at least one email");
             }
-            assert!(std::time::Instant::now() < deadline, "no new email to {to} within 10 s");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no new email to {to} within 10 s"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
     /// How many emails to `to` the outbox holds.
     pub fn emails_to(&self, to: &str) -> usize {
-        self.outbox().iter().filter(|email| email.to.eq_ignore_ascii_case(to)).count()
+        self.outbox()
+            .iter()
+            .filter(|email| email.to.eq_ignore_ascii_case(to))
+            .count()
     }
 
     /// The reset token in the newest email to `to`, waiting (up to 10 s) for a first one.
     pub async fn reset_token_from_outbox(&self, to: &str) -> String {
         let sent = self.wait_for_email_to(to, 0).await;
-        reset_token_in(&sent.body_text).unwrap_or_else(|| panic!("no #token= in the email body:\n{}", sent.body_text))
+        reset_token_in(&sent.body_text)
+            .unwrap_or_else(|| panic!("no #token= in the email body:\n{}", sent.body_text))
     }
 
     /// Requests a reset and returns the token of the email it sends (outbox mode: the
@@ -583,9 +694,14 @@ impl TestApp {
     pub async fn reset_token_for(&self, site: &str, login: &str, email: &str) -> String {
         let already = self.emails_to(email);
         let response = self.request_reset(site, login, email).await;
-        assert_eq!(response.status(), StatusCode::ACCEPTED, "password reset request for {login}");
+        assert_eq!(
+            response.status(),
+            StatusCode::ACCEPTED,
+            "password reset request for {login}"
+        );
         let sent = self.wait_for_email_to(email, already).await;
-        reset_token_in(&sent.body_text).unwrap_or_else(|| panic!("no #token= in the email body:\n{}", sent.body_text))
+        reset_token_in(&sent.body_text)
+            .unwrap_or_else(|| panic!("no #token= in the email body:\n{}", sent.body_text))
     }
 
     /// The `action` column of the audit log, oldest first.
@@ -597,10 +713,20 @@ impl TestApp {
     }
 
     /// Requests a reset for an account and sets `new_password` through the emailed link.
-    pub async fn set_password_through_reset(&self, site: &str, login: &str, email: &str, new_password: &str) {
+    pub async fn set_password_through_reset(
+        &self,
+        site: &str,
+        login: &str,
+        email: &str,
+        new_password: &str,
+    ) {
         let token = self.reset_token_for(site, login, email).await;
         let response = self.confirm_reset(&token, new_password).await;
-        assert_eq!(response.status(), StatusCode::OK, "password reset confirmation for {login}");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "password reset confirmation for {login}"
+        );
     }
 }
 
@@ -623,11 +749,19 @@ pub fn reset_link_in(text: &str, public_url: &str) -> Option<String> {
 }
 
 /// Checks the status, then decodes the JSON body (with the body in the message if not).
-pub async fn expect_json<T: DeserializeOwned>(response: Response, status: StatusCode, what: &str) -> T {
+pub async fn expect_json<T: DeserializeOwned>(
+    response: Response,
+    status: StatusCode,
+    what: &str,
+) -> T {
     let got = response.status();
     let text = response.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{what}: expected {status}, got {got} with body {text}");
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{what}: cannot decode {text}: {error}"))
+    assert_eq!(
+        got, status,
+        "{what}: expected {status}, got {got} with body {text}"
+    );
+    serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{what}: cannot decode {text}: {error}"))
 }
 
 /// Checks the status and decodes the error envelope.
@@ -651,13 +785,22 @@ pub fn refresh_set_cookie(response: &Response) -> Option<String> {
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find(|value| value.trim_start().starts_with(&format!("{REFRESH_COOKIE}=")))
+        .find(|value| {
+            value
+                .trim_start()
+                .starts_with(&format!("{REFRESH_COOKIE}="))
+        })
         .map(str::to_owned)
 }
 
 /// A header's value as text ("" when absent).
 pub fn header(response: &Response, name: &str) -> String {
-    response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned()
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 // ----- Tokens -----
@@ -665,14 +808,17 @@ pub fn header(response: &Response, name: &str) -> String {
 /// The claims of a JWT, read without checking anything.
 pub fn claims_of(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("a JWT has three parts");
-    let bytes = URL_SAFE_NO_PAD.decode(payload).expect("the payload is base64url");
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("the payload is base64url");
     serde_json::from_slice(&bytes).expect("the payload is JSON")
 }
 
 /// Signs `claims` with `secret` and `algorithm` (HMAC family).
 pub fn forge_token(claims: &Value, secret: &[u8], algorithm: jsonwebtoken::Algorithm) -> String {
     let key = jsonwebtoken::EncodingKey::from_secret(secret).expect("a non-empty secret");
-    jsonwebtoken::encode(&jsonwebtoken::Header::new(algorithm), claims, &key).expect("encoding a JWT")
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(algorithm), claims, &key)
+        .expect("encoding a JWT")
 }
 
 /// An unsigned token: header `{"alg":"none","typ":"JWT"}`, the claims, an empty signature.
@@ -709,25 +855,46 @@ impl SmtpSink {
             "the SMTP tests need aiosmtpd: run `pip install aiosmtpd` (make test installs it)"
         );
         let port = free_port();
-        let maildir = tempfile::Builder::new().prefix("tutti-mail-").tempdir().expect("creating a maildir");
+        let maildir = tempfile::Builder::new()
+            .prefix("tutti-mail-")
+            .tempdir()
+            .expect("creating a maildir");
         let child = std::process::Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             // Python's Maildir makes its tmp/new/cur folders only when it creates the top one.
             .arg(maildir.path().join("Maildir"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("starting python3 -m aiosmtpd");
-        let mut sink = SmtpSink { port, child, maildir };
+        let mut sink = SmtpSink {
+            port,
+            child,
+            maildir,
+        };
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 return sink;
             }
             if let Ok(Some(status)) = sink.child.try_wait() {
                 panic!("aiosmtpd exited at start-up with {status}");
             }
-            assert!(std::time::Instant::now() < deadline, "aiosmtpd did not listen on port {port} within 10 s");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "aiosmtpd did not listen on port {port} within 10 s"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -761,12 +928,19 @@ impl Drop for SmtpSink {
 }
 
 fn first_file(folder: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(folder).ok()?.filter_map(Result::ok).map(|entry| entry.path()).find(|path| path.is_file())
+    std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.is_file())
 }
 
 /// A port that was free a moment ago.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("finding a free port").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("finding a free port")
+        .port()
 }
 
 /// The decoded text of every part of a MIME message (quoted-printable and base64 undone).
@@ -797,8 +971,14 @@ mod tests {
             replace_database_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
             "postgres://postgres@127.0.0.1:5432/t1"
         );
-        assert_eq!(replace_database_name("postgres://u:p@h/db?sslmode=disable", "t2"), "postgres://u:p@h/t2?sslmode=disable");
-        assert_eq!(replace_database_name("postgres://h:5432", "t3"), "postgres://h:5432/t3");
+        assert_eq!(
+            replace_database_name("postgres://u:p@h/db?sslmode=disable", "t2"),
+            "postgres://u:p@h/t2?sslmode=disable"
+        );
+        assert_eq!(
+            replace_database_name("postgres://h:5432", "t3"),
+            "postgres://h:5432/t3"
+        );
     }
 
     #[test]
@@ -809,7 +989,10 @@ mod tests {
             reset_link_in(text, "http://x.test").as_deref(),
             Some("http://x.test/mot-de-passe/nouveau#token=abc-DEF_123")
         );
-        assert_eq!(reset_token_in(r#"<a href="/p#token=zz">"#).as_deref(), Some("zz"));
+        assert_eq!(
+            reset_token_in(r#"<a href="/p#token=zz">"#).as_deref(),
+            Some("zz")
+        );
     }
 
     #[test]

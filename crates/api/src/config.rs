@@ -52,7 +52,10 @@ pub struct ConfigError {
 }
 
 fn config_error(variable: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError { variable, message: message.into() }
+    ConfigError {
+        variable,
+        message: message.into(),
+    }
 }
 
 /// The whole configuration of a Tutti process.
@@ -90,16 +93,22 @@ impl Config {
     }
 
     /// Reads the configuration from the given variables (the environment, or a test's map).
-    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
-        let vars: HashMap<String, String> =
-            vars.into_iter().filter(|(_, value)| !value.trim().is_empty()).collect();
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .collect();
         let get = |name: &str| vars.get(name).map(|value| value.trim().to_owned());
 
         let data_dir = PathBuf::from(get("TUTTI_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
 
         let database_url = get("TUTTI_DATABASE_URL")
             .unwrap_or_else(|| data_dir.join("tutti.db").to_string_lossy().into_owned());
-        let database_kind = if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        let database_kind = if database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://")
+        {
             DatabaseKind::Postgres
         } else if database_url.contains("://") && !database_url.starts_with("sqlite://") {
             return Err(config_error(
@@ -111,9 +120,12 @@ impl Config {
         };
 
         let bind_text = get("TUTTI_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let bind = bind_text
-            .parse::<SocketAddr>()
-            .map_err(|_| config_error("TUTTI_BIND", format!("expected an address like 127.0.0.1:8080, got {bind_text:?}")))?;
+        let bind = bind_text.parse::<SocketAddr>().map_err(|_| {
+            config_error(
+                "TUTTI_BIND",
+                format!("expected an address like 127.0.0.1:8080, got {bind_text:?}"),
+            )
+        })?;
 
         let jwt_secret = match get("TUTTI_JWT_SECRET") {
             Some(secret) => Some(parse_jwt_secret(&secret)?),
@@ -121,23 +133,41 @@ impl Config {
         };
 
         let smtp_url = match get("TUTTI_SMTP_URL") {
-            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => Some(Secret::new(url)),
-            Some(_) => return Err(config_error("TUTTI_SMTP_URL", "expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST")),
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => {
+                return Err(config_error(
+                    "TUTTI_SMTP_URL",
+                    "expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST",
+                ));
+            }
             None => None,
         };
 
         let public_url = get("TUTTI_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
         let public_url = public_url.trim_end_matches('/').to_owned();
         let has_scheme = public_url.starts_with("http://") || public_url.starts_with("https://");
-        let has_host = public_url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
+        let has_host = public_url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
         if !has_scheme || !has_host {
-            return Err(config_error("TUTTI_PUBLIC_URL", "expected an absolute http:// or https:// address"));
+            return Err(config_error(
+                "TUTTI_PUBLIC_URL",
+                "expected an absolute http:// or https:// address",
+            ));
         }
 
         let bcrypt_cost = match get("TUTTI_BCRYPT_COST") {
             Some(text) => match text.parse::<u32>() {
                 Ok(cost) if (4..=31).contains(&cost) => cost,
-                _ => return Err(config_error("TUTTI_BCRYPT_COST", format!("expected a whole number from 4 to 31, got {text:?}"))),
+                _ => {
+                    return Err(config_error(
+                        "TUTTI_BCRYPT_COST",
+                        format!("expected a whole number from 4 to 31, got {text:?}"),
+                    ));
+                }
             },
             None => 12,
         };
@@ -145,7 +175,12 @@ impl Config {
         let db_pool_size = match get("TUTTI_DB_POOL_SIZE") {
             Some(text) => match text.parse::<u32>() {
                 Ok(size) if (1..=200).contains(&size) => size,
-                _ => return Err(config_error("TUTTI_DB_POOL_SIZE", format!("expected a whole number from 1 to 200, got {text:?}"))),
+                _ => {
+                    return Err(config_error(
+                        "TUTTI_DB_POOL_SIZE",
+                        format!("expected a whole number from 1 to 200, got {text:?}"),
+                    ));
+                }
             },
             None => 10,
         };
@@ -161,7 +196,8 @@ impl Config {
             public_url,
             bcrypt_cost,
             db_pool_size,
-            mail_from: get("TUTTI_MAIL_FROM").unwrap_or_else(|| "Tutti <ne-pas-repondre@tutti.localhost>".to_owned()),
+            mail_from: get("TUTTI_MAIL_FROM")
+                .unwrap_or_else(|| "Tutti <ne-pas-repondre@tutti.localhost>".to_owned()),
         })
     }
 
@@ -173,24 +209,39 @@ impl Config {
     /// Creates the data dir and, when no secret was configured, loads or generates the
     /// JWT secret kept in `DATA_DIR/jwt-secret` (readable by the owner only).
     pub fn ensure_jwt_secret(&mut self) -> Result<(), ConfigError> {
-        std::fs::create_dir_all(&self.data_dir)
-            .map_err(|error| config_error("TUTTI_DATA_DIR", format!("cannot create {}: {error}", self.data_dir.display())))?;
+        std::fs::create_dir_all(&self.data_dir).map_err(|error| {
+            config_error(
+                "TUTTI_DATA_DIR",
+                format!("cannot create {}: {error}", self.data_dir.display()),
+            )
+        })?;
         if self.jwt_secret.is_some() {
             return Ok(());
         }
         let path = self.data_dir.join("jwt-secret");
         if let Ok(existing) = std::fs::read_to_string(&path) {
-            self.jwt_secret = Some(parse_jwt_secret(existing.trim()).map_err(|error| ConfigError {
-                variable: "TUTTI_DATA_DIR",
-                message: format!("{} is not a valid secret ({})", path.display(), error.message),
-            })?);
+            self.jwt_secret =
+                Some(
+                    parse_jwt_secret(existing.trim()).map_err(|error| ConfigError {
+                        variable: "TUTTI_DATA_DIR",
+                        message: format!(
+                            "{} is not a valid secret ({})",
+                            path.display(),
+                            error.message
+                        ),
+                    })?,
+                );
             return Ok(());
         }
         let mut bytes = [0_u8; 64];
         rand::rng().fill_bytes(&mut bytes);
         let secret = hex::encode(bytes);
-        write_private_file(&path, &secret)
-            .map_err(|error| config_error("TUTTI_DATA_DIR", format!("cannot write {}: {error}", path.display())))?;
+        write_private_file(&path, &secret).map_err(|error| {
+            config_error(
+                "TUTTI_DATA_DIR",
+                format!("cannot write {}: {error}", path.display()),
+            )
+        })?;
         self.jwt_secret = Some(Secret::new(secret));
         Ok(())
     }
@@ -201,13 +252,17 @@ impl Config {
             .jwt_secret
             .as_ref()
             .ok_or_else(|| config_error("TUTTI_JWT_SECRET", "no secret configured or generated"))?;
-        hex::decode(secret.expose()).map_err(|_| config_error("TUTTI_JWT_SECRET", "expected hexadecimal characters"))
+        hex::decode(secret.expose())
+            .map_err(|_| config_error("TUTTI_JWT_SECRET", "expected hexadecimal characters"))
     }
 }
 
 /// At least 256 bits, written as hexadecimal (64 characters or more).
 fn parse_jwt_secret(text: &str) -> Result<Secret, ConfigError> {
-    if text.len() < 64 || text.len() % 2 != 0 || !text.chars().all(|character| character.is_ascii_hexdigit()) {
+    if text.len() < 64
+        || !text.len().is_multiple_of(2)
+        || !text.chars().all(|character| character.is_ascii_hexdigit())
+    {
         return Err(config_error(
             "TUTTI_JWT_SECRET",
             "expected at least 64 hexadecimal characters (256 bits); generate one with `openssl rand -hex 32`",

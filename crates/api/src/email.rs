@@ -40,7 +40,9 @@ pub struct Mailer {
 impl Mailer {
     /// Builds the mailer; `smtp_url` unset means outbox only.
     pub fn new(smtp_url: Option<&str>, from: &str) -> Result<Self, EmailError> {
-        let from: Mailbox = from.parse().map_err(|error| EmailError::Config(format!("sender address: {error}")))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|error| EmailError::Config(format!("sender address: {error}")))?;
         let transport = match smtp_url {
             Some(url) => Some(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -56,12 +58,25 @@ impl Mailer {
     /// are recorded on the row and logged (without the body), not returned: the caller's
     /// action has already succeeded.
     pub async fn send(&self, db: &Db, email: OutgoingEmail) -> Result<(), EmailError> {
-        let status = if self.transport.is_some() { "failed" } else { "outbox" };
+        let status = if self.transport.is_some() {
+            "failed"
+        } else {
+            "outbox"
+        };
         let (stored_text, stored_html) = match (&self.transport, &email.secret) {
-            (Some(_), Some(secret)) => (email.body_text.replace(secret, "[masqué]"), email.body_html.replace(secret, "[masqué]")),
+            (Some(_), Some(secret)) => (
+                email.body_text.replace(secret, "[masqué]"),
+                email.body_html.replace(secret, "[masqué]"),
+            ),
             _ => (email.body_text.clone(), email.body_html.clone()),
         };
-        let record = (email.site_id, email.to.clone(), email.subject.clone(), stored_text, stored_html);
+        let record = (
+            email.site_id,
+            email.to.clone(),
+            email.subject.clone(),
+            stored_text,
+            stored_html,
+        );
         let id = db
             .run(move |connection| {
                 let (site_id, to, subject, text, html) = &record;
@@ -89,7 +104,11 @@ impl Mailer {
             return Ok(());
         };
         let outcome = match self.build_message(&email) {
-            Ok(message) => transport.send(message).await.map(|_| ()).map_err(|error| error.to_string()),
+            Ok(message) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|error| error.to_string()),
             Err(error) => Err(error),
         };
         let (status, error, sent_at) = match &outcome {
@@ -100,24 +119,34 @@ impl Mailer {
             tracing::warn!(email_id = id, %error, "SMTP delivery failed");
         }
         db.run(move |connection| {
-            set_email_status(connection, id, status, error.as_deref(), sent_at).map_err(crate::db::DbError::from)
+            set_email_status(connection, id, status, error.as_deref(), sent_at)
+                .map_err(crate::db::DbError::from)
         })
         .await?;
         Ok(())
     }
 
     fn build_message(&self, email: &OutgoingEmail) -> Result<Message, String> {
-        let to: Mailbox = email.to.parse().map_err(|error| format!("recipient address: {error}"))?;
+        let to: Mailbox = email
+            .to
+            .parse()
+            .map_err(|error| format!("recipient address: {error}"))?;
         Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(email.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(email.body_text.clone(), email.body_html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                email.body_text.clone(),
+                email.body_html.clone(),
+            ))
             .map_err(|error| error.to_string())
     }
 }
 
 /// Escapes text for inclusion in an HTML body.
 pub fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

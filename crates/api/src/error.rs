@@ -18,7 +18,10 @@ pub enum AppError {
     BadRequest(String),
     /// 422: invalid fields.
     #[error("validation failed: {message}")]
-    Validation { message: String, fields: BTreeMap<String, String> },
+    Validation {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
     /// 401.
     #[error("unauthorized")]
     Unauthorized(String),
@@ -50,7 +53,10 @@ impl AppError {
 
     /// A validation error on several fields, with a summary message.
     pub fn fields(fields: BTreeMap<String, String>) -> Self {
-        AppError::Validation { message: "Certains champs sont invalides.".to_owned(), fields }
+        AppError::Validation {
+            message: "Certains champs sont invalides.".to_owned(),
+            fields,
+        }
     }
 
     fn code(&self) -> ErrorCode {
@@ -68,19 +74,31 @@ impl AppError {
 
     fn body(&self) -> ApiErrorBody {
         let (message, fields) = match self {
-            AppError::BadRequest(message) | AppError::Unauthorized(message) | AppError::Conflict(message) => {
-                (message.clone(), BTreeMap::new())
-            }
+            AppError::BadRequest(message)
+            | AppError::Unauthorized(message)
+            | AppError::Conflict(message) => (message.clone(), BTreeMap::new()),
             AppError::Validation { message, fields } => (message.clone(), fields.clone()),
-            AppError::Forbidden => ("Vous n'avez pas accès à cette ressource.".to_owned(), BTreeMap::new()),
+            AppError::Forbidden => (
+                "Vous n'avez pas accès à cette ressource.".to_owned(),
+                BTreeMap::new(),
+            ),
             AppError::NotFound => ("Ressource introuvable.".to_owned(), BTreeMap::new()),
-            AppError::TooManyRequests { retry_after_seconds } => (
+            AppError::TooManyRequests {
+                retry_after_seconds,
+            } => (
                 format!("Trop de tentatives. Réessayez dans {retry_after_seconds} secondes."),
                 BTreeMap::new(),
             ),
-            AppError::Internal(_) => ("Une erreur interne est survenue. Réessayez plus tard.".to_owned(), BTreeMap::new()),
+            AppError::Internal(_) => (
+                "Une erreur interne est survenue. Réessayez plus tard.".to_owned(),
+                BTreeMap::new(),
+            ),
         };
-        ApiErrorBody { code: self.code(), message, fields }
+        ApiErrorBody {
+            code: self.code(),
+            message,
+            fields,
+        }
     }
 }
 
@@ -108,7 +126,9 @@ impl ResponseError for AppError {
             tracing::error!(%details, "internal error");
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let AppError::TooManyRequests { retry_after_seconds } = self
+        if let AppError::TooManyRequests {
+            retry_after_seconds,
+        } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string())
         {
             response.insert_header((header::RETRY_AFTER, value));

@@ -8,7 +8,11 @@ use tutti_api::startup::Application;
 use tutti_api::tasks;
 
 #[derive(Parser)]
-#[command(name = "tutti", version, about = "Tutti: the family portal and back office of a music and dance school")]
+#[command(
+    name = "tutti",
+    version,
+    about = "Tutti: the family portal and back office of a music and dance school"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -99,7 +103,10 @@ fn fail(message: &str) -> ExitCode {
 
 fn seed_demo(config: &Config) -> Result<(), String> {
     tasks::seed_demo(config).map_err(|error| error.to_string())?;
-    println!("Demo data ready on site {:?} (\"Conservatoire 1\"). Logins:", tasks::DEMO_SITE);
+    println!(
+        "Demo data ready on site {:?} (\"Conservatoire 1\"). Logins:",
+        tasks::DEMO_SITE
+    );
     for (login, password, who) in tasks::DEMO_LOGINS {
         println!("  {login:<16} {password:<20} {who}");
     }
@@ -107,13 +114,21 @@ fn seed_demo(config: &Config) -> Result<(), String> {
 }
 
 fn serve(config: Config) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|error| error.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| error.to_string())?;
     runtime.block_on(async move {
         let bind = config.bind;
         let public_url = config.public_url.clone();
-        let application = Application::build(config).await.map_err(|error| error.to_string())?;
+        let application = Application::build(config)
+            .await
+            .map_err(|error| error.to_string())?;
         tracing::info!(%bind, port = application.port(), "Tutti is listening");
         println!("Tutti is running at {public_url} (Ctrl+C to stop).");
-        application.run_until_stopped().await.map_err(|error| error.to_string())
+        application
+            .run_until_stopped()
+            .await
+            .map_err(|error| error.to_string())
     })
 }

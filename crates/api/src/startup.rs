@@ -51,7 +51,8 @@ impl Application {
     /// Prepares everything (data dir, secret, migrations, pool) and binds the listener.
     pub async fn build(mut config: Config) -> Result<Self, StartupError> {
         config.ensure_jwt_secret()?;
-        let jwt = JwtKeys::new(&config.jwt_key()?).map_err(|error| StartupError::Other(format!("JWT key: {error}")))?;
+        let jwt = JwtKeys::new(&config.jwt_key()?)
+            .map_err(|error| StartupError::Other(format!("JWT key: {error}")))?;
         let blocking_config = config.clone();
         let (db, hasher) = tokio::task::spawn_blocking(move || {
             let db = Db::connect(&blocking_config)?;
@@ -61,13 +62,22 @@ impl Application {
         })
         .await
         .map_err(|error| StartupError::Other(error.to_string()))??;
-        let mailer = Mailer::new(config.smtp_url.as_ref().map(|url| url.expose()), &config.mail_from)?;
+        let mailer = Mailer::new(
+            config.smtp_url.as_ref().map(|url| url.expose()),
+            &config.mail_from,
+        )?;
         let openapi = routes::openapi();
         let csp = content_security_policy(config.web_dir.as_deref());
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         let web_dir = config.web_dir.clone();
-        let state = web::Data::new(AppState { config: Arc::new(config), db, jwt, hasher, mailer });
+        let state = web::Data::new(AppState {
+            config: Arc::new(config),
+            db,
+            jwt,
+            hasher,
+            mailer,
+        });
 
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -85,11 +95,17 @@ impl Application {
                             let headers = response.headers_mut();
                             if is_api {
                                 // Personal data must never sit in a shared or browser cache.
-                                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                                headers.insert(
+                                    header::CACHE_CONTROL,
+                                    HeaderValue::from_static("no-store"),
+                                );
                             } else if !headers.contains_key(header::CACHE_CONTROL) {
                                 // The app's files keep stable names across releases: always
                                 // revalidate (ETag), so a new release is picked up at once.
-                                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                                headers.insert(
+                                    header::CACHE_CONTROL,
+                                    HeaderValue::from_static("no-cache"),
+                                );
                             }
                             Ok(response)
                         }
@@ -104,7 +120,9 @@ impl Application {
                 )
                 .split_for_parts();
             let app = app
-                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()),
+                )
                 .service(web::scope("/api").default_service(web::to(api_not_found)));
             match &web_dir {
                 Some(dir) => app.service(spa_files(dir)),
@@ -133,7 +151,10 @@ fn security_headers(csp: &str) -> DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "no-referrer"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
 }
 
@@ -166,10 +187,14 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
         let Some(tag_end) = rest.find('>') else { break };
         let tag = &rest[..tag_end];
         let body_and_after = &rest[tag_end + 1..];
-        let Some(close) = body_and_after.find("</script>") else { break };
+        let Some(close) = body_and_after.find("</script>") else {
+            break;
+        };
         if !tag.contains("src=") {
             let body = &body_and_after[..close];
-            hashes.push(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())));
+            hashes.push(
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())),
+            );
         }
         rest = &body_and_after[close..];
     }
@@ -178,21 +203,29 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 
 fn spa_files(dir: &Path) -> Files {
     let index: PathBuf = dir.join("index.html");
-    Files::new("/", dir).index_file("index.html").default_handler(fn_service(move |request: ServiceRequest| {
-        let index = index.clone();
-        async move {
-            // Client-side routes (/famille, /mot-de-passe/nouveau...) all load the app.
-            let (request, _) = request.into_parts();
-            let file = NamedFile::open_async(&index).await?;
-            let mut response = file.into_response(&request);
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            Ok(ServiceResponse::new(request, response))
-        }
-    }))
+    Files::new("/", dir)
+        .index_file("index.html")
+        .default_handler(fn_service(move |request: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                // Client-side routes (/famille, /mot-de-passe/nouveau...) all load the app.
+                let (request, _) = request.into_parts();
+                let file = NamedFile::open_async(&index).await?;
+                let mut response = file.into_response(&request);
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                Ok(ServiceResponse::new(request, response))
+            }
+        }))
 }
 
 async fn api_not_found() -> HttpResponse {
-    envelope(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Cette adresse d'API n'existe pas.")
+    envelope(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "Cette adresse d'API n'existe pas.",
+    )
 }
 
 async fn no_web_dir() -> HttpResponse {
@@ -202,35 +235,54 @@ async fn no_web_dir() -> HttpResponse {
 }
 
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(JSON_LIMIT_BYTES).error_handler(|error, _request| {
-        let response = match &error {
-            JsonPayloadError::ContentType => envelope(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode::UnsupportedMediaType,
-                "Le corps de la requête doit être du JSON (Content-Type: application/json).",
-            ),
-            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                envelope(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge, "La requête est trop volumineuse.")
-            }
-            JsonPayloadError::Deserialize(inner) => {
-                envelope(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("JSON invalide : {inner}"))
-            }
-            _ => envelope(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, "Corps de requête illisible."),
-        };
-        actix_web::error::InternalError::from_response(error, response).into()
-    })
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT_BYTES)
+        .error_handler(|error, _request| {
+            let response = match &error {
+                JsonPayloadError::ContentType => envelope(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    ErrorCode::UnsupportedMediaType,
+                    "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+                ),
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => envelope(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorCode::PayloadTooLarge,
+                    "La requête est trop volumineuse.",
+                ),
+                JsonPayloadError::Deserialize(inner) => envelope(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadRequest,
+                    format!("JSON invalide : {inner}"),
+                ),
+                _ => envelope(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadRequest,
+                    "Corps de requête illisible.",
+                ),
+            };
+            actix_web::error::InternalError::from_response(error, response).into()
+        })
 }
 
 fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error, _request| {
-        let response = envelope(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, format!("Paramètres invalides : {error}"));
+        let response = envelope(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            format!("Paramètres invalides : {error}"),
+        );
         actix_web::error::InternalError::from_response(error, response).into()
     })
 }
 
 fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|error, _request| {
-        let response = envelope(StatusCode::NOT_FOUND, ErrorCode::NotFound, "Ressource introuvable.");
+        let response = envelope(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "Ressource introuvable.",
+        );
         actix_web::error::InternalError::from_response(error, response).into()
     })
 }

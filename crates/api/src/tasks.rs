@@ -3,12 +3,13 @@
 //! They run outside the server, blocking, each on its own connection; every one runs
 //! pending migrations first (through [`Db::connect`]).
 
-
 use crate::auth::password::PasswordHasher;
 use crate::config::Config;
 use crate::db::accounts::{NewAccount, find_account_by_login, insert_account};
 use crate::db::audit::{AuditEntry, record};
-use crate::db::families::{NewGuardian, NewStudent, insert_family, insert_guardian, insert_student};
+use crate::db::families::{
+    NewGuardian, NewStudent, insert_family, insert_guardian, insert_student,
+};
 use crate::db::sites::{NewSite, find_site_by_slug, insert_site};
 use crate::db::{Db, DbConnection, DbError, now};
 use crate::routes::auth::prehash_for_login;
@@ -34,9 +35,13 @@ pub fn migrate(config: &Config) -> Result<(), TaskError> {
 pub fn create_site(config: &Config, slug: &str, name: &str) -> Result<i64, TaskError> {
     let valid_slug = !slug.is_empty()
         && slug.len() <= 60
-        && slug.chars().all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '-');
+        && slug.chars().all(|character| {
+            character.is_ascii_lowercase() || character.is_ascii_digit() || character == '-'
+        });
     if !valid_slug {
-        return Err(TaskError::Invalid("the slug must be 1 to 60 lowercase letters, digits or dashes".to_owned()));
+        return Err(TaskError::Invalid(
+            "the slug must be 1 to 60 lowercase letters, digits or dashes".to_owned(),
+        ));
     }
     if name.trim().is_empty() {
         return Err(TaskError::Invalid("the name must not be empty".to_owned()));
@@ -44,28 +49,46 @@ pub fn create_site(config: &Config, slug: &str, name: &str) -> Result<i64, TaskE
     let db = Db::connect(config)?;
     let mut connection = db.get()?;
     if find_site_by_slug(&mut connection, slug)?.is_some() {
-        return Err(TaskError::Invalid(format!("a site with slug {slug:?} already exists")));
+        return Err(TaskError::Invalid(format!(
+            "a site with slug {slug:?} already exists"
+        )));
     }
     let id = insert_site(
         &mut connection,
-        &NewSite { slug, name: name.trim(), contact_email: "", forms_url: "", created_at: now() },
+        &NewSite {
+            slug,
+            name: name.trim(),
+            contact_email: "",
+            forms_url: "",
+            created_at: now(),
+        },
     )?;
     Ok(id)
 }
 
 /// Creates a staff account without a password and returns its id. The staff member sets
 /// a first password through "Générer un nouveau mot de passe", like families do.
-pub fn create_staff(config: &Config, site_slug: &str, login: &str, email: &str) -> Result<i64, TaskError> {
-    let email = tutti_shared::EmailAddress::parse(email).map_err(|error| TaskError::Invalid(error.0))?;
+pub fn create_staff(
+    config: &Config,
+    site_slug: &str,
+    login: &str,
+    email: &str,
+) -> Result<i64, TaskError> {
+    let email =
+        tutti_shared::EmailAddress::parse(email).map_err(|error| TaskError::Invalid(error.0))?;
     if login.trim().is_empty() || login.len() > 100 {
-        return Err(TaskError::Invalid("the login must be 1 to 100 characters".to_owned()));
+        return Err(TaskError::Invalid(
+            "the login must be 1 to 100 characters".to_owned(),
+        ));
     }
     let db = Db::connect(config)?;
     let mut connection = db.get()?;
     let site = find_site_by_slug(&mut connection, site_slug)?
         .ok_or_else(|| TaskError::Invalid(format!("no site with slug {site_slug:?}")))?;
     if find_account_by_login(&mut connection, site_slug, login.trim())?.is_some() {
-        return Err(TaskError::Invalid(format!("the login {login:?} is taken on this site")));
+        return Err(TaskError::Invalid(format!(
+            "the login {login:?} is taken on this site"
+        )));
     }
     let id = insert_account(
         &mut connection,
@@ -97,10 +120,22 @@ pub fn create_staff(config: &Config, site_slug: &str, login: &str, email: &str) 
 
 /// Demo logins, printed by `tutti seed-demo`. Demo data exists only when asked for.
 pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
-    ("famille.demo", "Demo-Famille-2026", "famille Martin : deux responsables, trois enfants"),
-    ("famille.durand", "Demo-Famille-2026", "famille Durand : une responsable, un enfant"),
+    (
+        "famille.demo",
+        "Demo-Famille-2026",
+        "famille Martin : deux responsables, trois enfants",
+    ),
+    (
+        "famille.durand",
+        "Demo-Famille-2026",
+        "famille Durand : une responsable, un enfant",
+    ),
     ("admin.demo", "Demo-Admin-2026", "administration"),
-    ("prof.demo", "Demo-Professeur-2026", "professeure de piano (Isabelle Moreau)"),
+    (
+        "prof.demo",
+        "Demo-Professeur-2026",
+        "professeure de piano (Isabelle Moreau)",
+    ),
 ];
 
 /// Slug of the demo site.
@@ -127,7 +162,9 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
         )?,
     };
     let hash = |password: &str| {
-        hasher.hash_blocking(&prehash_for_login(password)).map_err(|error| TaskError::Invalid(format!("bcrypt: {error}")))
+        hasher
+            .hash_blocking(&prehash_for_login(password))
+            .map_err(|error| TaskError::Invalid(format!("bcrypt: {error}")))
     };
 
     if find_account_by_login(&mut connection, DEMO_SITE, "admin.demo")?.is_none() {
@@ -180,34 +217,76 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
 
 /// Two school years (the current one and the one before) with courses, enrolments of
 /// the demo children, evaluations per term, a few absences and two concerts.
-fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::NaiveDate) -> Result<(), TaskError> {
-    use chrono::Datelike;
+fn seed_school(
+    connection: &mut DbConnection,
+    site_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<(), TaskError> {
     use crate::db::household::family_students;
-    use crate::db::school::{insert_absence, insert_course, insert_discipline, insert_enrolment, insert_evaluation, insert_event, insert_participation, insert_year};
-    use tutti_shared::{AbsenceInput, CourseInput, DisciplineInput, EvaluationInput, EventInput, ParticipationInput, SchoolYearInput};
+    use crate::db::school::{
+        insert_absence, insert_course, insert_discipline, insert_enrolment, insert_evaluation,
+        insert_event, insert_participation, insert_year,
+    };
+    use chrono::Datelike;
+    use tutti_shared::{
+        AbsenceInput, CourseInput, DisciplineInput, EvaluationInput, EventInput,
+        ParticipationInput, SchoolYearInput,
+    };
 
     crate::db::write_transaction(connection, |connection| {
-        let first_year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+        let first_year = if today.month() >= 9 {
+            today.year()
+        } else {
+            today.year() - 1
+        };
         let date = |year: i32, month: u32, day: u32| {
-            chrono::NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| TaskError::Invalid("bad demo date".to_owned()))
+            chrono::NaiveDate::from_ymd_opt(year, month, day)
+                .ok_or_else(|| TaskError::Invalid("bad demo date".to_owned()))
         };
         let mut year_ids = Vec::new();
         for start in [first_year - 1, first_year] {
             let id = insert_year(
                 connection,
                 site_id,
-                &SchoolYearInput { label: format!("{}-{}", start, start + 1), starts_on: date(start, 9, 1)?, ends_on: date(start + 1, 7, 4)? },
+                &SchoolYearInput {
+                    label: format!("{}-{}", start, start + 1),
+                    starts_on: date(start, 9, 1)?,
+                    ends_on: date(start + 1, 7, 4)?,
+                },
             )?;
             year_ids.push((start, id));
         }
         let mut discipline_ids = std::collections::HashMap::new();
-        for (name, is_dance) in [("Piano", false), ("Violon", false), ("Formation musicale", false), ("Danse classique", true), ("Hip-hop", true), ("Éveil musical", false)] {
-            discipline_ids.insert(name, insert_discipline(connection, site_id, &DisciplineInput { name: name.to_owned(), is_dance })?);
+        for (name, is_dance) in [
+            ("Piano", false),
+            ("Violon", false),
+            ("Formation musicale", false),
+            ("Danse classique", true),
+            ("Hip-hop", true),
+            ("Éveil musical", false),
+        ] {
+            discipline_ids.insert(
+                name,
+                insert_discipline(
+                    connection,
+                    site_id,
+                    &DisciplineInput {
+                        name: name.to_owned(),
+                        is_dance,
+                    },
+                )?,
+            );
         }
-        let teacher_id = find_account_by_login(connection, DEMO_SITE, "prof.demo")?.map(|account| account.id);
-        let students_of = |connection: &mut DbConnection, login: &str| -> Result<Vec<crate::db::household::Student>, TaskError> {
-            let account = find_account_by_login(connection, DEMO_SITE, login)?.ok_or_else(|| TaskError::Invalid("demo account missing".to_owned()))?;
-            let family_id = account.family_id.ok_or_else(|| TaskError::Invalid("demo family missing".to_owned()))?;
+        let teacher_id =
+            find_account_by_login(connection, DEMO_SITE, "prof.demo")?.map(|account| account.id);
+        let students_of = |connection: &mut DbConnection,
+                           login: &str|
+         -> Result<Vec<crate::db::household::Student>, TaskError> {
+            let account = find_account_by_login(connection, DEMO_SITE, login)?
+                .ok_or_else(|| TaskError::Invalid("demo account missing".to_owned()))?;
+            let family_id = account
+                .family_id
+                .ok_or_else(|| TaskError::Invalid("demo family missing".to_owned()))?;
             Ok(family_students(connection, family_id)?)
         };
         let martins = students_of(connection, "famille.demo")?;
@@ -216,37 +295,156 @@ fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::Naive
             [lea, hugo, chloe, ..] => (lea.id, hugo.id, chloe.id),
             _ => return Err(TaskError::Invalid("demo children missing".to_owned())),
         };
-        let nathan = durands.first().map(|student| student.id).ok_or_else(|| TaskError::Invalid("demo child missing".to_owned()))?;
+        let nathan = durands
+            .first()
+            .map(|student| student.id)
+            .ok_or_else(|| TaskError::Invalid("demo child missing".to_owned()))?;
 
         // (discipline, level, teacher, weekday, start, end, room, uses the demo teacher account, students)
-        type Plan<'a> = (&'a str, &'a str, &'a str, i32, &'a str, &'a str, &'a str, bool, Vec<i64>);
+        type Plan<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            i32,
+            &'a str,
+            &'a str,
+            &'a str,
+            bool,
+            Vec<i64>,
+        );
         let plans = |previous: bool| -> Vec<Plan<'static>> {
             if previous {
                 vec![
-                    ("Piano", "Cycle 1 - 3e année", "Isabelle Moreau", 3, "14:00", "14:30", "Salle 12", true, vec![lea]),
-                    ("Formation musicale", "Cycle 1 - 3e année", "Marc Lefèvre", 3, "15:00", "16:00", "Salle 4", false, vec![lea]),
-                    ("Éveil musical", "Éveil 2", "Nadia Benali", 6, "10:00", "10:45", "Salle 1", false, vec![hugo]),
-                    ("Violon", "Cycle 1 - 1re année", "Paul Girard", 2, "17:30", "18:00", "Salle 8", false, vec![nathan]),
+                    (
+                        "Piano",
+                        "Cycle 1 - 3e année",
+                        "Isabelle Moreau",
+                        3,
+                        "14:00",
+                        "14:30",
+                        "Salle 12",
+                        true,
+                        vec![lea],
+                    ),
+                    (
+                        "Formation musicale",
+                        "Cycle 1 - 3e année",
+                        "Marc Lefèvre",
+                        3,
+                        "15:00",
+                        "16:00",
+                        "Salle 4",
+                        false,
+                        vec![lea],
+                    ),
+                    (
+                        "Éveil musical",
+                        "Éveil 2",
+                        "Nadia Benali",
+                        6,
+                        "10:00",
+                        "10:45",
+                        "Salle 1",
+                        false,
+                        vec![hugo],
+                    ),
+                    (
+                        "Violon",
+                        "Cycle 1 - 1re année",
+                        "Paul Girard",
+                        2,
+                        "17:30",
+                        "18:00",
+                        "Salle 8",
+                        false,
+                        vec![nathan],
+                    ),
                 ]
             } else {
                 vec![
-                    ("Piano", "Cycle 1 - 4e année", "Isabelle Moreau", 3, "14:00", "14:45", "Salle 12", true, vec![lea]),
-                    ("Formation musicale", "Cycle 2 - 1re année", "Marc Lefèvre", 3, "15:00", "16:15", "Salle 4", false, vec![lea]),
-                    ("Danse classique", "Initiation 1", "Claire Dubois", 6, "11:00", "12:00", "Studio de danse", false, vec![chloe]),
-                    ("Hip-hop", "Débutants 8-11 ans", "Yanis Haddad", 5, "18:00", "19:00", "Studio de danse", false, vec![hugo]),
-                    ("Formation musicale", "Cycle 1 - 1re année", "Marc Lefèvre", 2, "17:00", "18:00", "Salle 4", false, vec![hugo, nathan]),
-                    ("Violon", "Cycle 1 - 2e année", "Paul Girard", 2, "18:00", "18:30", "Salle 8", false, vec![nathan]),
+                    (
+                        "Piano",
+                        "Cycle 1 - 4e année",
+                        "Isabelle Moreau",
+                        3,
+                        "14:00",
+                        "14:45",
+                        "Salle 12",
+                        true,
+                        vec![lea],
+                    ),
+                    (
+                        "Formation musicale",
+                        "Cycle 2 - 1re année",
+                        "Marc Lefèvre",
+                        3,
+                        "15:00",
+                        "16:15",
+                        "Salle 4",
+                        false,
+                        vec![lea],
+                    ),
+                    (
+                        "Danse classique",
+                        "Initiation 1",
+                        "Claire Dubois",
+                        6,
+                        "11:00",
+                        "12:00",
+                        "Studio de danse",
+                        false,
+                        vec![chloe],
+                    ),
+                    (
+                        "Hip-hop",
+                        "Débutants 8-11 ans",
+                        "Yanis Haddad",
+                        5,
+                        "18:00",
+                        "19:00",
+                        "Studio de danse",
+                        false,
+                        vec![hugo],
+                    ),
+                    (
+                        "Formation musicale",
+                        "Cycle 1 - 1re année",
+                        "Marc Lefèvre",
+                        2,
+                        "17:00",
+                        "18:00",
+                        "Salle 4",
+                        false,
+                        vec![hugo, nathan],
+                    ),
+                    (
+                        "Violon",
+                        "Cycle 1 - 2e année",
+                        "Paul Girard",
+                        2,
+                        "18:00",
+                        "18:30",
+                        "Salle 8",
+                        false,
+                        vec![nathan],
+                    ),
                 ]
             }
         };
         for (index, (start, year_id)) in year_ids.iter().enumerate() {
             let previous = index == 0;
             let periods: &[(&str, i32, u32, u32)] = if previous {
-                &[("1er trimestre", *start, 12, 12), ("2e trimestre", *start + 1, 3, 20), ("3e trimestre", *start + 1, 6, 19)]
+                &[
+                    ("1er trimestre", *start, 12, 12),
+                    ("2e trimestre", *start + 1, 3, 20),
+                    ("3e trimestre", *start + 1, 6, 19),
+                ]
             } else {
                 &[("1er trimestre", *start, 11, 21)]
             };
-            for (discipline, level, teacher, weekday, start_time, end_time, room, own, students) in plans(previous) {
+            for (discipline, level, teacher, weekday, start_time, end_time, room, own, students) in
+                plans(previous)
+            {
                 let course_id = insert_course(
                     connection,
                     site_id,
@@ -264,15 +462,26 @@ fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::Naive
                     },
                 )?;
                 for student_id in students {
-                    let enrolment_id = insert_enrolment(connection, site_id, student_id, course_id, now())?;
+                    let enrolment_id =
+                        insert_enrolment(connection, site_id, student_id, course_id, now())?;
                     for (period_index, (period, year, month, day)) in periods.iter().enumerate() {
                         let comment = demo_comment(discipline, period_index);
-                        let mark = if discipline == "Formation musicale" { Some(format!("{}/20", 13 + period_index)) } else { None };
+                        let mark = if discipline == "Formation musicale" {
+                            Some(format!("{}/20", 13 + period_index))
+                        } else {
+                            None
+                        };
                         insert_evaluation(
                             connection,
                             site_id,
                             teacher_id.unwrap_or_default(),
-                            &EvaluationInput { enrolment_id, period: (*period).to_owned(), comment, mark, version: None },
+                            &EvaluationInput {
+                                enrolment_id,
+                                period: (*period).to_owned(),
+                                comment,
+                                mark,
+                                version: None,
+                            },
                             date(*year, *month, *day)?.and_time(chrono::NaiveTime::MIN),
                         )?;
                     }
@@ -281,7 +490,12 @@ fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::Naive
                             connection,
                             site_id,
                             teacher_id.unwrap_or_default(),
-                            &AbsenceInput { enrolment_id, date: date(*start, 10, 8 + u32::try_from(weekday).unwrap_or(0))?, justified: true, reason: "Malade (certificat fourni)".to_owned() },
+                            &AbsenceInput {
+                                enrolment_id,
+                                date: date(*start, 10, 8 + u32::try_from(weekday).unwrap_or(0))?,
+                                justified: true,
+                                reason: "Malade (certificat fourni)".to_owned(),
+                            },
                             now(),
                         )?;
                         if !previous {
@@ -289,7 +503,16 @@ fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::Naive
                                 connection,
                                 site_id,
                                 teacher_id.unwrap_or_default(),
-                                &AbsenceInput { enrolment_id, date: date(*start, 11, 12 + u32::try_from(weekday).unwrap_or(0))?, justified: false, reason: String::new() },
+                                &AbsenceInput {
+                                    enrolment_id,
+                                    date: date(
+                                        *start,
+                                        11,
+                                        12 + u32::try_from(weekday).unwrap_or(0),
+                                    )?,
+                                    justified: false,
+                                    reason: String::new(),
+                                },
                                 now(),
                             )?;
                         }
@@ -306,7 +529,8 @@ fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::Naive
                 kind: "concert".to_owned(),
                 date: date(previous_start, 12, 17)?,
                 place: "Auditorium du conservatoire".to_owned(),
-                programme: "Noëls traditionnels, pièces pour piano et ensemble à cordes.".to_owned(),
+                programme: "Noëls traditionnels, pièces pour piano et ensemble à cordes."
+                    .to_owned(),
             },
         )?;
         let spring = insert_event(
@@ -317,16 +541,29 @@ fn seed_school(connection: &mut DbConnection, site_id: i64, today: chrono::Naive
                 kind: "spectacle".to_owned(),
                 date: date(previous_start + 1, 6, 14)?,
                 place: "Salle des fêtes".to_owned(),
-                programme: "Musique et danse : les élèves de toutes les classes sur scène.".to_owned(),
+                programme: "Musique et danse : les élèves de toutes les classes sur scène."
+                    .to_owned(),
             },
         )?;
         for (event_id, student_id, piece) in [
             (winter, lea, "J. S. Bach, Menuet en sol majeur (piano)"),
             (winter, nathan, "Douce nuit, arrangement pour violons"),
-            (spring, lea, "R. Schumann, « Le gai laboureur » (Album pour la jeunesse)"),
+            (
+                spring,
+                lea,
+                "R. Schumann, « Le gai laboureur » (Album pour la jeunesse)",
+            ),
             (spring, hugo, "Chanson des éveils : « Le petit orchestre »"),
         ] {
-            insert_participation(connection, site_id, event_id, &ParticipationInput { student_id, piece: piece.to_owned() })?;
+            insert_participation(
+                connection,
+                site_id,
+                event_id,
+                &ParticipationInput {
+                    student_id,
+                    piece: piece.to_owned(),
+                },
+            )?;
         }
         Ok(())
     })
@@ -344,15 +581,36 @@ fn demo_comment(discipline: &str, period_index: usize) -> String {
             "Bonne progression en lecture de notes, dictées encore hésitantes.",
             "Ensemble solide ; passage en cycle supérieur conseillé.",
         ],
-        "Violon" => &["Belle posture, justesse à travailler.", "Son plus ample, continuer les gammes.", "Bonne audition de fin d'année."],
-        "Danse classique" => &["Enthousiaste et concentrée. Travail des pliés à poursuivre.", "", ""],
+        "Violon" => &[
+            "Belle posture, justesse à travailler.",
+            "Son plus ample, continuer les gammes.",
+            "Bonne audition de fin d'année.",
+        ],
+        "Danse classique" => &[
+            "Enthousiaste et concentrée. Travail des pliés à poursuivre.",
+            "",
+            "",
+        ],
         "Hip-hop" => &["Bonne énergie, écoute du groupe à améliorer.", "", ""],
-        _ => &["Participe avec plaisir aux activités.", "Bonne écoute et curiosité.", "Très belle année."],
+        _ => &[
+            "Participe avec plaisir aux activités.",
+            "Bonne écoute et curiosité.",
+            "Très belle année.",
+        ],
     };
-    comments.get(period_index).copied().filter(|comment| !comment.is_empty()).unwrap_or("Bon trimestre.").to_owned()
+    comments
+        .get(period_index)
+        .copied()
+        .filter(|comment| !comment.is_empty())
+        .unwrap_or("Bon trimestre.")
+        .to_owned()
 }
 
-fn seed_martin(connection: &mut DbConnection, site_id: i64, password_hash: &str) -> Result<(), TaskError> {
+fn seed_martin(
+    connection: &mut DbConnection,
+    site_id: i64,
+    password_hash: &str,
+) -> Result<(), TaskError> {
     crate::db::write_transaction(connection, |connection| {
         let time = now();
         let family_id = insert_family(connection, site_id, "Famille Martin", time)?;
@@ -405,7 +663,12 @@ fn seed_martin(connection: &mut DbConnection, site_id: i64, password_hash: &str)
         let children = [
             ("Mademoiselle", "Léa", "2012-03-14", "Collège - 4e"),
             ("Monsieur", "Hugo", "2015-09-02", "École élémentaire - CM2"),
-            ("Mademoiselle", "Chloé", "2018-06-21", "École élémentaire - CP"),
+            (
+                "Mademoiselle",
+                "Chloé",
+                "2018-06-21",
+                "École élémentaire - CP",
+            ),
         ];
         for (civility, first_name, birth_date, school_level) in children {
             insert_student(
@@ -449,7 +712,11 @@ fn seed_martin(connection: &mut DbConnection, site_id: i64, password_hash: &str)
     })
 }
 
-fn seed_durand(connection: &mut DbConnection, site_id: i64, password_hash: &str) -> Result<(), TaskError> {
+fn seed_durand(
+    connection: &mut DbConnection,
+    site_id: i64,
+    password_hash: &str,
+) -> Result<(), TaskError> {
     crate::db::write_transaction(connection, |connection| {
         let time = now();
         let family_id = insert_family(connection, site_id, "Famille Durand", time)?;

@@ -39,13 +39,19 @@ impl ListQuery {
     /// The page number and size after applying defaults and bounds.
     pub fn bounds(&self) -> (i64, i64) {
         let page = self.page.unwrap_or(1).max(1);
-        let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE);
+        let per_page = self
+            .per_page
+            .unwrap_or(DEFAULT_PER_PAGE)
+            .clamp(1, MAX_PER_PAGE);
         (page, per_page)
     }
 
     /// The search text, trimmed, if any.
     pub fn search(&self) -> Option<&str> {
-        self.q.as_deref().map(str::trim).filter(|text| !text.is_empty())
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
     }
 }
 

@@ -47,7 +47,11 @@ pub struct ApiErrorBody {
 impl ApiErrorBody {
     /// An error without per-field details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fields: BTreeMap::new() }
+        Self {
+            code,
+            message: message.into(),
+            fields: BTreeMap::new(),
+        }
     }
 
     /// A validation error about a single field.
@@ -55,6 +59,10 @@ impl ApiErrorBody {
         let message = message.into();
         let mut fields = BTreeMap::new();
         fields.insert(field.to_owned(), message.clone());
-        Self { code: ErrorCode::Validation, message, fields }
+        Self {
+            code: ErrorCode::Validation,
+            message,
+            fields,
+        }
     }
 }

@@ -221,11 +221,18 @@ pub const CIVILITIES: &[&str] = &["Madame", "Monsieur", "Mademoiselle"];
 /// A French phone number: ten digits starting with 0, or +33 and nine digits; spaces,
 /// dots and dashes between digits are allowed.
 pub fn is_valid_phone(value: &str) -> bool {
-    let digits: String = value.chars().filter(|character| !matches!(character, ' ' | '.' | '-')).collect();
+    let digits: String = value
+        .chars()
+        .filter(|character| !matches!(character, ' ' | '.' | '-'))
+        .collect();
     if let Some(rest) = digits.strip_prefix("+33") {
-        return rest.len() == 9 && rest.chars().all(|character| character.is_ascii_digit()) && !rest.starts_with('0');
+        return rest.len() == 9
+            && rest.chars().all(|character| character.is_ascii_digit())
+            && !rest.starts_with('0');
     }
-    digits.len() == 10 && digits.starts_with('0') && digits.chars().all(|character| character.is_ascii_digit())
+    digits.len() == 10
+        && digits.starts_with('0')
+        && digits.chars().all(|character| character.is_ascii_digit())
 }
 
 /// A French postcode: five digits.
@@ -243,27 +250,34 @@ fn check_common(
     for (field, _) in all_fields {
         let value = get(field).unwrap_or_default();
         if value.chars().count() > MAX_FIELD_CHARS {
-            errors.insert((*field).to_owned(), format!("{MAX_FIELD_CHARS} caractères au plus."));
+            errors.insert(
+                (*field).to_owned(),
+                format!("{MAX_FIELD_CHARS} caractères au plus."),
+            );
         } else if value.chars().any(char::is_control) {
             errors.insert((*field).to_owned(), "Caractères non autorisés.".to_owned());
         }
     }
     for field in required {
         if get(field).unwrap_or_default().trim().is_empty() {
-            errors.entry((*field).to_owned()).or_insert_with(|| "Ce champ est obligatoire.".to_owned());
+            errors
+                .entry((*field).to_owned())
+                .or_insert_with(|| "Ce champ est obligatoire.".to_owned());
         }
     }
     for field in phones {
         let value = get(field).unwrap_or_default();
         if !value.is_empty() && !is_valid_phone(&value) {
-            errors
-                .entry((*field).to_owned())
-                .or_insert_with(|| "Numéro de téléphone invalide (10 chiffres, ex. 06 12 34 56 78).".to_owned());
+            errors.entry((*field).to_owned()).or_insert_with(|| {
+                "Numéro de téléphone invalide (10 chiffres, ex. 06 12 34 56 78).".to_owned()
+            });
         }
     }
     let postcode = get("postcode").unwrap_or_default();
     if !postcode.is_empty() && !is_valid_postcode(&postcode) {
-        errors.entry("postcode".to_owned()).or_insert_with(|| "Code postal invalide (5 chiffres).".to_owned());
+        errors
+            .entry("postcode".to_owned())
+            .or_insert_with(|| "Code postal invalide (5 chiffres).".to_owned());
     }
     let email = get("email").unwrap_or_default();
     if !email.is_empty()
@@ -273,7 +287,9 @@ fn check_common(
     }
     let civility = get("civility").unwrap_or_default();
     if !civility.is_empty() && !CIVILITIES.contains(&civility.as_str()) {
-        errors.entry("civility".to_owned()).or_insert_with(|| "Civilité invalide.".to_owned());
+        errors
+            .entry("civility".to_owned())
+            .or_insert_with(|| "Civilité invalide.".to_owned());
     }
 }
 
@@ -287,13 +303,27 @@ impl GuardianFields {
             &mut errors,
             &get,
             Self::FIELDS,
-            &["last_name", "first_name", "address", "postcode", "city", "email"],
-            &["phone_home", "phone_mobile", "phone_work", "extra_phone_1", "extra_phone_2", "extra_phone_3"],
+            &[
+                "last_name",
+                "first_name",
+                "address",
+                "postcode",
+                "city",
+                "email",
+            ],
+            &[
+                "phone_home",
+                "phone_mobile",
+                "phone_work",
+                "extra_phone_1",
+                "extra_phone_2",
+                "extra_phone_3",
+            ],
         );
         if self.phone_home.trim().is_empty() && self.phone_mobile.trim().is_empty() {
-            errors
-                .entry("phone_mobile".to_owned())
-                .or_insert_with(|| "Indiquez au moins un téléphone (domicile ou mobile).".to_owned());
+            errors.entry("phone_mobile".to_owned()).or_insert_with(|| {
+                "Indiquez au moins un téléphone (domicile ou mobile).".to_owned()
+            });
         }
         errors
     }
@@ -314,15 +344,26 @@ impl StudentFields {
         if !self.birth_date.is_empty()
             && chrono::NaiveDate::parse_from_str(&self.birth_date, "%Y-%m-%d").is_err()
         {
-            errors.entry("birth_date".to_owned()).or_insert_with(|| "Date invalide (AAAA-MM-JJ).".to_owned());
+            errors
+                .entry("birth_date".to_owned())
+                .or_insert_with(|| "Date invalide (AAAA-MM-JJ).".to_owned());
         }
         let department = self.birth_department.trim();
         let department_ok = department.is_empty()
             || matches!(department, "2A" | "2B")
-            || (department.len() == 2 && department.chars().all(|character| character.is_ascii_digit()))
-            || (department.len() == 3 && department.starts_with("97") && department.chars().all(|character| character.is_ascii_digit()));
+            || (department.len() == 2
+                && department
+                    .chars()
+                    .all(|character| character.is_ascii_digit()))
+            || (department.len() == 3
+                && department.starts_with("97")
+                && department
+                    .chars()
+                    .all(|character| character.is_ascii_digit()));
         if !department_ok {
-            errors.entry("birth_department".to_owned()).or_insert_with(|| "Département invalide (ex. 94, 2A, 971).".to_owned());
+            errors
+                .entry("birth_department".to_owned())
+                .or_insert_with(|| "Département invalide (ex. 94, 2A, 971).".to_owned());
         }
         errors
     }
@@ -449,10 +490,21 @@ mod tests {
 
     #[test]
     fn phones_accept_french_formats() {
-        for good in ["0612345678", "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78"] {
+        for good in [
+            "0612345678",
+            "06 12 34 56 78",
+            "06.12.34.56.78",
+            "+33 6 12 34 56 78",
+        ] {
             assert!(is_valid_phone(good), "{good}");
         }
-        for bad in ["612345678", "06 12 34 56", "+33 06 12 34 56 78", "06123456789", "abc"] {
+        for bad in [
+            "612345678",
+            "06 12 34 56",
+            "+33 06 12 34 56 78",
+            "06123456789",
+            "abc",
+        ] {
             assert!(!is_valid_phone(bad), "{bad}");
         }
     }
@@ -465,7 +517,10 @@ mod tests {
             phone_mobile: Some("07 00 00 00 00".into()),
             ..GuardianChanges::default()
         };
-        assert_eq!(guardian.diff(&changes), vec![("phone_mobile", "07 00 00 00 00".to_owned())]);
+        assert_eq!(
+            guardian.diff(&changes),
+            vec![("phone_mobile", "07 00 00 00 00".to_owned())]
+        );
     }
 
     #[test]

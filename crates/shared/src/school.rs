@@ -4,16 +4,24 @@
 use serde::{Deserialize, Serialize};
 
 /// Day names, Monday first, as shown to families.
-pub const WEEKDAYS: [&str; 7] = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"];
+pub const WEEKDAYS: [&str; 7] = [
+    "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche",
+];
 
 /// A weekday number (1 = Monday ... 7 = Sunday) as a French name.
 pub fn weekday_name(weekday: i32) -> &'static str {
-    usize::try_from(weekday - 1).ok().and_then(|index| WEEKDAYS.get(index)).copied().unwrap_or("")
+    usize::try_from(weekday - 1)
+        .ok()
+        .and_then(|index| WEEKDAYS.get(index))
+        .copied()
+        .unwrap_or("")
 }
 
 /// Whether `HH:MM` is a valid 24-hour time.
 pub fn is_valid_time(value: &str) -> bool {
-    let Some((hours, minutes)) = value.split_once(':') else { return false };
+    let Some((hours, minutes)) = value.split_once(':') else {
+        return false;
+    };
     hours.len() == 2
         && minutes.len() == 2
         && hours.parse::<u32>().is_ok_and(|hours| hours < 24)

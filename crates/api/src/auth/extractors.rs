@@ -49,8 +49,11 @@ impl FromRequest for CurrentAccount {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(request).map(str::to_owned);
         Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::Internal("application state missing".to_owned()))?;
-            let claims = token.and_then(|token| state.jwt.verify(&token)).ok_or_else(unauthorized)?;
+            let state =
+                state.ok_or_else(|| AppError::Internal("application state missing".to_owned()))?;
+            let claims = token
+                .and_then(|token| state.jwt.verify(&token))
+                .ok_or_else(unauthorized)?;
             let account_id: i64 = claims.sub.parse().map_err(|_| unauthorized())?;
             let session_id = claims.sid;
             // The session must still be live: logout, password change and reset revoke it.
@@ -72,7 +75,13 @@ impl FromRequest for CurrentAccount {
                 .await?;
             let (site_id, role, family_id) = row.ok_or_else(unauthorized)?;
             let role = Role::from_db(&role).ok_or_else(unauthorized)?;
-            Ok(CurrentAccount { account_id, session_id, site_id, role, family_id })
+            Ok(CurrentAccount {
+                account_id,
+                session_id,
+                site_id,
+                role,
+                family_id,
+            })
         })
     }
 }
@@ -120,7 +129,10 @@ role_extractor!(
 /// The client address used for throttling and the audit log: the TCP peer. A reverse
 /// proxy's forwarded headers are not trusted, since any client can set them.
 pub fn client_ip(request: &HttpRequest) -> String {
-    request.peer_addr().map(|address| address.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+    request
+        .peer_addr()
+        .map(|address| address.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Staff or a teacher: the school side. Handlers further restrict teachers to their own

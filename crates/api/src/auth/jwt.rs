@@ -53,11 +53,21 @@ impl JwtKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        Ok(Self { encoding: EncodingKey::from_secret(secret)?, decoding: DecodingKey::from_secret(secret)?, validation })
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret)?,
+            decoding: DecodingKey::from_secret(secret)?,
+            validation,
+        })
     }
 
     /// Issues an access token for a session.
-    pub fn issue(&self, account_id: i64, session_id: i64, site_id: i64, role: &str) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        account_id: i64,
+        session_id: i64,
+        site_id: i64,
+        role: &str,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: account_id.to_string(),

@@ -24,13 +24,21 @@ impl PasswordHasher {
         let dummy_hash = bcrypt::hash(super::random_token(), cost)?;
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         let permits = Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1)));
-        Ok(Self { cost, permits, dummy_hash: Arc::new(dummy_hash) })
+        Ok(Self {
+            cost,
+            permits,
+            dummy_hash: Arc::new(dummy_hash),
+        })
     }
 
     /// Hashes a password (already checked by `Password::parse`).
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
         let cost = self.cost;
-        let _permit = self.permits.acquire().await.map_err(|error| AppError::Internal(error.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|error| AppError::Internal(error.to_string()))?;
         actix_web::web::block(move || bcrypt::hash(password, cost))
             .await
             .map_err(|error| AppError::Internal(error.to_string()))?
@@ -40,13 +48,22 @@ impl PasswordHasher {
     /// Verifies a password against a stored hash, or against the dummy hash when there is
     /// none (unknown login, or an account that never set a password); the answer is then
     /// always false but takes as long.
-    pub async fn verify(&self, password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
+    pub async fn verify(
+        &self,
+        password: String,
+        stored_hash: Option<String>,
+    ) -> Result<bool, AppError> {
         let has_hash = stored_hash.is_some();
         let hash = stored_hash.unwrap_or_else(|| self.dummy_hash.as_str().to_owned());
-        let _permit = self.permits.acquire().await.map_err(|error| AppError::Internal(error.to_string()))?;
-        let matches = actix_web::web::block(move || bcrypt::verify(password, &hash).unwrap_or(false))
+        let _permit = self
+            .permits
+            .acquire()
             .await
             .map_err(|error| AppError::Internal(error.to_string()))?;
+        let matches =
+            actix_web::web::block(move || bcrypt::verify(password, &hash).unwrap_or(false))
+                .await
+                .map_err(|error| AppError::Internal(error.to_string()))?;
         Ok(has_hash && matches)
     }
 

@@ -53,17 +53,26 @@ pub fn find_account_by_login(
 
 /// The account with this id.
 pub fn find_account(connection: &mut DbConnection, id: i64) -> QueryResult<Account> {
-    accounts::table.find(id).select(Account::as_select()).first(connection)
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(connection)
 }
 
 /// The household name of a family account, if it has one.
 pub fn family_name(connection: &mut DbConnection, family_id: i64) -> QueryResult<String> {
-    families::table.find(family_id).select(families::name).first(connection)
+    families::table
+        .find(family_id)
+        .select(families::name)
+        .first(connection)
 }
 
 /// Inserts an account and returns its id.
 pub fn insert_account(connection: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<i64> {
-    diesel::insert_into(accounts::table).values(account).returning(accounts::id).get_result(connection)
+    diesel::insert_into(accounts::table)
+        .values(account)
+        .returning(accounts::id)
+        .get_result(connection)
 }
 
 /// Stores a new password hash and the time of the change.
@@ -74,7 +83,10 @@ pub fn set_password_hash(
     now: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(accounts::table.find(account_id))
-        .set((accounts::password_hash.eq(hash), accounts::password_changed_at.eq(now)))
+        .set((
+            accounts::password_hash.eq(hash),
+            accounts::password_changed_at.eq(now),
+        ))
         .execute(connection)?;
     Ok(())
 }

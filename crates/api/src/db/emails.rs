@@ -23,7 +23,10 @@ pub struct NewEmailRecord<'a> {
 
 /// Records an email and returns its id.
 pub fn insert_email(connection: &mut DbConnection, email: &NewEmailRecord<'_>) -> QueryResult<i64> {
-    diesel::insert_into(outgoing_emails::table).values(email).returning(outgoing_emails::id).get_result(connection)
+    diesel::insert_into(outgoing_emails::table)
+        .values(email)
+        .returning(outgoing_emails::id)
+        .get_result(connection)
 }
 
 /// Records the outcome of an SMTP delivery.
@@ -35,7 +38,11 @@ pub fn set_email_status(
     sent_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
     diesel::update(outgoing_emails::table.find(id))
-        .set((outgoing_emails::status.eq(status), outgoing_emails::error.eq(error), outgoing_emails::sent_at.eq(sent_at)))
+        .set((
+            outgoing_emails::status.eq(status),
+            outgoing_emails::error.eq(error),
+            outgoing_emails::sent_at.eq(sent_at),
+        ))
         .execute(connection)?;
     Ok(())
 }

@@ -73,7 +73,12 @@ pub struct NewStudent<'a> {
 }
 
 /// Inserts a household and returns its id.
-pub fn insert_family(connection: &mut DbConnection, site_id: i64, name: &str, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_family(
+    connection: &mut DbConnection,
+    site_id: i64,
+    name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(families::table)
         .values((
             families::site_id.eq(site_id),
@@ -86,14 +91,26 @@ pub fn insert_family(connection: &mut DbConnection, site_id: i64, name: &str, no
 }
 
 /// Inserts a guardian.
-pub fn insert_guardian(connection: &mut DbConnection, guardian: &NewGuardian<'_>) -> QueryResult<i64> {
-    diesel::insert_into(guardians::table).values(guardian).returning(guardians::id).get_result(connection)
+pub fn insert_guardian(
+    connection: &mut DbConnection,
+    guardian: &NewGuardian<'_>,
+) -> QueryResult<i64> {
+    diesel::insert_into(guardians::table)
+        .values(guardian)
+        .returning(guardians::id)
+        .get_result(connection)
 }
 
 /// Inserts a student.
 pub fn insert_student(connection: &mut DbConnection, student: &NewStudent<'_>) -> QueryResult<i64> {
-    diesel::insert_into(students::table).values(student).returning(students::id).get_result(connection)
+    diesel::insert_into(students::table)
+        .values(student)
+        .returning(students::id)
+        .get_result(connection)
 }
+
+/// A household with its number of guardians and of students.
+pub type FamilyWithCounts = (Family, i64, i64);
 
 /// One page of a site's households, by name, with guardian and student counts.
 pub fn list_site_families(
@@ -102,10 +119,12 @@ pub fn list_site_families(
     search: Option<&str>,
     page: i64,
     per_page: i64,
-) -> QueryResult<(Vec<(Family, i64, i64)>, i64)> {
+) -> QueryResult<(Vec<FamilyWithCounts>, i64)> {
     let pattern = search.map(|text| format!("%{}%", escape_like(&text.to_lowercase())));
     let filtered = || {
-        let mut query = families::table.filter(families::site_id.eq(site_id)).into_boxed();
+        let mut query = families::table
+            .filter(families::site_id.eq(site_id))
+            .into_boxed();
         if let Some(pattern) = &pattern {
             query = query.filter(lower(families::name).like(pattern.clone()).escape('\\'));
         }
@@ -129,7 +148,12 @@ pub fn list_site_families(
         .group_by(students::family_id)
         .select((students::family_id, diesel::dsl::count_star()))
         .load(connection)?;
-    let count_of = |counts: &[(i64, i64)], id: i64| counts.iter().find(|(family, _)| *family == id).map_or(0, |(_, count)| *count);
+    let count_of = |counts: &[(i64, i64)], id: i64| {
+        counts
+            .iter()
+            .find(|(family, _)| *family == id)
+            .map_or(0, |(_, count)| *count)
+    };
     let items = rows
         .into_iter()
         .map(|family| {

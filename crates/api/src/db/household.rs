@@ -115,7 +115,10 @@ impl Student {
             civility: self.civility.clone(),
             last_name: self.last_name.clone(),
             first_name: self.first_name.clone(),
-            birth_date: self.birth_date.map(|date| date.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            birth_date: self
+                .birth_date
+                .map(|date| date.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
             birth_place: self.birth_place.clone(),
             birth_department: self.birth_department.clone(),
             address: self.address.clone(),
@@ -137,7 +140,10 @@ impl Student {
 }
 
 /// The guardians of a household, first one first.
-pub fn family_guardians(connection: &mut DbConnection, family_id: i64) -> QueryResult<Vec<Guardian>> {
+pub fn family_guardians(
+    connection: &mut DbConnection,
+    family_id: i64,
+) -> QueryResult<Vec<Guardian>> {
     guardians::table
         .filter(guardians::family_id.eq(family_id))
         .order((guardians::position.asc(), guardians::id.asc()))
@@ -155,7 +161,11 @@ pub fn family_students(connection: &mut DbConnection, family_id: i64) -> QueryRe
 }
 
 /// A guardian, if it belongs to this household.
-pub fn find_family_guardian(connection: &mut DbConnection, family_id: i64, id: i64) -> QueryResult<Option<Guardian>> {
+pub fn find_family_guardian(
+    connection: &mut DbConnection,
+    family_id: i64,
+    id: i64,
+) -> QueryResult<Option<Guardian>> {
     guardians::table
         .filter(guardians::id.eq(id))
         .filter(guardians::family_id.eq(family_id))
@@ -165,7 +175,11 @@ pub fn find_family_guardian(connection: &mut DbConnection, family_id: i64, id: i
 }
 
 /// A student, if it belongs to this household.
-pub fn find_family_student(connection: &mut DbConnection, family_id: i64, id: i64) -> QueryResult<Option<Student>> {
+pub fn find_family_student(
+    connection: &mut DbConnection,
+    family_id: i64,
+    id: i64,
+) -> QueryResult<Option<Student>> {
     students::table
         .filter(students::id.eq(id))
         .filter(students::family_id.eq(family_id))
@@ -175,7 +189,11 @@ pub fn find_family_student(connection: &mut DbConnection, family_id: i64, id: i6
 }
 
 /// A student, if it belongs to this site.
-pub fn find_site_student(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<Option<Student>> {
+pub fn find_site_student(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+) -> QueryResult<Option<Student>> {
     students::table
         .filter(students::id.eq(id))
         .filter(students::site_id.eq(site_id))
@@ -194,11 +212,22 @@ pub fn pending_changes(
         .filter(change_requests::target_type.eq(target.as_str()))
         .filter(change_requests::target_id.eq_any(ids))
         .filter(change_requests::status.eq(ChangeStatus::Pending.as_str()))
-        .select((change_requests::target_id, change_requests::field, change_requests::new_value, change_requests::requested_at))
+        .select((
+            change_requests::target_id,
+            change_requests::field,
+            change_requests::new_value,
+            change_requests::requested_at,
+        ))
         .load(connection)?;
     let mut pending: BTreeMap<i64, BTreeMap<String, PendingChange>> = BTreeMap::new();
     for (target_id, field, new_value, requested_at) in rows {
-        pending.entry(target_id).or_default().insert(field, PendingChange { new_value, requested_at });
+        pending.entry(target_id).or_default().insert(
+            field,
+            PendingChange {
+                new_value,
+                requested_at,
+            },
+        );
     }
     Ok(pending)
 }
@@ -219,12 +248,21 @@ pub struct ChangeSet {
 /// Stores a family's edit as pending change requests, one per field. A newer request on
 /// the same field supersedes the older one; asking for the value in force just withdraws
 /// the pending one. The record's version moves, so a concurrent edit gets 409.
-pub fn request_changes(connection: &mut DbConnection, change_set: &ChangeSet) -> Result<usize, AppError> {
+pub fn request_changes(
+    connection: &mut DbConnection,
+    change_set: &ChangeSet,
+) -> Result<usize, AppError> {
     if change_set.expected_version != change_set.current_version {
         return Err(stale());
     }
     let time = super::now();
-    let bumped = bump_version(connection, change_set.target, change_set.target_id, change_set.expected_version, time)?;
+    let bumped = bump_version(
+        connection,
+        change_set.target,
+        change_set.target_id,
+        change_set.expected_version,
+        time,
+    )?;
     if !bumped {
         return Err(stale());
     }
@@ -237,7 +275,10 @@ pub fn request_changes(connection: &mut DbConnection, change_set: &ChangeSet) ->
                 .filter(change_requests::field.eq(*field))
                 .filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
         )
-        .set((change_requests::status.eq(ChangeStatus::Superseded.as_str()), change_requests::decided_at.eq(time)))
+        .set((
+            change_requests::status.eq(ChangeStatus::Superseded.as_str()),
+            change_requests::decided_at.eq(time),
+        ))
         .execute(connection)?;
         if old_value == new_value {
             continue;
@@ -277,12 +318,26 @@ fn bump_version(
     time: NaiveDateTime,
 ) -> QueryResult<bool> {
     let updated = match target {
-        Target::Guardian => diesel::update(guardians::table.filter(guardians::id.eq(id)).filter(guardians::version.eq(expected)))
-            .set((guardians::version.eq(expected + 1), guardians::updated_at.eq(time)))
-            .execute(connection)?,
-        Target::Student => diesel::update(students::table.filter(students::id.eq(id)).filter(students::version.eq(expected)))
-            .set((students::version.eq(expected + 1), students::updated_at.eq(time)))
-            .execute(connection)?,
+        Target::Guardian => diesel::update(
+            guardians::table
+                .filter(guardians::id.eq(id))
+                .filter(guardians::version.eq(expected)),
+        )
+        .set((
+            guardians::version.eq(expected + 1),
+            guardians::updated_at.eq(time),
+        ))
+        .execute(connection)?,
+        Target::Student => diesel::update(
+            students::table
+                .filter(students::id.eq(id))
+                .filter(students::version.eq(expected)),
+        )
+        .set((
+            students::version.eq(expected + 1),
+            students::updated_at.eq(time),
+        ))
+        .execute(connection)?,
     };
     Ok(updated == 1)
 }
@@ -299,23 +354,70 @@ macro_rules! set_text_field {
     };
 }
 
-fn apply_change(connection: &mut DbConnection, target: Target, id: i64, field: &str, value: &str) -> QueryResult<usize> {
+fn apply_change(
+    connection: &mut DbConnection,
+    target: Target,
+    id: i64,
+    field: &str,
+    value: &str,
+) -> QueryResult<usize> {
     match target {
         Target::Guardian => set_text_field!(
-            connection, guardians, id, field, value,
-            [civility, last_name, first_name, address, postcode, city, phone_home, phone_mobile, phone_work, email,
-             marital_status, socio_professional_code, profession, extra_phone_1, extra_phone_2, extra_phone_3]
+            connection,
+            guardians,
+            id,
+            field,
+            value,
+            [
+                civility,
+                last_name,
+                first_name,
+                address,
+                postcode,
+                city,
+                phone_home,
+                phone_mobile,
+                phone_work,
+                email,
+                marital_status,
+                socio_professional_code,
+                profession,
+                extra_phone_1,
+                extra_phone_2,
+                extra_phone_3
+            ]
         ),
         Target::Student if field == "birth_date" => {
             let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
             diesel::update(students::table.find(id))
-                .set((students::birth_date.eq(date), students::version.eq(students::version + 1)))
+                .set((
+                    students::birth_date.eq(date),
+                    students::version.eq(students::version + 1),
+                ))
                 .execute(connection)
         }
         Target::Student => set_text_field!(
-            connection, students, id, field, value,
-            [civility, last_name, first_name, birth_place, birth_department, address, postcode, city, phone_home,
-             phone_mobile, email, emergency_contact_name, emergency_phone, school_level]
+            connection,
+            students,
+            id,
+            field,
+            value,
+            [
+                civility,
+                last_name,
+                first_name,
+                birth_place,
+                birth_department,
+                address,
+                postcode,
+                city,
+                phone_home,
+                phone_mobile,
+                email,
+                emergency_contact_name,
+                emergency_phone,
+                school_level
+            ]
         ),
     }
 }
@@ -347,7 +449,8 @@ pub fn decide(
     unique_ids.dedup();
     if rows.len() != unique_ids.len() {
         return Err(AppError::Conflict(
-            "Certaines demandes ont déjà été traitées ou n'existent pas. Rechargez la liste.".to_owned(),
+            "Certaines demandes ont déjà été traitées ou n'existent pas. Rechargez la liste."
+                .to_owned(),
         ));
     }
     let time = super::now();
@@ -360,7 +463,9 @@ pub fn decide(
         // Claim the request first, guarded on its status: of two staff deciding the same
         // request at once, the second updates nothing and the whole batch is refused.
         let claimed = diesel::update(
-            change_requests::table.filter(change_requests::id.eq(id)).filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
+            change_requests::table
+                .filter(change_requests::id.eq(id))
+                .filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
         )
         .set((
             change_requests::status.eq(status.as_str()),
@@ -370,10 +475,15 @@ pub fn decide(
         .execute(connection)?;
         if claimed != 1 {
             return Err(AppError::Conflict(
-                "Certaines demandes ont déjà été traitées entre-temps. Rechargez la liste.".to_owned(),
+                "Certaines demandes ont déjà été traitées entre-temps. Rechargez la liste."
+                    .to_owned(),
             ));
         }
-        let target = if target_type == "student" { Target::Student } else { Target::Guardian };
+        let target = if target_type == "student" {
+            Target::Student
+        } else {
+            Target::Guardian
+        };
         match decision {
             Decision::Approve => {
                 apply_change(connection, target, target_id, &field, &new_value)?;
@@ -411,22 +521,38 @@ pub fn list_site_students(
     page: i64,
     per_page: i64,
 ) -> QueryResult<(Vec<Student>, i64)> {
-    let pattern = search.map(|text| format!("%{}%", text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let pattern = search.map(|text| {
+        format!(
+            "%{}%",
+            text.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    });
     let build = || {
-        let mut query = students::table.filter(students::site_id.eq(site_id)).into_boxed();
+        let mut query = students::table
+            .filter(students::site_id.eq(site_id))
+            .into_boxed();
         if let Some(pattern) = &pattern {
             query = query.filter(
                 lower(students::last_name)
                     .like(pattern.clone())
                     .escape('\\')
-                    .or(lower(students::first_name).like(pattern.clone()).escape('\\')),
+                    .or(lower(students::first_name)
+                        .like(pattern.clone())
+                        .escape('\\')),
             );
         }
         query
     };
     let total: i64 = build().count().get_result(connection)?;
     let rows = build()
-        .order((students::last_name.asc(), students::first_name.asc(), students::id.asc()))
+        .order((
+            students::last_name.asc(),
+            students::first_name.asc(),
+            students::id.asc(),
+        ))
         .limit(per_page)
         .offset((page - 1) * per_page)
         .select(Student::as_select())

@@ -10,8 +10,8 @@ pub mod emails;
 pub mod families;
 pub mod household;
 pub mod review;
-pub mod school;
 pub mod schema;
+pub mod school;
 pub mod sessions;
 pub mod sites;
 pub mod throttle;
@@ -94,7 +94,10 @@ impl Db {
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
             .map_err(|error| DbError::Connection(error.to_string()))?;
-        Ok(Self { pool, kind: config.database_kind })
+        Ok(Self {
+            pool,
+            kind: config.database_kind,
+        })
     }
 
     /// Which backend this is.
@@ -136,8 +139,9 @@ fn connection_url(config: &Config) -> Result<String, DbError> {
     if let Some(parent) = std::path::Path::new(&path).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent)
-            .map_err(|error| DbError::Connection(format!("cannot create {}: {error}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|error| {
+            DbError::Connection(format!("cannot create {}: {error}", parent.display()))
+        })?;
     }
     Ok(path)
 }
@@ -148,8 +152,8 @@ fn establish(kind: DatabaseKind, url: &str) -> Result<DbConnection, DbError> {
             .map(DbConnection::Postgres)
             .map_err(|error| DbError::Connection(error.to_string())),
         DatabaseKind::Sqlite => {
-            let mut connection =
-                SqliteConnection::establish(url).map_err(|error| DbError::Connection(error.to_string()))?;
+            let mut connection = SqliteConnection::establish(url)
+                .map_err(|error| DbError::Connection(error.to_string()))?;
             connection
                 .batch_execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
                 .map_err(|error| DbError::Connection(error.to_string()))?;
@@ -160,8 +164,12 @@ fn establish(kind: DatabaseKind, url: &str) -> Result<DbConnection, DbError> {
 
 fn run_migrations(connection: &mut DbConnection) -> Result<(), DbError> {
     let outcome = match connection {
-        DbConnection::Postgres(postgres) => postgres.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
-        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(postgres) => postgres
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|_| ()),
+        DbConnection::Sqlite(sqlite) => {
+            sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ())
+        }
     };
     outcome.map_err(|error| DbError::Migration(error.to_string()))
 }

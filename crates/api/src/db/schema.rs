@@ -163,7 +163,6 @@ diesel::joinable!(accounts -> sites (site_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(password_reset_tokens -> accounts (account_id));
 
-
 diesel::table! {
     change_requests (id) {
         id -> BigInt,

@@ -6,10 +6,26 @@ use diesel::prelude::*;
 use tutti_shared as wire;
 
 use super::DbConnection;
-use super::schema::{absences, courses, disciplines, enrolments, evaluations, events, participations, school_years, students};
+use super::schema::{
+    absences, courses, disciplines, enrolments, evaluations, events, participations, school_years,
+    students,
+};
 
 /// A course row joined with its discipline's name.
-type CourseRow = (i64, i64, i64, String, String, Option<i64>, String, i32, String, String, String, i32);
+type CourseRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    i32,
+    String,
+    String,
+    String,
+    i32,
+);
 
 fn course_columns() -> (
     courses::id,
@@ -42,22 +58,68 @@ fn course_columns() -> (
 }
 
 fn to_course(row: CourseRow) -> wire::Course {
-    let (id, school_year_id, discipline_id, discipline, level, teacher_account_id, teacher_name, weekday, start_time, end_time, room, version) = row;
-    wire::Course { id, school_year_id, discipline_id, discipline, level, teacher_account_id, teacher_name, weekday, start_time, end_time, room, version }
+    let (
+        id,
+        school_year_id,
+        discipline_id,
+        discipline,
+        level,
+        teacher_account_id,
+        teacher_name,
+        weekday,
+        start_time,
+        end_time,
+        room,
+        version,
+    ) = row;
+    wire::Course {
+        id,
+        school_year_id,
+        discipline_id,
+        discipline,
+        level,
+        teacher_account_id,
+        teacher_name,
+        weekday,
+        start_time,
+        end_time,
+        room,
+        version,
+    }
 }
 
 /// The site's school years, latest first.
-pub fn list_years(connection: &mut DbConnection, site_id: i64) -> QueryResult<Vec<wire::SchoolYear>> {
+pub fn list_years(
+    connection: &mut DbConnection,
+    site_id: i64,
+) -> QueryResult<Vec<wire::SchoolYear>> {
     let rows: Vec<(i64, String, NaiveDate, NaiveDate)> = school_years::table
         .filter(school_years::site_id.eq(site_id))
         .order(school_years::starts_on.desc())
-        .select((school_years::id, school_years::label, school_years::starts_on, school_years::ends_on))
+        .select((
+            school_years::id,
+            school_years::label,
+            school_years::starts_on,
+            school_years::ends_on,
+        ))
         .load(connection)?;
-    Ok(rows.into_iter().map(|(id, label, starts_on, ends_on)| wire::SchoolYear { id, label, starts_on, ends_on }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, label, starts_on, ends_on)| wire::SchoolYear {
+            id,
+            label,
+            starts_on,
+            ends_on,
+        })
+        .collect())
 }
 
 /// The year in progress on `today`, or else the latest one already started.
-pub fn current_year(connection: &mut DbConnection, site_id: i64, today: NaiveDate) -> QueryResult<Option<wire::SchoolYear>> {
+pub fn current_year(
+    connection: &mut DbConnection,
+    site_id: i64,
+    today: NaiveDate,
+) -> QueryResult<Option<wire::SchoolYear>> {
     let years = list_years(connection, site_id)?;
     Ok(years
         .iter()
@@ -67,7 +129,11 @@ pub fn current_year(connection: &mut DbConnection, site_id: i64, today: NaiveDat
 }
 
 /// Creates a school year.
-pub fn insert_year(connection: &mut DbConnection, site_id: i64, input: &wire::SchoolYearInput) -> QueryResult<i64> {
+pub fn insert_year(
+    connection: &mut DbConnection,
+    site_id: i64,
+    input: &wire::SchoolYearInput,
+) -> QueryResult<i64> {
     diesel::insert_into(school_years::table)
         .values((
             school_years::site_id.eq(site_id),
@@ -80,58 +146,113 @@ pub fn insert_year(connection: &mut DbConnection, site_id: i64, input: &wire::Sc
 }
 
 /// Edits a school year of the site; false when there is none with that id.
-pub fn update_year(connection: &mut DbConnection, site_id: i64, id: i64, input: &wire::SchoolYearInput) -> QueryResult<bool> {
-    let updated = diesel::update(school_years::table.filter(school_years::id.eq(id)).filter(school_years::site_id.eq(site_id)))
-        .set((
-            school_years::label.eq(input.label.trim()),
-            school_years::starts_on.eq(input.starts_on),
-            school_years::ends_on.eq(input.ends_on),
-        ))
-        .execute(connection)?;
+pub fn update_year(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+    input: &wire::SchoolYearInput,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        school_years::table
+            .filter(school_years::id.eq(id))
+            .filter(school_years::site_id.eq(site_id)),
+    )
+    .set((
+        school_years::label.eq(input.label.trim()),
+        school_years::starts_on.eq(input.starts_on),
+        school_years::ends_on.eq(input.ends_on),
+    ))
+    .execute(connection)?;
     Ok(updated == 1)
 }
 
 /// The site's disciplines, by name.
-pub fn list_disciplines(connection: &mut DbConnection, site_id: i64) -> QueryResult<Vec<wire::Discipline>> {
+pub fn list_disciplines(
+    connection: &mut DbConnection,
+    site_id: i64,
+) -> QueryResult<Vec<wire::Discipline>> {
     let rows: Vec<(i64, String, bool)> = disciplines::table
         .filter(disciplines::site_id.eq(site_id))
         .order(disciplines::name.asc())
         .select((disciplines::id, disciplines::name, disciplines::is_dance))
         .load(connection)?;
-    Ok(rows.into_iter().map(|(id, name, is_dance)| wire::Discipline { id, name, is_dance }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, is_dance)| wire::Discipline { id, name, is_dance })
+        .collect())
 }
 
 /// Creates a discipline.
-pub fn insert_discipline(connection: &mut DbConnection, site_id: i64, input: &wire::DisciplineInput) -> QueryResult<i64> {
+pub fn insert_discipline(
+    connection: &mut DbConnection,
+    site_id: i64,
+    input: &wire::DisciplineInput,
+) -> QueryResult<i64> {
     diesel::insert_into(disciplines::table)
-        .values((disciplines::site_id.eq(site_id), disciplines::name.eq(input.name.trim()), disciplines::is_dance.eq(input.is_dance)))
+        .values((
+            disciplines::site_id.eq(site_id),
+            disciplines::name.eq(input.name.trim()),
+            disciplines::is_dance.eq(input.is_dance),
+        ))
         .returning(disciplines::id)
         .get_result(connection)
 }
 
 /// Edits a discipline of the site.
-pub fn update_discipline(connection: &mut DbConnection, site_id: i64, id: i64, input: &wire::DisciplineInput) -> QueryResult<bool> {
-    let updated = diesel::update(disciplines::table.filter(disciplines::id.eq(id)).filter(disciplines::site_id.eq(site_id)))
-        .set((disciplines::name.eq(input.name.trim()), disciplines::is_dance.eq(input.is_dance)))
-        .execute(connection)?;
+pub fn update_discipline(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+    input: &wire::DisciplineInput,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        disciplines::table
+            .filter(disciplines::id.eq(id))
+            .filter(disciplines::site_id.eq(site_id)),
+    )
+    .set((
+        disciplines::name.eq(input.name.trim()),
+        disciplines::is_dance.eq(input.is_dance),
+    ))
+    .execute(connection)?;
     Ok(updated == 1)
 }
 
 /// Whether a row with this id belongs to the site, for each referenced table.
 pub fn year_in_site(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(school_years::table.filter(school_years::id.eq(id)).filter(school_years::site_id.eq(site_id))))
-        .get_result(connection)
+    diesel::select(diesel::dsl::exists(
+        school_years::table
+            .filter(school_years::id.eq(id))
+            .filter(school_years::site_id.eq(site_id)),
+    ))
+    .get_result(connection)
 }
 
 /// Whether the discipline belongs to the site.
-pub fn discipline_in_site(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(disciplines::table.filter(disciplines::id.eq(id)).filter(disciplines::site_id.eq(site_id))))
-        .get_result(connection)
+pub fn discipline_in_site(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        disciplines::table
+            .filter(disciplines::id.eq(id))
+            .filter(disciplines::site_id.eq(site_id)),
+    ))
+    .get_result(connection)
 }
 
 /// The site's courses, optionally of one year, by weekday and time.
-pub fn list_courses(connection: &mut DbConnection, site_id: i64, year_id: Option<i64>, teacher: Option<i64>) -> QueryResult<Vec<wire::Course>> {
-    let mut query = courses::table.inner_join(disciplines::table).filter(courses::site_id.eq(site_id)).into_boxed();
+pub fn list_courses(
+    connection: &mut DbConnection,
+    site_id: i64,
+    year_id: Option<i64>,
+    teacher: Option<i64>,
+) -> QueryResult<Vec<wire::Course>> {
+    let mut query = courses::table
+        .inner_join(disciplines::table)
+        .filter(courses::site_id.eq(site_id))
+        .into_boxed();
     if let Some(year_id) = year_id {
         query = query.filter(courses::school_year_id.eq(year_id));
     }
@@ -139,14 +260,22 @@ pub fn list_courses(connection: &mut DbConnection, site_id: i64, year_id: Option
         query = query.filter(courses::teacher_account_id.eq(teacher));
     }
     let rows: Vec<CourseRow> = query
-        .order((courses::weekday.asc(), courses::start_time.asc(), courses::id.asc()))
+        .order((
+            courses::weekday.asc(),
+            courses::start_time.asc(),
+            courses::id.asc(),
+        ))
         .select(course_columns())
         .load(connection)?;
     Ok(rows.into_iter().map(to_course).collect())
 }
 
 /// One course of the site.
-pub fn find_course(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<Option<wire::Course>> {
+pub fn find_course(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+) -> QueryResult<Option<wire::Course>> {
     let row: Option<CourseRow> = courses::table
         .inner_join(disciplines::table)
         .filter(courses::site_id.eq(site_id))
@@ -158,7 +287,11 @@ pub fn find_course(connection: &mut DbConnection, site_id: i64, id: i64) -> Quer
 }
 
 /// Creates a course.
-pub fn insert_course(connection: &mut DbConnection, site_id: i64, input: &wire::CourseInput) -> QueryResult<i64> {
+pub fn insert_course(
+    connection: &mut DbConnection,
+    site_id: i64,
+    input: &wire::CourseInput,
+) -> QueryResult<i64> {
     diesel::insert_into(courses::table)
         .values((
             courses::site_id.eq(site_id),
@@ -177,9 +310,18 @@ pub fn insert_course(connection: &mut DbConnection, site_id: i64, input: &wire::
 }
 
 /// Edits a course if it is still at `version`; false otherwise.
-pub fn update_course(connection: &mut DbConnection, site_id: i64, id: i64, version: i32, input: &wire::CourseInput) -> QueryResult<bool> {
+pub fn update_course(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+    version: i32,
+    input: &wire::CourseInput,
+) -> QueryResult<bool> {
     let updated = diesel::update(
-        courses::table.filter(courses::id.eq(id)).filter(courses::site_id.eq(site_id)).filter(courses::version.eq(version)),
+        courses::table
+            .filter(courses::id.eq(id))
+            .filter(courses::site_id.eq(site_id))
+            .filter(courses::version.eq(version)),
     )
     .set((
         courses::school_year_id.eq(input.school_year_id),
@@ -198,7 +340,13 @@ pub fn update_course(connection: &mut DbConnection, site_id: i64, id: i64, versi
 }
 
 /// Enrols a student in a course.
-pub fn insert_enrolment(connection: &mut DbConnection, site_id: i64, student_id: i64, course_id: i64, time: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_enrolment(
+    connection: &mut DbConnection,
+    site_id: i64,
+    student_id: i64,
+    course_id: i64,
+    time: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(enrolments::table)
         .values((
             enrolments::site_id.eq(site_id),
@@ -211,22 +359,41 @@ pub fn insert_enrolment(connection: &mut DbConnection, site_id: i64, student_id:
 }
 
 /// The class list of a course.
-pub fn course_enrolments(connection: &mut DbConnection, site_id: i64, course_id: i64) -> QueryResult<Vec<wire::Enrolment>> {
+pub fn course_enrolments(
+    connection: &mut DbConnection,
+    site_id: i64,
+    course_id: i64,
+) -> QueryResult<Vec<wire::Enrolment>> {
     let rows: Vec<(i64, i64, String, String, i64)> = enrolments::table
         .inner_join(students::table)
         .filter(enrolments::site_id.eq(site_id))
         .filter(enrolments::course_id.eq(course_id))
         .order((students::last_name.asc(), students::first_name.asc()))
-        .select((enrolments::id, students::id, students::first_name, students::last_name, enrolments::course_id))
+        .select((
+            enrolments::id,
+            students::id,
+            students::first_name,
+            students::last_name,
+            enrolments::course_id,
+        ))
         .load(connection)?;
     Ok(rows
         .into_iter()
-        .map(|(id, student_id, first, last, course_id)| wire::Enrolment { id, student_id, student_name: format!("{first} {last}"), course_id })
+        .map(|(id, student_id, first, last, course_id)| wire::Enrolment {
+            id,
+            student_id,
+            student_name: format!("{first} {last}"),
+            course_id,
+        })
         .collect())
 }
 
 /// The course of an enrolment of the site, with its teacher: (course id, teacher account).
-pub fn enrolment_course(connection: &mut DbConnection, site_id: i64, enrolment_id: i64) -> QueryResult<Option<(i64, Option<i64>)>> {
+pub fn enrolment_course(
+    connection: &mut DbConnection,
+    site_id: i64,
+    enrolment_id: i64,
+) -> QueryResult<Option<(i64, Option<i64>)>> {
     enrolments::table
         .inner_join(courses::table)
         .filter(enrolments::id.eq(enrolment_id))
@@ -238,21 +405,46 @@ pub fn enrolment_course(connection: &mut DbConnection, site_id: i64, enrolment_i
 
 /// Removes an enrolment with its evaluations and absences.
 pub fn delete_enrolment(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
-    diesel::delete(evaluations::table.filter(evaluations::enrolment_id.eq(id)).filter(evaluations::site_id.eq(site_id))).execute(connection)?;
-    diesel::delete(absences::table.filter(absences::enrolment_id.eq(id)).filter(absences::site_id.eq(site_id))).execute(connection)?;
-    let deleted = diesel::delete(enrolments::table.filter(enrolments::id.eq(id)).filter(enrolments::site_id.eq(site_id))).execute(connection)?;
+    diesel::delete(
+        evaluations::table
+            .filter(evaluations::enrolment_id.eq(id))
+            .filter(evaluations::site_id.eq(site_id)),
+    )
+    .execute(connection)?;
+    diesel::delete(
+        absences::table
+            .filter(absences::enrolment_id.eq(id))
+            .filter(absences::site_id.eq(site_id)),
+    )
+    .execute(connection)?;
+    let deleted = diesel::delete(
+        enrolments::table
+            .filter(enrolments::id.eq(id))
+            .filter(enrolments::site_id.eq(site_id)),
+    )
+    .execute(connection)?;
     Ok(deleted == 1)
 }
 
 /// Records an evaluation.
-pub fn insert_evaluation(connection: &mut DbConnection, site_id: i64, author: i64, input: &wire::EvaluationInput, time: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_evaluation(
+    connection: &mut DbConnection,
+    site_id: i64,
+    author: i64,
+    input: &wire::EvaluationInput,
+    time: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(evaluations::table)
         .values((
             evaluations::site_id.eq(site_id),
             evaluations::enrolment_id.eq(input.enrolment_id),
             evaluations::period.eq(input.period.trim()),
             evaluations::comment.eq(input.comment.trim()),
-            evaluations::mark.eq(input.mark.as_deref().map(str::trim).filter(|mark| !mark.is_empty())),
+            evaluations::mark.eq(input
+                .mark
+                .as_deref()
+                .map(str::trim)
+                .filter(|mark| !mark.is_empty())),
             evaluations::author_id.eq(author),
             evaluations::created_at.eq(time),
             evaluations::updated_at.eq(time),
@@ -262,7 +454,11 @@ pub fn insert_evaluation(connection: &mut DbConnection, site_id: i64, author: i6
 }
 
 /// The enrolment of an evaluation of the site.
-pub fn evaluation_enrolment(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<Option<i64>> {
+pub fn evaluation_enrolment(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+) -> QueryResult<Option<i64>> {
     evaluations::table
         .filter(evaluations::id.eq(id))
         .filter(evaluations::site_id.eq(site_id))
@@ -272,14 +468,28 @@ pub fn evaluation_enrolment(connection: &mut DbConnection, site_id: i64, id: i64
 }
 
 /// Edits an evaluation if still at `version`.
-pub fn update_evaluation(connection: &mut DbConnection, site_id: i64, id: i64, version: i32, input: &wire::EvaluationInput, time: NaiveDateTime) -> QueryResult<bool> {
+pub fn update_evaluation(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+    version: i32,
+    input: &wire::EvaluationInput,
+    time: NaiveDateTime,
+) -> QueryResult<bool> {
     let updated = diesel::update(
-        evaluations::table.filter(evaluations::id.eq(id)).filter(evaluations::site_id.eq(site_id)).filter(evaluations::version.eq(version)),
+        evaluations::table
+            .filter(evaluations::id.eq(id))
+            .filter(evaluations::site_id.eq(site_id))
+            .filter(evaluations::version.eq(version)),
     )
     .set((
         evaluations::period.eq(input.period.trim()),
         evaluations::comment.eq(input.comment.trim()),
-        evaluations::mark.eq(input.mark.as_deref().map(str::trim).filter(|mark| !mark.is_empty())),
+        evaluations::mark.eq(input
+            .mark
+            .as_deref()
+            .map(str::trim)
+            .filter(|mark| !mark.is_empty())),
         evaluations::version.eq(version + 1),
         evaluations::updated_at.eq(time),
     ))
@@ -288,7 +498,13 @@ pub fn update_evaluation(connection: &mut DbConnection, site_id: i64, id: i64, v
 }
 
 /// Records an absence.
-pub fn insert_absence(connection: &mut DbConnection, site_id: i64, author: i64, input: &wire::AbsenceInput, time: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert_absence(
+    connection: &mut DbConnection,
+    site_id: i64,
+    author: i64,
+    input: &wire::AbsenceInput,
+    time: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(absences::table)
         .values((
             absences::site_id.eq(site_id),
@@ -304,15 +520,37 @@ pub fn insert_absence(connection: &mut DbConnection, site_id: i64, author: i64, 
 }
 
 /// The enrolment of an absence of the site.
-pub fn absence_enrolment(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<Option<i64>> {
-    absences::table.filter(absences::id.eq(id)).filter(absences::site_id.eq(site_id)).select(absences::enrolment_id).first(connection).optional()
+pub fn absence_enrolment(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+) -> QueryResult<Option<i64>> {
+    absences::table
+        .filter(absences::id.eq(id))
+        .filter(absences::site_id.eq(site_id))
+        .select(absences::enrolment_id)
+        .first(connection)
+        .optional()
 }
 
 /// Edits an absence (date, justified, reason).
-pub fn update_absence(connection: &mut DbConnection, site_id: i64, id: i64, input: &wire::AbsenceInput) -> QueryResult<bool> {
-    let updated = diesel::update(absences::table.filter(absences::id.eq(id)).filter(absences::site_id.eq(site_id)))
-        .set((absences::date.eq(input.date), absences::justified.eq(input.justified), absences::reason.eq(input.reason.trim())))
-        .execute(connection)?;
+pub fn update_absence(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+    input: &wire::AbsenceInput,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        absences::table
+            .filter(absences::id.eq(id))
+            .filter(absences::site_id.eq(site_id)),
+    )
+    .set((
+        absences::date.eq(input.date),
+        absences::justified.eq(input.justified),
+        absences::reason.eq(input.reason.trim()),
+    ))
+    .execute(connection)?;
     Ok(updated == 1)
 }
 
@@ -334,14 +572,33 @@ pub fn student_courses(
     let evaluation_rows: Vec<(i64, i64, String, String, Option<String>, i32)> = evaluations::table
         .filter(evaluations::enrolment_id.eq_any(&enrolment_ids))
         .order((evaluations::created_at.asc(), evaluations::id.asc()))
-        .select((evaluations::id, evaluations::enrolment_id, evaluations::period, evaluations::comment, evaluations::mark, evaluations::version))
+        .select((
+            evaluations::id,
+            evaluations::enrolment_id,
+            evaluations::period,
+            evaluations::comment,
+            evaluations::mark,
+            evaluations::version,
+        ))
         .load(connection)?;
     let absence_rows: Vec<(i64, i64, NaiveDate, bool, String)> = absences::table
         .filter(absences::enrolment_id.eq_any(&enrolment_ids))
         .order((absences::date.desc(), absences::id.desc()))
-        .select((absences::id, absences::enrolment_id, absences::date, absences::justified, absences::reason))
+        .select((
+            absences::id,
+            absences::enrolment_id,
+            absences::date,
+            absences::justified,
+            absences::reason,
+        ))
         .load(connection)?;
-    let label_of = |year_id: i64| years.iter().find(|year| year.id == year_id).map(|year| year.label.clone()).unwrap_or_default();
+    let label_of = |year_id: i64| {
+        years
+            .iter()
+            .find(|year| year.id == year_id)
+            .map(|year| year.label.clone())
+            .unwrap_or_default()
+    };
     let mut result: Vec<wire::StudentCourse> = rows
         .into_iter()
         .map(|(enrolment_id, row)| {
@@ -352,25 +609,29 @@ pub fn student_courses(
                 evaluations: evaluation_rows
                     .iter()
                     .filter(|evaluation| evaluation.1 == enrolment_id)
-                    .map(|(id, enrolment_id, period, comment, mark, version)| wire::Evaluation {
-                        id: *id,
-                        enrolment_id: *enrolment_id,
-                        period: period.clone(),
-                        comment: comment.clone(),
-                        mark: mark.clone(),
-                        version: *version,
-                    })
+                    .map(
+                        |(id, enrolment_id, period, comment, mark, version)| wire::Evaluation {
+                            id: *id,
+                            enrolment_id: *enrolment_id,
+                            period: period.clone(),
+                            comment: comment.clone(),
+                            mark: mark.clone(),
+                            version: *version,
+                        },
+                    )
                     .collect(),
                 absences: absence_rows
                     .iter()
                     .filter(|absence| absence.1 == enrolment_id)
-                    .map(|(id, enrolment_id, date, justified, reason)| wire::Absence {
-                        id: *id,
-                        enrolment_id: *enrolment_id,
-                        date: *date,
-                        justified: *justified,
-                        reason: reason.clone(),
-                    })
+                    .map(
+                        |(id, enrolment_id, date, justified, reason)| wire::Absence {
+                            id: *id,
+                            enrolment_id: *enrolment_id,
+                            date: *date,
+                            justified: *justified,
+                            reason: reason.clone(),
+                        },
+                    )
                     .collect(),
                 course,
             }
@@ -384,7 +645,14 @@ pub fn student_courses(
 type EventRow = (i64, String, String, NaiveDate, String, String);
 
 fn to_event((id, name, kind, date, place, programme): EventRow) -> wire::Event {
-    wire::Event { id, name, kind, date, place, programme }
+    wire::Event {
+        id,
+        name,
+        kind,
+        date,
+        place,
+        programme,
+    }
 }
 
 /// The site's events, latest first.
@@ -392,13 +660,24 @@ pub fn list_events(connection: &mut DbConnection, site_id: i64) -> QueryResult<V
     let rows: Vec<EventRow> = events::table
         .filter(events::site_id.eq(site_id))
         .order(events::date.desc())
-        .select((events::id, events::name, events::kind, events::date, events::place, events::programme))
+        .select((
+            events::id,
+            events::name,
+            events::kind,
+            events::date,
+            events::place,
+            events::programme,
+        ))
         .load(connection)?;
     Ok(rows.into_iter().map(to_event).collect())
 }
 
 /// Creates an event.
-pub fn insert_event(connection: &mut DbConnection, site_id: i64, input: &wire::EventInput) -> QueryResult<i64> {
+pub fn insert_event(
+    connection: &mut DbConnection,
+    site_id: i64,
+    input: &wire::EventInput,
+) -> QueryResult<i64> {
     diesel::insert_into(events::table)
         .values((
             events::site_id.eq(site_id),
@@ -413,26 +692,45 @@ pub fn insert_event(connection: &mut DbConnection, site_id: i64, input: &wire::E
 }
 
 /// Edits an event of the site.
-pub fn update_event(connection: &mut DbConnection, site_id: i64, id: i64, input: &wire::EventInput) -> QueryResult<bool> {
-    let updated = diesel::update(events::table.filter(events::id.eq(id)).filter(events::site_id.eq(site_id)))
-        .set((
-            events::name.eq(input.name.trim()),
-            events::kind.eq(&input.kind),
-            events::date.eq(input.date),
-            events::place.eq(input.place.trim()),
-            events::programme.eq(input.programme.trim()),
-        ))
-        .execute(connection)?;
+pub fn update_event(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+    input: &wire::EventInput,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        events::table
+            .filter(events::id.eq(id))
+            .filter(events::site_id.eq(site_id)),
+    )
+    .set((
+        events::name.eq(input.name.trim()),
+        events::kind.eq(&input.kind),
+        events::date.eq(input.date),
+        events::place.eq(input.place.trim()),
+        events::programme.eq(input.programme.trim()),
+    ))
+    .execute(connection)?;
     Ok(updated == 1)
 }
 
 /// Whether the event belongs to the site.
 pub fn event_in_site(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(events::table.filter(events::id.eq(id)).filter(events::site_id.eq(site_id)))).get_result(connection)
+    diesel::select(diesel::dsl::exists(
+        events::table
+            .filter(events::id.eq(id))
+            .filter(events::site_id.eq(site_id)),
+    ))
+    .get_result(connection)
 }
 
 /// Adds a student to an event.
-pub fn insert_participation(connection: &mut DbConnection, site_id: i64, event_id: i64, input: &wire::ParticipationInput) -> QueryResult<i64> {
+pub fn insert_participation(
+    connection: &mut DbConnection,
+    site_id: i64,
+    event_id: i64,
+    input: &wire::ParticipationInput,
+) -> QueryResult<i64> {
     diesel::insert_into(participations::table)
         .values((
             participations::site_id.eq(site_id),
@@ -445,22 +743,48 @@ pub fn insert_participation(connection: &mut DbConnection, site_id: i64, event_i
 }
 
 /// Removes a participation of the site.
-pub fn delete_participation(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
-    let deleted = diesel::delete(participations::table.filter(participations::id.eq(id)).filter(participations::site_id.eq(site_id)))
-        .execute(connection)?;
+pub fn delete_participation(
+    connection: &mut DbConnection,
+    site_id: i64,
+    id: i64,
+) -> QueryResult<bool> {
+    let deleted = diesel::delete(
+        participations::table
+            .filter(participations::id.eq(id))
+            .filter(participations::site_id.eq(site_id)),
+    )
+    .execute(connection)?;
     Ok(deleted == 1)
 }
 
 /// A student's events, latest first.
-pub fn student_repertoire(connection: &mut DbConnection, student_id: i64) -> QueryResult<Vec<wire::RepertoireEntry>> {
+pub fn student_repertoire(
+    connection: &mut DbConnection,
+    student_id: i64,
+) -> QueryResult<Vec<wire::RepertoireEntry>> {
     let rows: Vec<(i64, String, EventRow)> = participations::table
         .inner_join(events::table)
         .filter(participations::student_id.eq(student_id))
         .order(events::date.desc())
-        .select((participations::id, participations::piece, (events::id, events::name, events::kind, events::date, events::place, events::programme)))
+        .select((
+            participations::id,
+            participations::piece,
+            (
+                events::id,
+                events::name,
+                events::kind,
+                events::date,
+                events::place,
+                events::programme,
+            ),
+        ))
         .load(connection)?;
     Ok(rows
         .into_iter()
-        .map(|(participation_id, piece, event)| wire::RepertoireEntry { participation_id, piece, event: to_event(event) })
+        .map(|(participation_id, piece, event)| wire::RepertoireEntry {
+            participation_id,
+            piece,
+            event: to_event(event),
+        })
         .collect())
 }

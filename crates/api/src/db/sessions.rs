@@ -36,7 +36,10 @@ pub struct NewSession<'a> {
 
 /// Inserts a session and returns its id.
 pub fn insert_session(connection: &mut DbConnection, session: &NewSession<'_>) -> QueryResult<i64> {
-    diesel::insert_into(sessions::table).values(session).returning(sessions::id).get_result(connection)
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .returning(sessions::id)
+        .get_result(connection)
 }
 
 /// Whether the session exists, belongs to the account, is not revoked and not expired.
@@ -57,7 +60,10 @@ pub fn session_is_active(
 }
 
 /// The session whose current refresh token has this hash.
-pub fn find_by_refresh_hash(connection: &mut DbConnection, hash: &str) -> QueryResult<Option<Session>> {
+pub fn find_by_refresh_hash(
+    connection: &mut DbConnection,
+    hash: &str,
+) -> QueryResult<Option<Session>> {
     sessions::table
         .filter(sessions::refresh_token_hash.eq(hash))
         .select(Session::as_select())
@@ -66,7 +72,10 @@ pub fn find_by_refresh_hash(connection: &mut DbConnection, hash: &str) -> QueryR
 }
 
 /// The session whose previous (already rotated) refresh token has this hash.
-pub fn find_by_previous_refresh_hash(connection: &mut DbConnection, hash: &str) -> QueryResult<Option<Session>> {
+pub fn find_by_previous_refresh_hash(
+    connection: &mut DbConnection,
+    hash: &str,
+) -> QueryResult<Option<Session>> {
     sessions::table
         .filter(sessions::previous_refresh_hash.eq(hash))
         .select(Session::as_select())
@@ -84,7 +93,9 @@ pub fn rotate_refresh_token(
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let updated = diesel::update(
-        sessions::table.filter(sessions::id.eq(session_id)).filter(sessions::refresh_token_hash.eq(current_hash)),
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::refresh_token_hash.eq(current_hash)),
     )
     .set((
         sessions::refresh_token_hash.eq(new_hash),
@@ -96,10 +107,18 @@ pub fn rotate_refresh_token(
 }
 
 /// Revokes one session.
-pub fn revoke_session(connection: &mut DbConnection, session_id: i64, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(sessions::table.filter(sessions::id.eq(session_id)).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(now))
-        .execute(connection)?;
+pub fn revoke_session(
+    connection: &mut DbConnection,
+    session_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(connection)?;
     Ok(())
 }
 
@@ -110,10 +129,16 @@ pub fn revoke_account_sessions(
     keep: Option<i64>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let base = sessions::table.filter(sessions::account_id.eq(account_id)).filter(sessions::revoked_at.is_null());
+    let base = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::revoked_at.is_null());
     match keep {
-        Some(keep) => diesel::update(base.filter(sessions::id.ne(keep))).set(sessions::revoked_at.eq(now)).execute(connection),
-        None => diesel::update(base).set(sessions::revoked_at.eq(now)).execute(connection),
+        Some(keep) => diesel::update(base.filter(sessions::id.ne(keep)))
+            .set(sessions::revoked_at.eq(now))
+            .execute(connection),
+        None => diesel::update(base)
+            .set(sessions::revoked_at.eq(now))
+            .execute(connection),
     }
 }
 
@@ -165,7 +190,11 @@ pub fn find_live_reset_token(
 
 /// Marks every unused reset token of the account as used: after any password change,
 /// no earlier link may work.
-pub fn burn_reset_tokens(connection: &mut DbConnection, account_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn burn_reset_tokens(
+    connection: &mut DbConnection,
+    account_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         password_reset_tokens::table
             .filter(password_reset_tokens::account_id.eq(account_id))
@@ -176,7 +205,11 @@ pub fn burn_reset_tokens(connection: &mut DbConnection, account_id: i64, now: Na
 }
 
 /// How many reset tokens the account received since `since`.
-pub fn count_reset_tokens_since(connection: &mut DbConnection, account_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+pub fn count_reset_tokens_since(
+    connection: &mut DbConnection,
+    account_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
     password_reset_tokens::table
         .filter(password_reset_tokens::account_id.eq(account_id))
         .filter(password_reset_tokens::created_at.gt(since))

@@ -30,20 +30,33 @@ pub struct NewSite<'a> {
 
 /// All sites, by name.
 pub fn list_sites(connection: &mut DbConnection) -> QueryResult<Vec<Site>> {
-    sites::table.order(sites::name.asc()).select(Site::as_select()).load(connection)
+    sites::table
+        .order(sites::name.asc())
+        .select(Site::as_select())
+        .load(connection)
 }
 
 /// The site with this slug, if any.
 pub fn find_site_by_slug(connection: &mut DbConnection, slug: &str) -> QueryResult<Option<Site>> {
-    sites::table.filter(sites::slug.eq(slug)).select(Site::as_select()).first(connection).optional()
+    sites::table
+        .filter(sites::slug.eq(slug))
+        .select(Site::as_select())
+        .first(connection)
+        .optional()
 }
 
 /// The site with this id.
 pub fn find_site(connection: &mut DbConnection, id: i64) -> QueryResult<Site> {
-    sites::table.find(id).select(Site::as_select()).first(connection)
+    sites::table
+        .find(id)
+        .select(Site::as_select())
+        .first(connection)
 }
 
 /// Inserts a site and returns its id.
 pub fn insert_site(connection: &mut DbConnection, site: &NewSite<'_>) -> QueryResult<i64> {
-    diesel::insert_into(sites::table).values(site).returning(sites::id).get_result(connection)
+    diesel::insert_into(sites::table)
+        .values(site)
+        .returning(sites::id)
+        .get_result(connection)
 }

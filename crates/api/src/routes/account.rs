@@ -1,7 +1,9 @@
 //! The logged-in account: who am I, change my password.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
-use tutti_shared::{AccountInfo, ChangePasswordRequest, FamilySummary, MessageResponse, Password, Role, SiteSummary};
+use tutti_shared::{
+    AccountInfo, ChangePasswordRequest, FamilySummary, MessageResponse, Password, Role, SiteSummary,
+};
 
 use crate::auth::extractors::{CurrentAccount, client_ip};
 use crate::db::accounts::{family_name, find_account as load_account, set_password_hash};
@@ -10,8 +12,8 @@ use crate::db::sites::find_site;
 use crate::db::{now, sessions, throttle};
 use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
-use crate::routes::json::ApiJson;
 use crate::routes::auth::{ACCOUNT_POLICY, account_throttle_key, prehash_for_login};
+use crate::routes::json::ApiJson;
 use crate::state::AppState;
 
 /// Loads what the SPA needs to know about an account.
@@ -22,7 +24,10 @@ pub async fn load_account_info(state: &AppState, account_id: i64) -> Result<Acco
             let account = load_account(connection, account_id)?;
             let site = find_site(connection, account.site_id)?;
             let family = match account.family_id {
-                Some(family_id) => Some(FamilySummary { id: family_id, name: family_name(connection, family_id)? }),
+                Some(family_id) => Some(FamilySummary {
+                    id: family_id,
+                    name: family_name(connection, family_id)?,
+                }),
                 None => None,
             };
             let role = Role::from_db(&account.role)
@@ -33,7 +38,11 @@ pub async fn load_account_info(state: &AppState, account_id: i64) -> Result<Acco
                 email: account.email,
                 display_name: account.display_name,
                 role,
-                site: SiteSummary { id: site.id, slug: site.slug, name: site.name },
+                site: SiteSummary {
+                    id: site.id,
+                    slug: site.slug,
+                    name: site.name,
+                },
                 family,
             })
         })
@@ -50,7 +59,10 @@ pub async fn load_account_info(state: &AppState, account_id: i64) -> Result<Acco
     )
 )]
 #[get("/account")]
-pub async fn find_account(state: web::Data<AppState>, account: CurrentAccount) -> Result<HttpResponse, AppError> {
+pub async fn find_account(
+    state: web::Data<AppState>,
+    account: CurrentAccount,
+) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(load_account_info(&state, account.account_id).await?))
 }
 
@@ -76,8 +88,12 @@ pub async fn update_password(
     current: CurrentAccount,
     body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let ChangePasswordRequest { current_password, new_password } = body.into_inner();
-    let password = Password::parse(&new_password).map_err(|error| AppError::field("new_password", error.0))?;
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let password =
+        Password::parse(&new_password).map_err(|error| AppError::field("new_password", error.0))?;
     let account_id = current.account_id;
     let (account, site) = state
         .db
@@ -89,20 +105,42 @@ pub async fn update_password(
         .await?;
     let throttle_key = account_throttle_key(&site.slug, &account.login);
     let key = throttle_key.clone();
-    let locked = state.db.run(move |connection| throttle::locked_for(connection, &key, now()).map_err(AppError::from)).await?;
+    let locked = state
+        .db
+        .run(move |connection| {
+            throttle::locked_for(connection, &key, now()).map_err(AppError::from)
+        })
+        .await?;
     if let Some(wait) = locked {
-        return Err(AppError::TooManyRequests { retry_after_seconds: wait.num_seconds().max(1) });
+        return Err(AppError::TooManyRequests {
+            retry_after_seconds: wait.num_seconds().max(1),
+        });
     }
-    let valid = state.hasher.verify(prehash_for_login(&current_password), account.password_hash.clone()).await?;
+    let valid = state
+        .hasher
+        .verify(
+            prehash_for_login(&current_password),
+            account.password_hash.clone(),
+        )
+        .await?;
     if !valid {
         let key = throttle_key.clone();
         state
             .db
-            .run(move |connection| throttle::record_failure(connection, &key, &ACCOUNT_POLICY, now()).map_err(AppError::from))
+            .run(move |connection| {
+                throttle::record_failure(connection, &key, &ACCOUNT_POLICY, now())
+                    .map_err(AppError::from)
+            })
             .await?;
-        return Err(AppError::field("current_password", "Le mot de passe actuel est incorrect."));
+        return Err(AppError::field(
+            "current_password",
+            "Le mot de passe actuel est incorrect.",
+        ));
     }
-    let new_hash = state.hasher.hash(prehash_for_login(password.expose())).await?;
+    let new_hash = state
+        .hasher
+        .hash(prehash_for_login(password.expose()))
+        .await?;
     let (session_id, ip) = (current.session_id, client_ip(&request));
     let site_id = account.site_id;
     state
@@ -153,5 +191,7 @@ pub async fn update_password(
     if let Err(error) = state.mailer.send(&state.db, notice).await {
         tracing::error!(%error, "could not record the password change notice");
     }
-    Ok(HttpResponse::Ok().json(MessageResponse { message: "Votre mot de passe a été modifié.".to_owned() }))
+    Ok(HttpResponse::Ok().json(MessageResponse {
+        message: "Votre mot de passe a été modifié.".to_owned(),
+    }))
 }

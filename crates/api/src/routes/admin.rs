@@ -3,8 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use tutti_shared::{
-    ChangeRequest, ChangeRequestQuery, Decision, DecisionInput, DecisionOutcome, FamilyDetail, FamilyListItem, ListQuery,
-    NewFamilyInput, Page, StudentListItem, StudentView,
+    ChangeRequest, ChangeRequestQuery, Decision, DecisionInput, DecisionOutcome, FamilyDetail,
+    FamilyListItem, ListQuery, NewFamilyInput, Page, StudentListItem, StudentView,
 };
 
 use crate::auth::extractors::{StaffAccount, client_ip};
@@ -15,11 +15,17 @@ use crate::db::household;
 use crate::db::{DbConnection, now, review};
 use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
-use crate::routes::json::ApiJson;
 use crate::routes::family::{load_family_view, student_view};
+use crate::routes::json::ApiJson;
 use crate::state::AppState;
 
-fn audit_read(connection: &mut DbConnection, staff: &StaffAccount, target_type: &'static str, target_id: i64, ip: String) -> Result<(), AppError> {
+fn audit_read(
+    connection: &mut DbConnection,
+    staff: &StaffAccount,
+    target_type: &'static str,
+    target_id: i64,
+    ip: String,
+) -> Result<(), AppError> {
     record(
         connection,
         &AuditEntry {
@@ -57,13 +63,26 @@ pub async fn list_families(
     let site_id = staff.site_id;
     let (rows, total) = state
         .db
-        .run(move |connection| list_site_families(connection, site_id, search.as_deref(), page, per_page).map_err(AppError::from))
+        .run(move |connection| {
+            list_site_families(connection, site_id, search.as_deref(), page, per_page)
+                .map_err(AppError::from)
+        })
         .await?;
     let items = rows
         .into_iter()
-        .map(|(family, guardian_count, student_count)| FamilyListItem { id: family.id, name: family.name, guardian_count, student_count })
+        .map(|(family, guardian_count, student_count)| FamilyListItem {
+            id: family.id,
+            name: family.name,
+            guardian_count,
+            student_count,
+        })
         .collect();
-    Ok(HttpResponse::Ok().json(Page { items, total, page, per_page }))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 /// A household of the site: guardians and children with pending changes, and logins.
@@ -90,7 +109,11 @@ pub async fn find_family_detail(
         .run(move |connection| {
             use crate::db::schema::{accounts, families};
             use diesel::prelude::*;
-            let site: Option<i64> = families::table.find(family_id).select(families::site_id).first(connection).optional()?;
+            let site: Option<i64> = families::table
+                .find(family_id)
+                .select(families::site_id)
+                .first(connection)
+                .optional()?;
             if site != Some(staff.0.site_id) {
                 return Err(AppError::NotFound);
             }
@@ -99,10 +122,19 @@ pub async fn find_family_detail(
                 .iter()
                 .map(|student| student_view(connection, student))
                 .collect::<Result<Vec<_>, _>>()?;
-            let logins: Vec<String> =
-                accounts::table.filter(accounts::family_id.eq(family_id)).order(accounts::login.asc()).select(accounts::login).load(connection)?;
+            let logins: Vec<String> = accounts::table
+                .filter(accounts::family_id.eq(family_id))
+                .order(accounts::login.asc())
+                .select(accounts::login)
+                .load(connection)?;
             audit_read(connection, &staff, "family", family_id, ip)?;
-            Ok(FamilyDetail { id: view.id, name: view.name, guardians: view.guardians, students, logins })
+            Ok(FamilyDetail {
+                id: view.id,
+                name: view.name,
+                guardians: view.guardians,
+                students,
+                logins,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(detail))
@@ -130,9 +162,16 @@ pub async fn create_family(
     let NewFamilyInput { login, guardian } = body.into_inner();
     let login = login.trim().to_owned();
     let mut errors = guardian.validate();
-    let login_ok = !login.is_empty() && login.len() <= 100 && login.chars().all(|character| character.is_ascii_alphanumeric() || ".-_@".contains(character));
+    let login_ok = !login.is_empty()
+        && login.len() <= 100
+        && login
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || ".-_@".contains(character));
     if !login_ok {
-        errors.insert("login".to_owned(), "Identifiant invalide (lettres, chiffres, . - _ @).".to_owned());
+        errors.insert(
+            "login".to_owned(),
+            "Identifiant invalide (lettres, chiffres, . - _ @).".to_owned(),
+        );
     }
     if !errors.is_empty() {
         return Err(AppError::fields(errors));
@@ -146,11 +185,24 @@ pub async fn create_family(
         .run(move |connection| {
             crate::db::write_transaction(connection, |connection| {
                 let site = crate::db::sites::find_site(connection, site_id)?;
-                if crate::db::accounts::find_account_by_login(connection, &site.slug, &account_login)?.is_some() {
-                    return Err(AppError::Conflict("Cet identifiant est déjà utilisé.".to_owned()));
+                if crate::db::accounts::find_account_by_login(
+                    connection,
+                    &site.slug,
+                    &account_login,
+                )?
+                .is_some()
+                {
+                    return Err(AppError::Conflict(
+                        "Cet identifiant est déjà utilisé.".to_owned(),
+                    ));
                 }
                 let time = now();
-                let family_id = insert_family(connection, site_id, &format!("Famille {}", guardian.last_name.trim()), time)?;
+                let family_id = insert_family(
+                    connection,
+                    site_id,
+                    &format!("Famille {}", guardian.last_name.trim()),
+                    time,
+                )?;
                 let g = &guardian;
                 insert_guardian(
                     connection,
@@ -236,7 +288,13 @@ pub async fn create_family(
         .db
         .run(move |connection| {
             let view = load_family_view(connection, family_id)?;
-            Ok::<_, AppError>(FamilyDetail { id: view.id, name: view.name, guardians: view.guardians, students: Vec::new(), logins: vec![login] })
+            Ok::<_, AppError>(FamilyDetail {
+                id: view.id,
+                name: view.name,
+                guardians: view.guardians,
+                students: Vec::new(),
+                logins: vec![login],
+            })
         })
         .await?;
     Ok(HttpResponse::Created().json(detail))
@@ -250,13 +308,20 @@ pub async fn create_family(
     responses((status = 200, description = "One page of students", body = Page<StudentListItem>))
 )]
 #[get("/admin/students")]
-pub async fn list_site_students(state: web::Data<AppState>, staff: StaffAccount, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list_site_students(
+    state: web::Data<AppState>,
+    staff: StaffAccount,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
     let (page, per_page) = query.bounds();
     let search = query.search().map(str::to_owned);
     let site_id = staff.0.site_id;
     let (rows, total) = state
         .db
-        .run(move |connection| household::list_site_students(connection, site_id, search.as_deref(), page, per_page).map_err(AppError::from))
+        .run(move |connection| {
+            household::list_site_students(connection, site_id, search.as_deref(), page, per_page)
+                .map_err(AppError::from)
+        })
         .await?;
     let items = rows
         .into_iter()
@@ -268,7 +333,12 @@ pub async fn list_site_students(state: web::Data<AppState>, staff: StaffAccount,
             birth_date: student.birth_date,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Page { items, total, page, per_page }))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 /// A student of the site with pending changes (the read is audited).
@@ -293,7 +363,8 @@ pub async fn find_site_student(
     let view = state
         .db
         .run(move |connection| {
-            let student = household::find_site_student(connection, staff.0.site_id, student_id)?.ok_or(AppError::NotFound)?;
+            let student = household::find_site_student(connection, staff.0.site_id, student_id)?
+                .ok_or(AppError::NotFound)?;
             audit_read(connection, &staff, "student", student_id, ip)?;
             student_view(connection, &student)
         })
@@ -316,17 +387,33 @@ pub async fn list_change_requests(
 ) -> Result<HttpResponse, AppError> {
     let filters = query.into_inner();
     if let Some(status) = &filters.status
-        && !matches!(status.as_str(), "pending" | "approved" | "rejected" | "superseded" | "all")
+        && !matches!(
+            status.as_str(),
+            "pending" | "approved" | "rejected" | "superseded" | "all"
+        )
     {
         return Err(AppError::field("status", "Statut inconnu."));
     }
-    let (page, per_page) = ListQuery { page: filters.page, per_page: filters.per_page, q: None }.bounds();
+    let (page, per_page) = ListQuery {
+        page: filters.page,
+        per_page: filters.per_page,
+        q: None,
+    }
+    .bounds();
     let site_id = staff.0.site_id;
     let (items, total) = state
         .db
-        .run(move |connection| review::list_change_requests(connection, site_id, &filters, page, per_page).map_err(AppError::from))
+        .run(move |connection| {
+            review::list_change_requests(connection, site_id, &filters, page, per_page)
+                .map_err(AppError::from)
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(Page { items, total, page, per_page }))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 /// Approves or rejects one or several pending requests at once. Approved values replace

@@ -4,8 +4,8 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::TimeDelta;
 use tutti_shared::{
-    LoginRequest, MessageResponse, Password, PasswordResetConfirm, PasswordResetRequest, RESET_PAGE_PATH,
-    SessionResponse,
+    LoginRequest, MessageResponse, Password, PasswordResetConfirm, PasswordResetRequest,
+    RESET_PAGE_PATH, SessionResponse,
 };
 
 use crate::auth::extractors::{bearer_token, client_ip};
@@ -17,8 +17,8 @@ use crate::db::throttle::{self, ThrottlePolicy};
 use crate::db::{DbConnection, now};
 use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
-use crate::routes::json::ApiJson;
 use crate::routes::account::load_account_info;
+use crate::routes::json::ApiJson;
 use crate::state::AppState;
 
 /// Name of the refresh cookie; its path limits it to the auth endpoints.
@@ -84,7 +84,8 @@ fn require_fields(fields: &[(&str, &str)]) -> Result<(), AppError> {
         return Ok(());
     }
     Err(AppError::Validation {
-        message: "Veuillez vérifier les renseignements saisis : tous les champs sont obligatoires.".to_owned(),
+        message: "Veuillez vérifier les renseignements saisis : tous les champs sont obligatoires."
+            .to_owned(),
         fields: missing,
     })
 }
@@ -125,12 +126,14 @@ async fn session_response(
         .issue(account.id, session_id, account.site_id, &account.role)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     let info = load_account_info(state, account.id).await?;
-    Ok(HttpResponse::Ok().cookie(refresh_cookie(state, refresh)).json(SessionResponse {
-        access_token,
-        token_type: "Bearer".to_owned(),
-        expires_in: crate::auth::jwt::ACCESS_TOKEN_SECONDS,
-        account: info,
-    }))
+    Ok(HttpResponse::Ok()
+        .cookie(refresh_cookie(state, refresh))
+        .json(SessionResponse {
+            access_token,
+            token_type: "Bearer".to_owned(),
+            expires_in: crate::auth::jwt::ACCESS_TOKEN_SECONDS,
+            account: info,
+        }))
 }
 
 /// Logs in with site, identifiant and password.
@@ -153,9 +156,16 @@ pub async fn create_session(
     request: HttpRequest,
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let LoginRequest { site, login, password } = body.into_inner();
+    let LoginRequest {
+        site,
+        login,
+        password,
+    } = body.into_inner();
     require_fields(&[("site", &site), ("login", &login), ("password", &password)])?;
-    if password.chars().count() > tutti_shared::domain::PASSWORD_MAX_CHARS || login.len() > 200 || site.len() > 200 {
+    if password.chars().count() > tutti_shared::domain::PASSWORD_MAX_CHARS
+        || login.len() > 200
+        || site.len() > 200
+    {
         return Err(AppError::Unauthorized(BAD_CREDENTIALS.to_owned()));
     }
     let ip = client_ip(&request);
@@ -179,11 +189,18 @@ pub async fn create_session(
         })
         .await?;
     if let Some(wait) = locked {
-        return Err(AppError::TooManyRequests { retry_after_seconds: seconds_rounded_up(wait) });
+        return Err(AppError::TooManyRequests {
+            retry_after_seconds: seconds_rounded_up(wait),
+        });
     }
 
-    let stored_hash = account.as_ref().and_then(|account| account.password_hash.clone());
-    let valid = state.hasher.verify(prehash_for_login(&password), stored_hash).await?;
+    let stored_hash = account
+        .as_ref()
+        .and_then(|account| account.password_hash.clone());
+    let valid = state
+        .hasher
+        .verify(prehash_for_login(&password), stored_hash)
+        .await?;
 
     let Some(account) = account.filter(|_| valid) else {
         let (site_id, account_id) = (None::<i64>, None::<i64>);
@@ -247,7 +264,10 @@ fn seconds_rounded_up(delay: TimeDelta) -> i64 {
 }
 
 fn refresh_token_from(request: &HttpRequest) -> Option<String> {
-    request.cookie(REFRESH_COOKIE).map(|cookie| cookie.value().to_owned()).filter(|value| !value.is_empty())
+    request
+        .cookie(REFRESH_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| !value.is_empty())
 }
 
 enum RefreshOutcome {
@@ -267,12 +287,17 @@ enum RefreshOutcome {
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh_session(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn refresh_session(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
     let refused = |state: &AppState| {
-        Ok(HttpResponse::Unauthorized().cookie(expired_refresh_cookie(state)).json(tutti_shared::ApiErrorBody::new(
-            tutti_shared::ErrorCode::Unauthorized,
-            "Votre session a expiré. Veuillez vous reconnecter.",
-        )))
+        Ok(HttpResponse::Unauthorized()
+            .cookie(expired_refresh_cookie(state))
+            .json(tutti_shared::ApiErrorBody::new(
+                tutti_shared::ErrorCode::Unauthorized,
+                "Votre session a expiré. Veuillez vous reconnecter.",
+            )))
     };
     let Some(token) = refresh_token_from(&request) else {
         return refused(&state);
@@ -286,12 +311,20 @@ pub async fn refresh_session(state: web::Data<AppState>, request: HttpRequest) -
         .run(move |connection| rotate(connection, &current_hash, &new_hash, &ip))
         .await?;
     match outcome {
-        RefreshOutcome::Rotated { account, session_id } => session_response(&state, account, session_id, &new_token).await,
+        RefreshOutcome::Rotated {
+            account,
+            session_id,
+        } => session_response(&state, account, session_id, &new_token).await,
         RefreshOutcome::Refused => refused(&state),
     }
 }
 
-fn rotate(connection: &mut DbConnection, current_hash: &str, new_hash: &str, ip: &str) -> Result<RefreshOutcome, AppError> {
+fn rotate(
+    connection: &mut DbConnection,
+    current_hash: &str,
+    new_hash: &str,
+    ip: &str,
+) -> Result<RefreshOutcome, AppError> {
     let time = now();
     let Some(session) = sessions::find_by_refresh_hash(connection, current_hash)? else {
         if let Some(stolen) = sessions::find_by_previous_refresh_hash(connection, current_hash)? {
@@ -319,7 +352,10 @@ fn rotate(connection: &mut DbConnection, current_hash: &str, new_hash: &str, ip:
         return Ok(RefreshOutcome::Refused);
     }
     let account = crate::db::accounts::find_account(connection, session.account_id)?;
-    Ok(RefreshOutcome::Rotated { account, session_id: session.id })
+    Ok(RefreshOutcome::Rotated {
+        account,
+        session_id: session.id,
+    })
 }
 
 /// Logs out: revokes the session on the server and clears the refresh cookie.
@@ -330,9 +366,14 @@ fn rotate(connection: &mut DbConnection, current_hash: &str, new_hash: &str, ip:
     responses((status = 204, description = "Logged out"))
 )]
 #[post("/auth/logout")]
-pub async fn delete_session(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn delete_session(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
     let cookie_hash = refresh_token_from(&request).map(|token| hash_token(&token));
-    let session_from_token = bearer_token(&request).and_then(|token| state.jwt.verify(token)).map(|claims| claims.sid);
+    let session_from_token = bearer_token(&request)
+        .and_then(|token| state.jwt.verify(token))
+        .map(|claims| claims.sid);
     let ip = client_ip(&request);
     state
         .db
@@ -362,7 +403,9 @@ pub async fn delete_session(state: web::Data<AppState>, request: HttpRequest) ->
             Ok::<_, AppError>(())
         })
         .await?;
-    Ok(HttpResponse::NoContent().cookie(expired_refresh_cookie(&state)).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(expired_refresh_cookie(&state))
+        .finish())
 }
 
 /// "Générer un nouveau mot de passe": emails a single-use link when the identifiant and
@@ -394,14 +437,19 @@ pub async fn request_password_reset(
         .run(move |connection| {
             let account = find_account_by_login(connection, site.trim(), login.trim())?;
             let account = account.filter(|account| {
-                tutti_shared::EmailAddress::parse(&account.email).is_ok_and(|stored| stored.matches(&email))
+                tutti_shared::EmailAddress::parse(&account.email)
+                    .is_ok_and(|stored| stored.matches(&email))
             });
             let time = now();
             // At most a few links an hour per account, so that nobody can flood a
             // family's mailbox; the answer stays the same either way.
             let flooded = match &account {
                 Some(account) => {
-                    sessions::count_reset_tokens_since(connection, account.id, time - TimeDelta::hours(1))? >= RESET_LINKS_PER_HOUR
+                    sessions::count_reset_tokens_since(
+                        connection,
+                        account.id,
+                        time - TimeDelta::hours(1),
+                    )? >= RESET_LINKS_PER_HOUR
                 }
                 None => false,
             };
@@ -445,7 +493,9 @@ pub async fn request_password_reset(
             }
         });
     }
-    Ok(HttpResponse::Accepted().json(MessageResponse { message: RESET_ACCEPTED.to_owned() }))
+    Ok(HttpResponse::Accepted().json(MessageResponse {
+        message: RESET_ACCEPTED.to_owned(),
+    }))
 }
 
 fn reset_email(public_url: &str, account: &Account, token: &str) -> OutgoingEmail {
@@ -499,20 +549,32 @@ pub async fn confirm_password_reset(
     request: HttpRequest,
     body: ApiJson<PasswordResetConfirm>,
 ) -> Result<HttpResponse, AppError> {
-    let PasswordResetConfirm { token, new_password } = body.into_inner();
-    let password = Password::parse(&new_password).map_err(|error| AppError::field("new_password", error.0))?;
-    let invalid_link =
-        || AppError::BadRequest("Ce lien n'est plus valable. Faites une nouvelle demande de mot de passe.".to_owned());
+    let PasswordResetConfirm {
+        token,
+        new_password,
+    } = body.into_inner();
+    let password =
+        Password::parse(&new_password).map_err(|error| AppError::field("new_password", error.0))?;
+    let invalid_link = || {
+        AppError::BadRequest(
+            "Ce lien n'est plus valable. Faites une nouvelle demande de mot de passe.".to_owned(),
+        )
+    };
     let token_hash = hash_token(token.trim());
     let lookup_hash = token_hash.clone();
     let live = state
         .db
-        .run(move |connection| sessions::find_live_reset_token(connection, &lookup_hash, now()).map_err(AppError::from))
+        .run(move |connection| {
+            sessions::find_live_reset_token(connection, &lookup_hash, now()).map_err(AppError::from)
+        })
         .await?;
     if live.is_none() {
         return Err(invalid_link());
     }
-    let new_hash = state.hasher.hash(prehash_for_login(password.expose())).await?;
+    let new_hash = state
+        .hasher
+        .hash(prehash_for_login(password.expose()))
+        .await?;
     let ip = client_ip(&request);
     let changed = state
         .db
@@ -520,7 +582,8 @@ pub async fn confirm_password_reset(
             crate::db::write_transaction(connection, |connection| {
                 let time = now();
                 // Re-read inside the transaction: two concurrent uses of one link, one wins.
-                let Some(token) = sessions::find_live_reset_token(connection, &token_hash, time)? else {
+                let Some(token) = sessions::find_live_reset_token(connection, &token_hash, time)?
+                else {
                     return Ok::<_, AppError>(false);
                 };
                 let account = crate::db::accounts::find_account(connection, token.account_id)?;
@@ -528,7 +591,10 @@ pub async fn confirm_password_reset(
                 sessions::burn_reset_tokens(connection, account.id, time)?;
                 sessions::revoke_account_sessions(connection, account.id, None, time)?;
                 let site = crate::db::sites::find_site(connection, account.site_id)?;
-                throttle::clear(connection, &account_throttle_key(&site.slug, &account.login))?;
+                throttle::clear(
+                    connection,
+                    &account_throttle_key(&site.slug, &account.login),
+                )?;
                 record(
                     connection,
                     &AuditEntry {
@@ -548,7 +614,10 @@ pub async fn confirm_password_reset(
     if !changed {
         return Err(invalid_link());
     }
-    Ok(HttpResponse::Ok().cookie(expired_refresh_cookie(&state)).json(MessageResponse {
-        message: "Votre mot de passe a été enregistré. Vous pouvez maintenant vous connecter.".to_owned(),
-    }))
+    Ok(HttpResponse::Ok()
+        .cookie(expired_refresh_cookie(&state))
+        .json(MessageResponse {
+            message: "Votre mot de passe a été enregistré. Vous pouvez maintenant vous connecter."
+                .to_owned(),
+        }))
 }

@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, get, patch, web};
 use tutti_shared::{
-    FamilyView, GuardianFields, GuardianPatch, GuardianView, RepertoireEntry, StudentCourse, StudentFields, StudentPatch,
-    StudentSummary, StudentView,
+    FamilyView, GuardianFields, GuardianPatch, GuardianView, RepertoireEntry, StudentCourse,
+    StudentFields, StudentPatch, StudentSummary, StudentView,
 };
 
 use crate::auth::extractors::FamilyAccount;
@@ -20,7 +20,10 @@ fn family_of(account: &FamilyAccount) -> Result<i64, AppError> {
 }
 
 /// The household with its guardians and their pending changes.
-pub fn load_family_view(connection: &mut DbConnection, family_id: i64) -> Result<FamilyView, AppError> {
+pub fn load_family_view(
+    connection: &mut DbConnection,
+    family_id: i64,
+) -> Result<FamilyView, AppError> {
     let name = crate::db::accounts::family_name(connection, family_id)?;
     let guardians = household::family_guardians(connection, family_id)?;
     let ids: Vec<i64> = guardians.iter().map(|guardian| guardian.id).collect();
@@ -34,11 +37,18 @@ pub fn load_family_view(connection: &mut DbConnection, family_id: i64) -> Result
             pending: pending.remove(&guardian.id).unwrap_or_default(),
         })
         .collect();
-    Ok(FamilyView { id: family_id, name, guardians })
+    Ok(FamilyView {
+        id: family_id,
+        name,
+        guardians,
+    })
 }
 
 /// A student with its pending changes.
-pub fn student_view(connection: &mut DbConnection, student: &household::Student) -> Result<StudentView, AppError> {
+pub fn student_view(
+    connection: &mut DbConnection,
+    student: &household::Student,
+) -> Result<StudentView, AppError> {
     let mut pending = household::pending_changes(connection, Target::Student, &[student.id])?;
     Ok(StudentView {
         id: student.id,
@@ -60,9 +70,15 @@ pub fn student_view(connection: &mut DbConnection, student: &household::Student)
     )
 )]
 #[get("/family")]
-pub async fn find_family(state: web::Data<AppState>, account: FamilyAccount) -> Result<HttpResponse, AppError> {
+pub async fn find_family(
+    state: web::Data<AppState>,
+    account: FamilyAccount,
+) -> Result<HttpResponse, AppError> {
     let family_id = family_of(&account)?;
-    let view = state.db.run(move |connection| load_family_view(connection, family_id)).await?;
+    let view = state
+        .db
+        .run(move |connection| load_family_view(connection, family_id))
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -88,19 +104,24 @@ pub async fn update_guardian(
     body: ApiJson<GuardianPatch>,
 ) -> Result<HttpResponse, AppError> {
     let family_id = family_of(&account)?;
-    let (guardian_id, account_id, site_id) = (path.into_inner(), account.0.account_id, account.0.site_id);
+    let (guardian_id, account_id, site_id) =
+        (path.into_inner(), account.0.account_id, account.0.site_id);
     let patch = body.into_inner();
     let (view, changed) = state
         .db
         .run(move |connection| {
             crate::db::write_transaction(connection, |connection| {
-                let guardian = household::find_family_guardian(connection, family_id, guardian_id)?.ok_or(AppError::NotFound)?;
+                let guardian = household::find_family_guardian(connection, family_id, guardian_id)?
+                    .ok_or(AppError::NotFound)?;
                 if patch.version != guardian.version {
                     return Err(household::stale());
                 }
                 let current = guardian.fields();
                 // Validate the record as it would be once every pending and new change applies.
-                let mut pending = household::pending_changes(connection, Target::Guardian, &[guardian_id])?.remove(&guardian_id).unwrap_or_default();
+                let mut pending =
+                    household::pending_changes(connection, Target::Guardian, &[guardian_id])?
+                        .remove(&guardian_id)
+                        .unwrap_or_default();
                 let changes = current.diff_with_pending(&patch.changes, &pending);
                 let mut wished = current.clone();
                 for (field, change) in &pending {
@@ -120,38 +141,80 @@ pub async fn update_guardian(
                     target_id: guardian_id,
                     expected_version: patch.version,
                     current_version: guardian.version,
-                    changes: changes.iter().map(|(field, value)| (*field, current.get(field).unwrap_or_default().to_owned(), value.clone())).collect(),
+                    changes: changes
+                        .iter()
+                        .map(|(field, value)| {
+                            (
+                                *field,
+                                current.get(field).unwrap_or_default().to_owned(),
+                                value.clone(),
+                            )
+                        })
+                        .collect(),
                     account_id,
                 };
                 if !changes.is_empty() {
                     household::request_changes(connection, &change_set)?;
                 }
-                pending = household::pending_changes(connection, Target::Guardian, &[guardian_id])?.remove(&guardian_id).unwrap_or_default();
-                let version = if changes.is_empty() { guardian.version } else { guardian.version + 1 };
-                let labelled: Vec<(String, String)> =
-                    changes.iter().map(|(field, value)| (GuardianFields::label(field).to_owned(), value.clone())).collect();
-                Ok::<_, AppError>((GuardianView { id: guardian_id, version, fields: current, pending }, labelled))
+                pending = household::pending_changes(connection, Target::Guardian, &[guardian_id])?
+                    .remove(&guardian_id)
+                    .unwrap_or_default();
+                let version = if changes.is_empty() {
+                    guardian.version
+                } else {
+                    guardian.version + 1
+                };
+                let labelled: Vec<(String, String)> = changes
+                    .iter()
+                    .map(|(field, value)| (GuardianFields::label(field).to_owned(), value.clone()))
+                    .collect();
+                Ok::<_, AppError>((
+                    GuardianView {
+                        id: guardian_id,
+                        version,
+                        fields: current,
+                        pending,
+                    },
+                    labelled,
+                ))
             })
         })
         .await?;
     if !changed.is_empty() {
-        acknowledge(&state, account.0.account_id, &format!("{} {}", view.fields.first_name, view.fields.last_name), &changed).await;
+        acknowledge(
+            &state,
+            account.0.account_id,
+            &format!("{} {}", view.fields.first_name, view.fields.last_name),
+            &changed,
+        )
+        .await;
     }
     Ok(HttpResponse::Ok().json(view))
 }
 
 /// Emails the family that its changes arrived and await validation.
 async fn acknowledge(state: &AppState, account_id: i64, whose: &str, changed: &[(String, String)]) {
-    let account = match state.db.run(move |connection| crate::db::accounts::find_account(connection, account_id).map_err(AppError::from)).await {
+    let account = match state
+        .db
+        .run(move |connection| {
+            crate::db::accounts::find_account(connection, account_id).map_err(AppError::from)
+        })
+        .await
+    {
         Ok(account) => account,
         Err(error) => {
             tracing::error!(%error, "cannot load the account for the acknowledgment");
             return;
         }
     };
-    let lines_text: String = changed.iter().map(|(label, value)| format!("  - {label} : {value}\n")).collect();
-    let lines_html: String =
-        changed.iter().map(|(label, value)| format!("<li>{} : {}</li>", html_escape(label), html_escape(value))).collect();
+    let lines_text: String = changed
+        .iter()
+        .map(|(label, value)| format!("  - {label} : {value}\n"))
+        .collect();
+    let lines_html: String = changed
+        .iter()
+        .map(|(label, value)| format!("<li>{} : {}</li>", html_escape(label), html_escape(value)))
+        .collect();
     let email = OutgoingEmail {
         site_id: Some(account.site_id),
         to: account.email.clone(),
@@ -181,21 +244,40 @@ async fn acknowledge(state: &AppState, account_id: i64, whose: &str, changed: &[
     responses((status = 200, description = "The children, eldest first", body = Vec<StudentSummary>))
 )]
 #[get("/students")]
-pub async fn list_students(state: web::Data<AppState>, account: FamilyAccount) -> Result<HttpResponse, AppError> {
+pub async fn list_students(
+    state: web::Data<AppState>,
+    account: FamilyAccount,
+) -> Result<HttpResponse, AppError> {
     let family_id = family_of(&account)?;
-    let students = state.db.run(move |connection| household::family_students(connection, family_id).map_err(AppError::from)).await?;
+    let students = state
+        .db
+        .run(move |connection| {
+            household::family_students(connection, family_id).map_err(AppError::from)
+        })
+        .await?;
     let body: Vec<StudentSummary> = students
         .into_iter()
-        .map(|student| StudentSummary { id: student.id, first_name: student.first_name, last_name: student.last_name })
+        .map(|student| StudentSummary {
+            id: student.id,
+            first_name: student.first_name,
+            last_name: student.last_name,
+        })
         .collect();
     Ok(HttpResponse::Ok().json(body))
 }
 
-async fn own_student(state: &AppState, account: &FamilyAccount, student_id: i64) -> Result<household::Student, AppError> {
+async fn own_student(
+    state: &AppState,
+    account: &FamilyAccount,
+    student_id: i64,
+) -> Result<household::Student, AppError> {
     let family_id = family_of(account)?;
     state
         .db
-        .run(move |connection| household::find_family_student(connection, family_id, student_id)?.ok_or(AppError::NotFound))
+        .run(move |connection| {
+            household::find_family_student(connection, family_id, student_id)?
+                .ok_or(AppError::NotFound)
+        })
         .await
 }
 
@@ -210,9 +292,16 @@ async fn own_student(state: &AppState, account: &FamilyAccount, student_id: i64)
     )
 )]
 #[get("/students/{id}")]
-pub async fn find_student(state: web::Data<AppState>, account: FamilyAccount, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn find_student(
+    state: web::Data<AppState>,
+    account: FamilyAccount,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let student = own_student(&state, &account, path.into_inner()).await?;
-    let view = state.db.run(move |connection| student_view(connection, &student)).await?;
+    let view = state
+        .db
+        .run(move |connection| student_view(connection, &student))
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -237,18 +326,23 @@ pub async fn update_student(
     body: ApiJson<StudentPatch>,
 ) -> Result<HttpResponse, AppError> {
     let family_id = family_of(&account)?;
-    let (student_id, account_id, site_id) = (path.into_inner(), account.0.account_id, account.0.site_id);
+    let (student_id, account_id, site_id) =
+        (path.into_inner(), account.0.account_id, account.0.site_id);
     let patch = body.into_inner();
     let (view, changed) = state
         .db
         .run(move |connection| {
             crate::db::write_transaction(connection, |connection| {
-                let student = household::find_family_student(connection, family_id, student_id)?.ok_or(AppError::NotFound)?;
+                let student = household::find_family_student(connection, family_id, student_id)?
+                    .ok_or(AppError::NotFound)?;
                 if patch.version != student.version {
                     return Err(household::stale());
                 }
                 let current = student.fields();
-                let pending = household::pending_changes(connection, Target::Student, &[student_id])?.remove(&student_id).unwrap_or_default();
+                let pending =
+                    household::pending_changes(connection, Target::Student, &[student_id])?
+                        .remove(&student_id)
+                        .unwrap_or_default();
                 let changes = current.diff_with_pending(&patch.changes, &pending);
                 let mut wished = current.clone();
                 for (field, change) in &pending {
@@ -271,20 +365,38 @@ pub async fn update_student(
                             target_id: student_id,
                             expected_version: patch.version,
                             current_version: student.version,
-                            changes: changes.iter().map(|(field, value)| (*field, current.get(field).unwrap_or_default().to_owned(), value.clone())).collect(),
+                            changes: changes
+                                .iter()
+                                .map(|(field, value)| {
+                                    (
+                                        *field,
+                                        current.get(field).unwrap_or_default().to_owned(),
+                                        value.clone(),
+                                    )
+                                })
+                                .collect(),
                             account_id,
                         },
                     )?;
                 }
-                let student = household::find_family_student(connection, family_id, student_id)?.ok_or(AppError::NotFound)?;
-                let labelled: Vec<(String, String)> =
-                    changes.iter().map(|(field, value)| (StudentFields::label(field).to_owned(), value.clone())).collect();
+                let student = household::find_family_student(connection, family_id, student_id)?
+                    .ok_or(AppError::NotFound)?;
+                let labelled: Vec<(String, String)> = changes
+                    .iter()
+                    .map(|(field, value)| (StudentFields::label(field).to_owned(), value.clone()))
+                    .collect();
                 Ok::<_, AppError>((student_view(connection, &student)?, labelled))
             })
         })
         .await?;
     if !changed.is_empty() {
-        acknowledge(&state, account.0.account_id, &format!("{} {}", view.fields.first_name, view.fields.last_name), &changed).await;
+        acknowledge(
+            &state,
+            account.0.account_id,
+            &format!("{} {}", view.fields.first_name, view.fields.last_name),
+            &changed,
+        )
+        .await;
     }
     Ok(HttpResponse::Ok().json(view))
 }
@@ -300,7 +412,11 @@ pub async fn update_student(
     )
 )]
 #[get("/students/{id}/courses")]
-pub async fn list_student_courses(state: web::Data<AppState>, account: FamilyAccount, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn list_student_courses(
+    state: web::Data<AppState>,
+    account: FamilyAccount,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let student = own_student(&state, &account, path.into_inner()).await?;
     let site_id = account.0.site_id;
     let courses = state
@@ -327,7 +443,11 @@ pub async fn list_student_courses(state: web::Data<AppState>, account: FamilyAcc
     )
 )]
 #[get("/students/{id}/history")]
-pub async fn list_student_history(state: web::Data<AppState>, account: FamilyAccount, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn list_student_history(
+    state: web::Data<AppState>,
+    account: FamilyAccount,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let student = own_student(&state, &account, path.into_inner()).await?;
     let site_id = account.0.site_id;
     let courses = state
@@ -337,7 +457,11 @@ pub async fn list_student_history(state: web::Data<AppState>, account: FamilyAcc
             let current = school::current_year(connection, site_id, today)?;
             let earlier: Vec<_> = school::list_years(connection, site_id)?
                 .into_iter()
-                .filter(|year| current.as_ref().is_some_and(|current| year.starts_on < current.starts_on))
+                .filter(|year| {
+                    current
+                        .as_ref()
+                        .is_some_and(|current| year.starts_on < current.starts_on)
+                })
                 .collect();
             Ok::<_, AppError>(school::student_courses(connection, student.id, &earlier)?)
         })
@@ -356,8 +480,17 @@ pub async fn list_student_history(state: web::Data<AppState>, account: FamilyAcc
     )
 )]
 #[get("/students/{id}/repertoire")]
-pub async fn list_student_repertoire(state: web::Data<AppState>, account: FamilyAccount, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn list_student_repertoire(
+    state: web::Data<AppState>,
+    account: FamilyAccount,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let student = own_student(&state, &account, path.into_inner()).await?;
-    let entries = state.db.run(move |connection| school::student_repertoire(connection, student.id).map_err(AppError::from)).await?;
+    let entries = state
+        .db
+        .run(move |connection| {
+            school::student_repertoire(connection, student.id).map_err(AppError::from)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(entries))
 }

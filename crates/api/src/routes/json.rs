@@ -43,7 +43,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         Box::pin(async move {
             let web::Json(value) = value.await?;
             if !value.is_object() {
-                return Err(AppError::BadRequest("Le corps de la requête doit être un objet JSON.".to_owned()).into());
+                return Err(AppError::BadRequest(
+                    "Le corps de la requête doit être un objet JSON.".to_owned(),
+                )
+                .into());
             }
             serde_json::from_value::<T>(value)
                 .map(ApiJson)

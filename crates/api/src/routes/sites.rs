@@ -14,8 +14,17 @@ use crate::state::AppState;
 )]
 #[get("/sites")]
 pub async fn list_sites(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let sites = state.db.run(|connection| load_sites(connection).map_err(AppError::from)).await?;
-    let body: Vec<SiteSummary> =
-        sites.into_iter().map(|site| SiteSummary { id: site.id, slug: site.slug, name: site.name }).collect();
+    let sites = state
+        .db
+        .run(|connection| load_sites(connection).map_err(AppError::from))
+        .await?;
+    let body: Vec<SiteSummary> = sites
+        .into_iter()
+        .map(|site| SiteSummary {
+            id: site.id,
+            slug: site.slug,
+            name: site.name,
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(body))
 }
