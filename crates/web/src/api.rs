@@ -23,6 +23,9 @@ use web_sys::RequestCredentials;
 use crate::i18n;
 use crate::session::Session;
 
+pub mod admin;
+pub mod family;
+
 /// Why a call failed, already phrased for the person in front of the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {

@@ -8,8 +8,8 @@ use leptos_router::path;
 use crate::api;
 use crate::components::{Loading, Shell};
 use crate::pages::{
-    AccessibilityPage, AdminPage, ChangePasswordPage, ForgotPasswordPage, HomePage, LoginPage,
-    NotFoundPage, NotReadyPage, ResetPasswordPage,
+    AccessibilityPage, AdminPage, ChangePasswordPage, FamilyPage, ForgotPasswordPage, HomePage,
+    LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage, StudentsPage,
 };
 use crate::session::{Area, Session};
 
@@ -45,14 +45,15 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute path=path!("/") view=HomePage condition=family redirect_path=redirect fallback=loading />
                     <ProtectedRoute
                         path=path!("/famille")
-                        view=|| view! { <NotReadyPage title="Famille" /> }
+                        view=FamilyPage
                         condition=family
                         redirect_path=redirect
                         fallback=loading
                     />
                     <ProtectedRoute
-                        path=path!("/eleves")
-                        view=|| view! { <NotReadyPage title="Élèves" /> }
+                        // The child and the tab are in the address: /eleves/12/cours.
+                        path=path!("/eleves/:eleve?/:onglet?")
+                        view=StudentsPage
                         condition=family
                         redirect_path=redirect
                         fallback=loading
@@ -72,7 +73,8 @@ pub fn App() -> impl IntoView {
                         fallback=loading
                     />
                     <ProtectedRoute
-                        path=path!("/admin")
+                        // Every /admin address: the admin module picks the screen.
+                        path=path!("/admin/*rest")
                         view=AdminPage
                         condition=administration
                         redirect_path=redirect

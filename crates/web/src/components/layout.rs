@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 use tutti_shared::Role;
 
 use crate::api;
+use crate::pages::AdminMenuLinks;
 use crate::session::{LOGIN_PATH, Session};
 
 /// Skip link, header, `<main id="contenu">` holding the routed page, footer.
@@ -67,10 +68,8 @@ fn MainMenu() -> impl IntoView {
                     <li><A href="/facturation">"Facturation"</A></li>
                 }
                 .into_any(),
-                Role::Staff | Role::Teacher => view! {
-                    <li><A href="/admin">"Administration"</A></li>
-                }
-                .into_any(),
+                // Staff and teachers get different entries; the admin module knows which.
+                Role::Staff | Role::Teacher => view! { <AdminMenuLinks role=role /> }.into_any(),
             };
             view! {
                 <nav class="main-menu" aria-label="Menu principal" on:keydown=close_on_escape>

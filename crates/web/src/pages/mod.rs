@@ -3,19 +3,23 @@
 mod accessibility;
 mod admin;
 mod change_password;
+mod family;
 mod forgot_password;
 mod home;
 mod login;
 mod not_found;
 mod not_ready;
 mod reset_password;
+mod students;
 
 pub use accessibility::AccessibilityPage;
-pub use admin::AdminPage;
+pub use admin::{AdminMenuLinks, AdminPage};
 pub use change_password::ChangePasswordPage;
+pub use family::FamilyPage;
 pub use forgot_password::ForgotPasswordPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use not_ready::NotReadyPage;
 pub use reset_password::ResetPasswordPage;
+pub use students::StudentsPage;

@@ -1,0 +1,308 @@
+//! The administration's HTTP calls: staff back office and teachers' class lists.
+//!
+//! A child of `api` so that it reuses the parent's plumbing (the retryable [`Call`], the
+//! 401-renewing [`send_authorized`], the envelope decoding) without widening its
+//! visibility. One function per endpoint, named after the handler it calls.
+
+use futures::FutureExt;
+use futures::future::LocalBoxFuture;
+use gloo_net::http::Method;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tutti_shared::{
+    AbsenceInput, ChangeRequest, ChangeRequestQuery, Course, CourseInput, Decision, DecisionInput,
+    DecisionOutcome, Discipline, DisciplineInput, Enrolment, EnrolmentInput, EvaluationInput,
+    Event, EventInput, FamilyDetail, ListQuery, NewFamilyInput, Page, ParticipationInput,
+    SchoolYear, SchoolYearInput, StudentListItem, StudentView,
+};
+
+use super::{ApiError, Call, error_from_response, list_query_params, send_authorized};
+use crate::session::Session;
+
+/// The answer of every creation in the school API: the new record's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct Created {
+    /// Database id of the new record.
+    pub id: i64,
+}
+
+/// Sends a call and returns the answer's body: the one non-generic transport of this
+/// module. Decoding then happens per type, synchronously, in [`decode`]; the parent's
+/// `decode_json` is generic over the whole exchange, which would repeat the request's
+/// machinery in the wasm for every type the administration reads.
+fn exchange(session: Session, call: Call) -> LocalBoxFuture<'static, Result<String, ApiError>> {
+    async move {
+        let response = send_authorized(session, &call).await?;
+        let status = response.status();
+        if !response.ok() {
+            return Err(error_from_response(response).await);
+        }
+        response
+            .text()
+            .await
+            .map_err(|_| ApiError::Unexpected { status })
+    }
+    .boxed_local()
+}
+
+/// Decodes an answer's body; a body that is not the expected JSON is "unexpected".
+fn decode<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|_| ApiError::Unexpected { status: 200 })
+}
+
+/// The future of one endpoint's answer. Boxed, so that each screen awaiting it holds a
+/// pointer instead of inlining the whole exchange and decoding into its own state
+/// machine (several screens read the same lists).
+type Answer<T> = LocalBoxFuture<'static, Result<T, ApiError>>;
+
+fn get<T: DeserializeOwned + 'static>(session: Session, call: Call) -> Answer<T> {
+    async move { decode(&exchange(session, call).await?) }.boxed_local()
+}
+
+fn send_json<T: DeserializeOwned + 'static>(
+    session: Session,
+    method: Method,
+    path: &str,
+    body: &impl Serialize,
+) -> Answer<T> {
+    match Call::with_json(method, path, body) {
+        Ok(call) => get(session, call),
+        Err(error) => async move { Err(error) }.boxed_local(),
+    }
+}
+
+fn delete(session: Session, path: String) -> Answer<()> {
+    let call = Call {
+        method: Method::DELETE,
+        path,
+        query: Vec::new(),
+        json_body: None,
+    };
+    async move { exchange(session, call).await.map(drop) }.boxed_local()
+}
+
+/// The query string of the change-request queue: only the filters that are set.
+pub fn change_request_params(query: &ChangeRequestQuery) -> Vec<(&'static str, String)> {
+    let mut params = Vec::new();
+    let texts = [
+        ("status", query.status.clone()),
+        ("family_id", query.family_id.map(|id| id.to_string())),
+        ("student_id", query.student_id.map(|id| id.to_string())),
+        ("from", query.from.map(|day| day.to_string())),
+        ("to", query.to.map(|day| day.to_string())),
+        ("page", query.page.map(|page| page.to_string())),
+        ("per_page", query.per_page.map(|size| size.to_string())),
+    ];
+    for (name, value) in texts {
+        if let Some(value) = value.filter(|value| !value.is_empty()) {
+            params.push((name, value));
+        }
+    }
+    params
+}
+
+/// `GET /api/v1/admin/change-requests`: one page of the queue, filtered.
+pub fn list_change_requests(
+    session: Session,
+    query: &ChangeRequestQuery,
+) -> Answer<Page<ChangeRequest>> {
+    let call = Call::get("/api/v1/admin/change-requests").with_query(change_request_params(query));
+    get(session, call)
+}
+
+/// The total of a page, the rest of the answer skipped.
+#[derive(Deserialize)]
+struct Total {
+    total: i64,
+}
+
+/// How many changes wait for staff (the menu's counter): a one-item page's total.
+pub fn count_pending_changes(session: Session) -> Answer<i64> {
+    let query = ChangeRequestQuery {
+        per_page: Some(1),
+        ..ChangeRequestQuery::default()
+    };
+    let call = Call::get("/api/v1/admin/change-requests").with_query(change_request_params(&query));
+    let total = get::<Total>(session, call);
+    async move { Ok(total.await?.total) }.boxed_local()
+}
+
+/// `POST /api/v1/admin/change-requests/decisions`: all or nothing (409 if any was decided).
+pub fn decide_change_requests(
+    session: Session,
+    ids: Vec<i64>,
+    decision: Decision,
+) -> Answer<DecisionOutcome> {
+    let body = DecisionInput { ids, decision };
+    send_json(session, Method::POST, "/api/v1/admin/change-requests/decisions", &body)
+}
+
+/// `GET /api/v1/admin/families/{id}`: guardians and children with pending changes.
+pub fn find_family_detail(session: Session, id: i64) -> Answer<FamilyDetail> {
+    get(session, Call::get(&format!("/api/v1/admin/families/{id}")))
+}
+
+/// `POST /api/v1/admin/families`: 409 when the identifiant is taken, 422 for bad fields.
+pub fn create_family(
+    session: Session,
+    input: &NewFamilyInput,
+) -> Answer<FamilyDetail> {
+    send_json(session, Method::POST, "/api/v1/admin/families", input)
+}
+
+/// `GET /api/v1/admin/students`: one page of the site's students.
+pub fn list_site_students(
+    session: Session,
+    query: &ListQuery,
+) -> Answer<Page<StudentListItem>> {
+    let call = Call::get("/api/v1/admin/students").with_query(list_query_params(query));
+    get(session, call)
+}
+
+/// `GET /api/v1/admin/students/{id}`: a student with pending changes (audited read).
+pub fn find_site_student(session: Session, id: i64) -> Answer<StudentView> {
+    get(session, Call::get(&format!("/api/v1/admin/students/{id}")))
+}
+
+/// `GET /api/v1/admin/school-years`: latest first.
+pub fn list_school_years(session: Session) -> Answer<Vec<SchoolYear>> {
+    get(session, Call::get("/api/v1/admin/school-years"))
+}
+
+/// `POST /api/v1/admin/school-years`.
+pub fn create_school_year(
+    session: Session,
+    input: &SchoolYearInput,
+) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/school-years", input)
+}
+
+/// `GET /api/v1/admin/disciplines`.
+pub fn list_disciplines(session: Session) -> Answer<Vec<Discipline>> {
+    get(session, Call::get("/api/v1/admin/disciplines"))
+}
+
+/// `POST /api/v1/admin/disciplines`.
+pub fn create_discipline(
+    session: Session,
+    input: &DisciplineInput,
+) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/disciplines", input)
+}
+
+/// `GET /api/v1/admin/courses`: the site's courses for staff, their own for teachers.
+pub fn list_courses(
+    session: Session,
+    school_year_id: Option<i64>,
+) -> Answer<Vec<Course>> {
+    let query = school_year_id
+        .map(|id| vec![("school_year_id", id.to_string())])
+        .unwrap_or_default();
+    get(session, Call::get("/api/v1/admin/courses").with_query(query))
+}
+
+/// `POST /api/v1/admin/courses`.
+pub fn create_course(session: Session, input: &CourseInput) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/courses", input)
+}
+
+/// `PUT /api/v1/admin/courses/{id}`: 409 when someone edited it since it was read.
+pub fn update_course(
+    session: Session,
+    id: i64,
+    input: &CourseInput,
+) -> Answer<Course> {
+    let path = format!("/api/v1/admin/courses/{id}");
+    send_json(session, Method::PUT, &path, input)
+}
+
+/// `GET /api/v1/admin/courses/{id}/enrolments`: the class list.
+pub fn list_course_enrolments(
+    session: Session,
+    course_id: i64,
+) -> Answer<Vec<Enrolment>> {
+    let path = format!("/api/v1/admin/courses/{course_id}/enrolments");
+    get(session, Call::get(&path))
+}
+
+/// `POST /api/v1/admin/enrolments` (staff): 409 when already enrolled.
+pub fn create_enrolment(
+    session: Session,
+    input: &EnrolmentInput,
+) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/enrolments", input)
+}
+
+/// `DELETE /api/v1/admin/enrolments/{id}` (staff), with its evaluations and absences.
+pub fn delete_enrolment(session: Session, id: i64) -> Answer<()> {
+    delete(session, format!("/api/v1/admin/enrolments/{id}"))
+}
+
+/// `POST /api/v1/admin/evaluations` (staff, or the course's teacher).
+pub fn create_evaluation(
+    session: Session,
+    input: &EvaluationInput,
+) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/evaluations", input)
+}
+
+/// `POST /api/v1/admin/absences` (staff, or the course's teacher).
+pub fn create_absence(session: Session, input: &AbsenceInput) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/absences", input)
+}
+
+/// `GET /api/v1/admin/events`: latest first.
+pub fn list_events(session: Session) -> Answer<Vec<Event>> {
+    get(session, Call::get("/api/v1/admin/events"))
+}
+
+/// `POST /api/v1/admin/events`.
+pub fn create_event(session: Session, input: &EventInput) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/events", input)
+}
+
+/// `POST /api/v1/admin/events/{id}/participations`: 409 when already taking part.
+pub fn create_participation(
+    session: Session,
+    event_id: i64,
+    input: &ParticipationInput,
+) -> Answer<Created> {
+    let path = format!("/api/v1/admin/events/{event_id}/participations");
+    send_json(session, Method::POST, &path, input)
+}
+
+/// `DELETE /api/v1/admin/participations/{id}`.
+pub fn delete_participation(session: Session, id: i64) -> Answer<()> {
+    delete(session, format!("/api/v1/admin/participations/{id}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_query_sends_only_the_filters_that_are_set() {
+        let query = ChangeRequestQuery {
+            status: Some("pending".to_owned()),
+            family_id: Some(4),
+            from: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            page: Some(2),
+            ..ChangeRequestQuery::default()
+        };
+        let expected = [
+            ("status", "pending"),
+            ("family_id", "4"),
+            ("from", "2026-11-01"),
+            ("page", "2"),
+        ]
+        .map(|(name, value)| (name, value.to_owned()));
+        assert_eq!(change_request_params(&query), expected);
+        assert!(change_request_params(&ChangeRequestQuery::default()).is_empty());
+    }
+
+    #[test]
+    fn a_creation_answer_decodes() {
+        let created: Result<Created, _> = serde_json::from_str(r#"{"id":42}"#);
+        assert_eq!(created.ok(), Some(Created { id: 42 }));
+    }
+}

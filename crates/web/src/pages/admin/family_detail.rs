@@ -1,0 +1,146 @@
+//! One household (guardians, children, logins) and one student, read-only, with the
+//! values awaiting validation shown beside the ones in force.
+
+use std::collections::BTreeMap;
+
+use futures::FutureExt;
+use leptos::prelude::*;
+use tutti_shared::{GuardianFields, PendingChange, StudentFields};
+
+use super::widgets::{Loader, french_date, link, paris_date_time, render};
+use crate::api;
+use crate::components::Page;
+use crate::session::Session;
+
+/// A record's fields as a definition list: label, value in force ("—" when empty), and
+/// the value awaiting validation, with the day it was asked, when there is one.
+fn record(
+    labels: &'static [(&'static str, &'static str)],
+    value: &dyn Fn(&str) -> String,
+    pending: &BTreeMap<String, PendingChange>,
+) -> AnyView {
+    let rows = labels
+        .iter()
+        .map(|(name, label)| {
+            let current = Some(value(name)).filter(|text| !text.is_empty());
+            let change = pending.get(*name).map(|change| {
+                let asked = Some(change.new_value.clone()).filter(|text| !text.is_empty());
+                view! {
+                    <span class="pending-value">
+                        "En attente de validation : "
+                        <strong>{asked.unwrap_or_else(|| "(vide)".to_owned())}</strong>
+                        {format!(" (demandé le {})", paris_date_time(change.requested_at))}
+                    </span>
+                }
+            });
+            view! {
+                <div class="record-row">
+                    <dt>{*label}</dt>
+                    <dd>{current.unwrap_or_else(|| "—".to_owned())} {change}</dd>
+                </div>
+            }
+        })
+        .collect_view();
+    view! { <dl class="record-list">{rows}</dl> }.into_any()
+}
+
+/// A student's field as shown: the birth date the French way, the rest as stored.
+fn student_value(fields: &StudentFields, field: &str) -> String {
+    let value = fields.get(field).unwrap_or_default();
+    match (field, value.parse()) {
+        ("birth_date", Ok(day)) => french_date(day),
+        _ => value.to_owned(),
+    }
+}
+
+/// A titled card holding a record.
+fn record_card(title: AnyView, content: AnyView) -> AnyView {
+    view! {
+        <article class="panel admin-record">
+            <h3>{title}</h3>
+            {content}
+        </article>
+    }
+    .into_any()
+}
+
+/// A household as staff see it.
+pub fn family_page(id: i64) -> AnyView {
+    let session = Session::expect();
+    let heading = RwSignal::new("Famille".to_owned());
+    let detail = Loader::new(move || {
+        async move {
+            let family = api::admin::find_family_detail(session, id).await?;
+            heading.set(family.name.clone());
+            Ok(render(move || {
+                let guardians = family
+                    .guardians
+                    .iter()
+                    .map(|guardian| {
+                        let fields = &guardian.fields;
+                        let name = format!("{} {} {}", fields.civility, fields.first_name, fields.last_name);
+                        let value = |field: &str| fields.get(field).unwrap_or_default().to_owned();
+                        record_card(name.trim().to_owned().into_any(), record(GuardianFields::FIELDS, &value, &guardian.pending))
+                    })
+                    .collect_view();
+                let students = family
+                    .students
+                    .iter()
+                    .map(|student| {
+                        let fields = &student.fields;
+                        let name = format!("{} {}", fields.first_name, fields.last_name);
+                        let value = |field: &str| student_value(fields, field);
+                        record_card(
+                            link(format!("/admin/eleves/{}", student.id), name),
+                            record(StudentFields::FIELDS, &value, &student.pending),
+                        )
+                    })
+                    .collect_view();
+                let logins = if family.logins.is_empty() { "aucun".to_owned() } else { family.logins.join(", ") };
+                view! {
+                    <p>"Identifiant(s) de connexion : " <strong>{logins}</strong></p>
+                    <p>{link(format!("/admin/demandes?famille={id}"), "Voir les demandes de modification de cette famille".to_owned())}</p>
+                    <h2>"Responsables"</h2>
+                    <div class="admin-record-grid">{guardians}</div>
+                    <h2>"Élèves"</h2>
+                    {family.students.is_empty().then(|| view! { <p class="empty">"Aucun élève dans ce foyer."</p> })}
+                    <div class="admin-record-grid">{students}</div>
+                }
+                .into_any()
+            }))
+        }
+        .boxed_local()
+    });
+    view! {
+        <Page title="Famille" heading=heading>
+            <p>{link("/admin/familles".to_owned(), "Retour à la liste des familles".to_owned())}</p>
+            {detail.view()}
+        </Page>
+    }
+    .into_any()
+}
+
+/// A student's record, read-only.
+pub fn student_page(id: i64) -> AnyView {
+    let session = Session::expect();
+    let heading = RwSignal::new("Élève".to_owned());
+    let student = Loader::new(move || {
+        async move {
+            let student = api::admin::find_site_student(session, id).await?;
+            heading.set(format!("{} {}", student.fields.first_name, student.fields.last_name));
+            Ok(render(move || {
+                let value = |field: &str| student_value(&student.fields, field);
+                view! { <div class="panel admin-record">{record(StudentFields::FIELDS, &value, &student.pending)}</div> }
+                    .into_any()
+            }))
+        }
+        .boxed_local()
+    });
+    view! {
+        <Page title="Élève" heading=heading>
+            <p>{link("/admin/eleves".to_owned(), "Retour à la liste des élèves".to_owned())}</p>
+            {student.view()}
+        </Page>
+    }
+    .into_any()
+}

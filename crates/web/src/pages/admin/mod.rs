@@ -1,0 +1,201 @@
+//! The administration: staff validate what families change and run the school year;
+//! teachers record evaluations and absences for their own classes.
+//!
+//! The app routes everything under `/admin` here (one wildcard route) and this module
+//! picks the screen from the path ([`AdminRoute`]): the admin area's map stays in one
+//! place beside its screens, the shared router gets one line, and the wasm carries one
+//! route instead of nine.
+
+mod change_requests;
+mod course;
+mod events;
+mod families;
+mod family_detail;
+mod home;
+mod school;
+mod widgets;
+
+use futures::FutureExt;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use tutti_shared::Role;
+
+use crate::api;
+use crate::components::Page;
+use crate::session::Session;
+use widgets::{Loader, render};
+
+/// A screen of the administration, read from the address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminRoute {
+    /// `/admin`: staff's home, or a teacher's courses.
+    Home,
+    /// `/admin/demandes`: the change-request queue.
+    ChangeRequests,
+    /// `/admin/familles`: households, search and creation.
+    Families,
+    /// `/admin/familles/{id}`: one household.
+    Family(i64),
+    /// `/admin/eleves`: students.
+    Students,
+    /// `/admin/eleves/{id}`: one student, read-only.
+    Student(i64),
+    /// `/admin/annee`: years, disciplines, courses.
+    SchoolYear,
+    /// `/admin/cours/{id}`: a class list with evaluations and absences.
+    Course(i64),
+    /// `/admin/evenements`: concerts, auditions, spectacles.
+    Events,
+    /// Anything else under `/admin`.
+    NotFound,
+}
+
+impl AdminRoute {
+    /// Reads the screen from a path such as `/admin/familles/12` (trailing slash allowed).
+    pub fn parse(path: &str) -> Self {
+        let Some(rest) = path.strip_prefix("/admin") else {
+            return AdminRoute::NotFound;
+        };
+        let segments: Vec<&str> = rest.split('/').filter(|part| !part.is_empty()).collect();
+        let id = |text: &str| text.parse::<i64>().ok();
+        match segments.as_slice() {
+            [] => AdminRoute::Home,
+            ["demandes"] => AdminRoute::ChangeRequests,
+            ["familles"] => AdminRoute::Families,
+            ["familles", family] => id(family).map_or(AdminRoute::NotFound, AdminRoute::Family),
+            ["eleves"] => AdminRoute::Students,
+            ["eleves", student] => id(student).map_or(AdminRoute::NotFound, AdminRoute::Student),
+            ["annee"] => AdminRoute::SchoolYear,
+            ["cours", course] => id(course).map_or(AdminRoute::NotFound, AdminRoute::Course),
+            ["evenements"] => AdminRoute::Events,
+            _ => AdminRoute::NotFound,
+        }
+    }
+
+    /// Whether teachers are kept out (the API would refuse them anyway).
+    pub fn staff_only(self) -> bool {
+        !matches!(
+            self,
+            AdminRoute::Home | AdminRoute::Course(_) | AdminRoute::NotFound
+        )
+    }
+}
+
+thread_local! {
+    /// Fired when staff decide change requests, so that the menu's counter reloads. A
+    /// plain `ArcTrigger` (no reactive owner) because the menu and the queue page live in
+    /// different branches of the view tree and share no context.
+    static QUEUE_CHANGED: ArcTrigger = ArcTrigger::new();
+}
+
+/// Tells the menu's counter that the queue changed.
+pub(crate) fn queue_changed() {
+    QUEUE_CHANGED.with(|trigger| trigger.notify());
+}
+
+/// Every screen under `/admin`, chosen from the address.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let session = Session::expect();
+    let location = use_location();
+    let route = Memo::new(move |_| AdminRoute::parse(&location.pathname.get()));
+    let is_staff = Memo::new(move |_| {
+        session
+            .account()
+            .is_some_and(|account| account.role == Role::Staff)
+    });
+    move || {
+        let route = route.get();
+        let staff = is_staff.get();
+        // Screens are plain functions: run them untracked, as a component body would be,
+        // so that what they read while being built does not rebuild this switch.
+        untrack(move || match route {
+            _ if route.staff_only() && !staff => view! {
+                <Page title="Accès réservé">
+                    <p>"Cette page est réservée au secrétariat."</p>
+                    <p><A href="/admin">"Retour à mes cours"</A></p>
+                </Page>
+            }
+            .into_any(),
+            AdminRoute::Home if staff => home::staff_home(),
+            AdminRoute::Home => home::teacher_home(),
+            AdminRoute::ChangeRequests => change_requests::change_requests_page(),
+            AdminRoute::Families => families::families_page(),
+            AdminRoute::Family(id) => family_detail::family_page(id),
+            AdminRoute::Students => families::students_page(),
+            AdminRoute::Student(id) => family_detail::student_page(id),
+            AdminRoute::SchoolYear => school::school_year_page(),
+            AdminRoute::Course(id) => course::course_page(id),
+            AdminRoute::Events => events::events_page(),
+            AdminRoute::NotFound => view! { <crate::pages::NotFoundPage /> }.into_any(),
+        })
+    }
+}
+
+/// The administration's entries of the main menu (the shell adds Accessibilité, Mot de
+/// passe and Déconnexion after them).
+#[component]
+pub fn AdminMenuLinks(role: Role) -> impl IntoView {
+    if role != Role::Staff {
+        return view! { <li><A href="/admin" exact=true>"Mes cours"</A></li> }.into_any();
+    }
+    let session = Session::expect();
+    // The count is a bonus: while it loads or if it fails, the link simply has none.
+    let count = Loader::new(move || {
+        QUEUE_CHANGED.with(|trigger| trigger.track());
+        async move {
+            let count = api::admin::count_pending_changes(session).await?;
+            Ok(render(move || {
+                (count > 0)
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="menu-count">
+                                {count}
+                                <span class="visually-hidden">" en attente"</span>
+                            </span>
+                        }
+                    })
+                    .into_any()
+            }))
+        }
+        .boxed_local()
+    });
+    let count = count.quiet();
+    view! {
+        <li><A href="/admin" exact=true>"Accueil admin"</A></li>
+        <li><A href="/admin/demandes">"Demandes de modification" {count}</A></li>
+        <li><A href="/admin/familles">"Familles"</A></li>
+        <li><A href="/admin/eleves">"Élèves"</A></li>
+        <li><A href="/admin/annee">"Année scolaire"</A></li>
+        <li><A href="/admin/evenements">"Événements"</A></li>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AdminRoute;
+
+    #[test]
+    fn each_admin_address_names_its_screen() {
+        assert_eq!(AdminRoute::parse("/admin"), AdminRoute::Home);
+        assert_eq!(AdminRoute::parse("/admin/"), AdminRoute::Home);
+        assert_eq!(AdminRoute::parse("/admin/demandes"), AdminRoute::ChangeRequests);
+        assert_eq!(AdminRoute::parse("/admin/familles/12"), AdminRoute::Family(12));
+        assert_eq!(AdminRoute::parse("/admin/eleves/3/"), AdminRoute::Student(3));
+        assert_eq!(AdminRoute::parse("/admin/cours/7"), AdminRoute::Course(7));
+        assert_eq!(AdminRoute::parse("/admin/familles/douze"), AdminRoute::NotFound);
+        assert_eq!(AdminRoute::parse("/admin/inconnu"), AdminRoute::NotFound);
+    }
+
+    #[test]
+    fn teachers_reach_only_their_home_and_class_lists() {
+        assert!(!AdminRoute::Home.staff_only());
+        assert!(!AdminRoute::Course(1).staff_only());
+        assert!(AdminRoute::ChangeRequests.staff_only());
+        assert!(AdminRoute::Families.staff_only());
+        assert!(AdminRoute::Events.staff_only());
+    }
+}

@@ -1,0 +1,511 @@
+//! "Élèves": a child's file with its tabs Identité, Cours, Historique and Répertoire
+//! (step 5 of the legacy guide; the Réinscription tab comes with re-enrolment).
+//!
+//! The child and the tab live in the address (`/eleves/12/cours`), so that a link, a
+//! bookmark or a reload lands on the same screen; `/eleves` alone shows the first child.
+
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use tutti_shared::{RepertoireEntry, StudentCourse, StudentSummary, weekday_name};
+
+use crate::api::family::{self as api, CourseYears};
+use crate::components::{Loader, Page, RecordForm, Subject, student_sheet};
+use crate::session::Session;
+
+/// The tabs of a child's file, in the legacy order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Editable identity.
+    Identity,
+    /// This year's courses, evaluations and absences.
+    Courses,
+    /// Earlier years' courses.
+    History,
+    /// Concerts, auditions and shows the child took part in.
+    Repertoire,
+}
+
+const TABS: [Tab; 4] = [Tab::Identity, Tab::Courses, Tab::History, Tab::Repertoire];
+
+impl Tab {
+    /// The tab named by the address's last segment; none (or an unknown one) is Identité.
+    pub fn from_slug(slug: Option<&str>) -> Self {
+        match slug {
+            Some("cours") => Tab::Courses,
+            Some("historique") => Tab::History,
+            Some("repertoire") => Tab::Repertoire,
+            _ => Tab::Identity,
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Tab::Identity => "identite",
+            Tab::Courses => "cours",
+            Tab::History => "historique",
+            Tab::Repertoire => "repertoire",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Identity => "Identité",
+            Tab::Courses => "Cours",
+            Tab::History => "Historique",
+            Tab::Repertoire => "Répertoire",
+        }
+    }
+}
+
+/// The address of a child's tab.
+pub fn tab_path(student_id: i64, tab: Tab) -> String {
+    format!("/eleves/{student_id}/{}", tab.slug())
+}
+
+/// The child the address names, or the first one when it names none; `None` for an id
+/// that is not one of the household's children.
+pub fn selected_student<'a>(
+    students: &'a [StudentSummary],
+    param: Option<&str>,
+) -> Option<&'a StudentSummary> {
+    match param {
+        None => students.first(),
+        Some(raw) => {
+            let id = raw.parse::<i64>().ok()?;
+            students.iter().find(|student| student.id == id)
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// A day as French readers write it: "jeudi 12 novembre 2026", "lundi 1er juin 2026".
+pub fn french_date(date: NaiveDate) -> String {
+    // Day names are ASCII: no need for the Unicode case tables in the wasm.
+    let weekday =
+        weekday_name(date.weekday().number_from_monday().cast_signed()).to_ascii_lowercase();
+    let month = MONTHS
+        .get(date.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    let day = match date.day() {
+        1 => "1er".to_owned(),
+        day => day.to_string(),
+    };
+    format!("{weekday} {day} {month} {}", date.year())
+}
+
+/// The weekly slot of a course: "Mercredi 14:00–14:45".
+fn course_slot(course: &tutti_shared::Course) -> String {
+    format!(
+        "{} {}–{}",
+        weekday_name(course.weekday),
+        course.start_time,
+        course.end_time
+    )
+}
+
+/// Courses grouped by school year, in the order the server gives (latest year first).
+pub fn group_by_year(courses: Vec<StudentCourse>) -> Vec<(String, Vec<StudentCourse>)> {
+    let mut groups: Vec<(String, Vec<StudentCourse>)> = Vec::new();
+    for course in courses {
+        match groups
+            .iter_mut()
+            .find(|(year, _)| *year == course.school_year)
+        {
+            Some((_, group)) => group.push(course),
+            None => groups.push((course.school_year.clone(), vec![course])),
+        }
+    }
+    groups
+}
+
+/// The child selector, the tabs and the selected tab.
+#[component]
+pub fn StudentsPage() -> impl IntoView {
+    let session = Session::expect();
+    let students = Loader::new(move || api::list_students(session));
+    view! {
+        <Page title="Élèves">
+            {students.view("la liste des élèves", |students| {
+                if students.is_empty() {
+                    return view! { <p>"Aucun élève n'est inscrit dans votre foyer."</p> }.into_any();
+                }
+                view! { <StudentFile students=students /> }.into_any()
+            })}
+        </Page>
+    }
+}
+
+/// Selector, tab links and panel. The selector and the links stay in place when the
+/// address changes (only their state does), so the keyboard focus stays where it was.
+#[component]
+fn StudentFile(students: Vec<StudentSummary>) -> impl IntoView {
+    let params = use_params_map();
+    let navigate = use_navigate();
+    let students = StoredValue::new(students);
+    let tab = Memo::new(move |_| params.with(|params| Tab::from_slug(params.get_str("onglet"))));
+    let selected = Memo::new(move |_| {
+        params.with(|params| {
+            students.with_value(|list| selected_student(list, params.get_str("eleve")).cloned())
+        })
+    });
+    let selected_id = move || selected.with(|student| student.as_ref().map(|student| student.id));
+    let on_change = move |event| {
+        if let Ok(id) = event_target_value(&event).parse::<i64>() {
+            navigate(&tab_path(id, tab.get_untracked()), Default::default());
+        }
+    };
+    let options = students.with_value(|list| {
+        list.iter()
+            .map(|student| {
+                let id = student.id;
+                view! {
+                    <option value=id.to_string() selected=move || selected_id() == Some(id)>
+                        {format!("{} {}", student.first_name, student.last_name)}
+                    </option>
+                }
+            })
+            .collect_view()
+    });
+    let tab_links = move || {
+        TABS.iter()
+            .map(|&link| {
+                view! {
+                    <li>
+                        <a
+                            href=move || tab_path(selected_id().unwrap_or_default(), link)
+                            aria-current=move || (tab.get() == link).then_some("page")
+                            data-noscroll=""
+                        >
+                            {link.label()}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let panel = move || {
+        let (student, tab) = (selected.get()?, tab.get());
+        let id = student.id;
+        let content = match tab {
+            Tab::Identity => view! { <IdentityTab student_id=id /> }.into_any(),
+            Tab::Courses => {
+                view! { <CoursesTab student_id=id years=CourseYears::Current /> }.into_any()
+            }
+            Tab::History => {
+                view! { <CoursesTab student_id=id years=CourseYears::Earlier /> }.into_any()
+            }
+            Tab::Repertoire => view! { <RepertoireTab student_id=id /> }.into_any(),
+        };
+        Some(view! {
+            <section class="tab-panel" aria-labelledby="onglet-titre">
+                <h2 id="onglet-titre">
+                    {tab.label()}
+                    " "
+                    <span class="record-name">{format!("{} {}", student.first_name, student.last_name)}</span>
+                </h2>
+                {content}
+            </section>
+        })
+    };
+    view! {
+        <div class="field student-picker">
+            <label for="eleve">"Élève"</label>
+            <select id="eleve" name="eleve" on:change=on_change>{options}</select>
+        </div>
+        <Show
+            when=move || selected_id().is_some()
+            fallback=|| {
+                view! {
+                    <p>"Cet élève ne fait pas partie de votre foyer."</p>
+                    <p><A href="/eleves">"Voir la fiche du premier élève"</A></p>
+                }
+            }
+        >
+            <nav class="tabs" aria-label="Rubriques de la fiche élève">
+                <ul>{tab_links()}</ul>
+            </nav>
+        </Show>
+        {panel}
+    }
+}
+
+/// "Identité": the child's editable sheet, like a guardian's.
+#[component]
+fn IdentityTab(student_id: i64) -> impl IntoView {
+    let session = Session::expect();
+    let student = Loader::new(move || api::find_student(session, student_id));
+    student.view("l'identité de l'élève", move |student| {
+        view! {
+            <div class="panel">
+                <RecordForm subject=Subject::Student(student_id) id_prefix="eleve".to_owned() sheet=student_sheet(&student) />
+            </div>
+        }
+        .into_any()
+    })
+}
+
+/// "Cours" (this year) or "Historique" (earlier years): courses by year, with their
+/// evaluations and, for this year, absences.
+#[component]
+fn CoursesTab(student_id: i64, years: CourseYears) -> impl IntoView {
+    let session = Session::expect();
+    let courses = Loader::new(move || api::list_student_courses(session, student_id, years));
+    let current = years == CourseYears::Current;
+    courses.view("les cours", move |courses| {
+        if courses.is_empty() {
+            let empty = if current {
+                "Aucun cours cette année."
+            } else {
+                "Aucun cours les années précédentes."
+            };
+            return view! { <p class="empty-state">{empty}</p> }.into_any();
+        }
+        group_by_year(courses)
+            .into_iter()
+            .map(|(year, courses)| {
+                let cards = courses
+                    .into_iter()
+                    .map(|course| view! { <CourseCard course=course with_absences=current /> })
+                    .collect_view();
+                view! {
+                    <h3>"Année " {year}</h3>
+                    <ul class="course-list">{cards}</ul>
+                }
+            })
+            .collect_view()
+            .into_any()
+    })
+}
+
+/// One course: discipline and level, teacher, slot, room, evaluations, absences.
+#[component]
+fn CourseCard(course: StudentCourse, with_absences: bool) -> impl IntoView {
+    let slot = course_slot(&course.course);
+    let enrolment = course.enrolment_id;
+    let with_marks = course
+        .evaluations
+        .iter()
+        .any(|evaluation| evaluation.mark.is_some());
+    let evaluations = if course.evaluations.is_empty() {
+        view! { <p class="empty-state">"Pas encore d'évaluation."</p> }.into_any()
+    } else {
+        let rows = course
+            .evaluations
+            .into_iter()
+            .map(|evaluation| {
+                let mark = with_marks.then(
+                    || view! { <td>{evaluation.mark.unwrap_or_else(|| "—".to_owned())}</td> },
+                );
+                view! {
+                    <tr>
+                        <th scope="row">{evaluation.period}</th>
+                        <td>{evaluation.comment}</td>
+                        {mark}
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="evaluations">
+                <caption>"Évaluations"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Période"</th>
+                        <th scope="col">"Appréciation"</th>
+                        {with_marks.then(|| view! { <th scope="col">"Note"</th> })}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let absences = with_absences.then(|| {
+        let heading_id = format!("absences-{enrolment}");
+        let list = if course.absences.is_empty() {
+            view! { <p class="empty-state">"Aucune absence."</p> }.into_any()
+        } else {
+            let items = course
+                .absences
+                .into_iter()
+                .map(|absence| {
+                    let (class, status) = if absence.justified {
+                        ("badge badge-ok", "Justifiée")
+                    } else {
+                        ("badge badge-warning", "Non justifiée")
+                    };
+                    let reason = (!absence.reason.is_empty())
+                        .then(|| view! { <span class="absence-reason">"Motif : " {absence.reason}</span> });
+                    view! {
+                        <li>
+                            <span class="absence-date">{french_date(absence.date)}</span>
+                            <span class=class>{status}</span>
+                            {reason}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="absences" aria-labelledby=heading_id.clone()>{items}</ul> }.into_any()
+        };
+        view! {
+            <p class="subheading" id=heading_id>"Absences"</p>
+            {list}
+        }
+    });
+    view! {
+        <li class="panel course-card">
+            <h4>
+                {course.course.discipline}
+                " "
+                <span class="course-level">{course.course.level}</span>
+            </h4>
+            <dl class="facts">
+                <div><dt>"Professeur"</dt><dd>{course.course.teacher_name}</dd></div>
+                <div><dt>"Horaire"</dt><dd>{slot}</dd></div>
+                <div><dt>"Salle"</dt><dd>{course.course.room}</dd></div>
+            </dl>
+            {evaluations}
+            {absences}
+        </li>
+    }
+}
+
+/// "Répertoire": the events the child took part in, and what they played or danced.
+#[component]
+fn RepertoireTab(student_id: i64) -> impl IntoView {
+    let session = Session::expect();
+    let entries = Loader::new(move || api::list_student_repertoire(session, student_id));
+    entries.view("le répertoire", repertoire)
+}
+
+/// The events as cards, or a word saying there are none yet.
+fn repertoire(entries: Vec<RepertoireEntry>) -> AnyView {
+    if entries.is_empty() {
+        return view! {
+            <p class="empty-state">
+                "Aucun événement pour l'instant : les concerts, auditions et spectacles auxquels l'élève "
+                "participera apparaîtront ici."
+            </p>
+        }
+        .into_any();
+    }
+    let cards = entries
+        .into_iter()
+        .map(|entry| {
+            let event = entry.event;
+            let mut kind = event.kind;
+            if let Some(first) = kind.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            let meta = [kind, french_date(event.date), event.place]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            view! {
+                <li class="panel event-card">
+                    <h3>{event.name}</h3>
+                    <p class="event-meta">{meta}</p>
+                    <dl class="facts">
+                        <div><dt>"Sa participation"</dt><dd>{entry.piece}</dd></div>
+                        <div><dt>"Programme"</dt><dd>{event.programme}</dd></div>
+                    </dl>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="event-list">{cards}</ul> }.into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn child(id: i64, first_name: &str) -> StudentSummary {
+        StudentSummary {
+            id,
+            first_name: first_name.to_owned(),
+            last_name: "Martin".to_owned(),
+        }
+    }
+
+    #[test]
+    fn dates_read_the_french_way() {
+        let date = |year, month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
+        assert_eq!(french_date(date(2026, 11, 12)), "jeudi 12 novembre 2026");
+        assert_eq!(french_date(date(2026, 6, 1)), "lundi 1er juin 2026");
+    }
+
+    #[test]
+    fn the_address_names_the_child_and_the_tab() {
+        let children = [child(12, "Léa"), child(13, "Hugo")];
+        assert_eq!(
+            selected_student(&children, None).map(|child| child.id),
+            Some(12)
+        );
+        assert_eq!(
+            selected_student(&children, Some("13")).map(|child| child.id),
+            Some(13)
+        );
+        assert!(selected_student(&children, Some("99")).is_none());
+        assert!(selected_student(&children, Some("abc")).is_none());
+        assert_eq!(Tab::from_slug(Some("repertoire")), Tab::Repertoire);
+        assert_eq!(Tab::from_slug(None), Tab::Identity);
+        for tab in TABS {
+            let path = tab_path(12, tab);
+            assert_eq!(Tab::from_slug(path.rsplit('/').next()), tab);
+        }
+    }
+
+    #[test]
+    fn courses_are_grouped_by_year_in_the_server_s_order() {
+        let course = |year: &str, discipline: &str| StudentCourse {
+            enrolment_id: 1,
+            school_year: year.to_owned(),
+            course: tutti_shared::Course {
+                id: 1,
+                school_year_id: 1,
+                discipline_id: 1,
+                discipline: discipline.to_owned(),
+                level: String::new(),
+                teacher_account_id: None,
+                teacher_name: String::new(),
+                weekday: 3,
+                start_time: "14:00".to_owned(),
+                end_time: "14:45".to_owned(),
+                room: String::new(),
+                version: 1,
+            },
+            evaluations: vec![],
+            absences: vec![],
+        };
+        let groups = group_by_year(vec![
+            course("2025-2026", "Piano"),
+            course("2024-2025", "Éveil"),
+            course("2025-2026", "Formation musicale"),
+        ]);
+        let shape: Vec<(&str, usize)> = groups
+            .iter()
+            .map(|(year, courses)| (year.as_str(), courses.len()))
+            .collect();
+        assert_eq!(shape, [("2025-2026", 2), ("2024-2025", 1)]);
+        assert_eq!(course_slot(&groups[0].1[0].course), "Mercredi 14:00–14:45");
+    }
+}
