@@ -134,7 +134,12 @@ pub fn decide_change_requests(
     decision: Decision,
 ) -> Answer<DecisionOutcome> {
     let body = DecisionInput { ids, decision };
-    send_json(session, Method::POST, "/api/v1/admin/change-requests/decisions", &body)
+    send_json(
+        session,
+        Method::POST,
+        "/api/v1/admin/change-requests/decisions",
+        &body,
+    )
 }
 
 /// `GET /api/v1/admin/families/{id}`: guardians and children with pending changes.
@@ -143,18 +148,12 @@ pub fn find_family_detail(session: Session, id: i64) -> Answer<FamilyDetail> {
 }
 
 /// `POST /api/v1/admin/families`: 409 when the identifiant is taken, 422 for bad fields.
-pub fn create_family(
-    session: Session,
-    input: &NewFamilyInput,
-) -> Answer<FamilyDetail> {
+pub fn create_family(session: Session, input: &NewFamilyInput) -> Answer<FamilyDetail> {
     send_json(session, Method::POST, "/api/v1/admin/families", input)
 }
 
 /// `GET /api/v1/admin/students`: one page of the site's students.
-pub fn list_site_students(
-    session: Session,
-    query: &ListQuery,
-) -> Answer<Page<StudentListItem>> {
+pub fn list_site_students(session: Session, query: &ListQuery) -> Answer<Page<StudentListItem>> {
     let call = Call::get("/api/v1/admin/students").with_query(list_query_params(query));
     get(session, call)
 }
@@ -170,10 +169,7 @@ pub fn list_school_years(session: Session) -> Answer<Vec<SchoolYear>> {
 }
 
 /// `POST /api/v1/admin/school-years`.
-pub fn create_school_year(
-    session: Session,
-    input: &SchoolYearInput,
-) -> Answer<Created> {
+pub fn create_school_year(session: Session, input: &SchoolYearInput) -> Answer<Created> {
     send_json(session, Method::POST, "/api/v1/admin/school-years", input)
 }
 
@@ -183,22 +179,19 @@ pub fn list_disciplines(session: Session) -> Answer<Vec<Discipline>> {
 }
 
 /// `POST /api/v1/admin/disciplines`.
-pub fn create_discipline(
-    session: Session,
-    input: &DisciplineInput,
-) -> Answer<Created> {
+pub fn create_discipline(session: Session, input: &DisciplineInput) -> Answer<Created> {
     send_json(session, Method::POST, "/api/v1/admin/disciplines", input)
 }
 
 /// `GET /api/v1/admin/courses`: the site's courses for staff, their own for teachers.
-pub fn list_courses(
-    session: Session,
-    school_year_id: Option<i64>,
-) -> Answer<Vec<Course>> {
+pub fn list_courses(session: Session, school_year_id: Option<i64>) -> Answer<Vec<Course>> {
     let query = school_year_id
         .map(|id| vec![("school_year_id", id.to_string())])
         .unwrap_or_default();
-    get(session, Call::get("/api/v1/admin/courses").with_query(query))
+    get(
+        session,
+        Call::get("/api/v1/admin/courses").with_query(query),
+    )
 }
 
 /// `POST /api/v1/admin/courses`.
@@ -207,29 +200,19 @@ pub fn create_course(session: Session, input: &CourseInput) -> Answer<Created> {
 }
 
 /// `PUT /api/v1/admin/courses/{id}`: 409 when someone edited it since it was read.
-pub fn update_course(
-    session: Session,
-    id: i64,
-    input: &CourseInput,
-) -> Answer<Course> {
+pub fn update_course(session: Session, id: i64, input: &CourseInput) -> Answer<Course> {
     let path = format!("/api/v1/admin/courses/{id}");
     send_json(session, Method::PUT, &path, input)
 }
 
 /// `GET /api/v1/admin/courses/{id}/enrolments`: the class list.
-pub fn list_course_enrolments(
-    session: Session,
-    course_id: i64,
-) -> Answer<Vec<Enrolment>> {
+pub fn list_course_enrolments(session: Session, course_id: i64) -> Answer<Vec<Enrolment>> {
     let path = format!("/api/v1/admin/courses/{course_id}/enrolments");
     get(session, Call::get(&path))
 }
 
 /// `POST /api/v1/admin/enrolments` (staff): 409 when already enrolled.
-pub fn create_enrolment(
-    session: Session,
-    input: &EnrolmentInput,
-) -> Answer<Created> {
+pub fn create_enrolment(session: Session, input: &EnrolmentInput) -> Answer<Created> {
     send_json(session, Method::POST, "/api/v1/admin/enrolments", input)
 }
 
@@ -239,10 +222,7 @@ pub fn delete_enrolment(session: Session, id: i64) -> Answer<()> {
 }
 
 /// `POST /api/v1/admin/evaluations` (staff, or the course's teacher).
-pub fn create_evaluation(
-    session: Session,
-    input: &EvaluationInput,
-) -> Answer<Created> {
+pub fn create_evaluation(session: Session, input: &EvaluationInput) -> Answer<Created> {
     send_json(session, Method::POST, "/api/v1/admin/evaluations", input)
 }
 

@@ -14,10 +14,11 @@ use tutti_shared::{
 
 use super::queue_changed;
 use super::widgets::{
-    Field, Form, Kind, Loader, choices, data_table, pager, paris_date_time, render, section,
+    Field, Form, Kind, Loader, alert, choices, data_table, lead, pager, paris_date_time, render,
+    section, status,
 };
 use crate::api::{self, ApiError};
-use crate::components::{FormAlert, Page, StatusMessage};
+use crate::components::Page;
 use crate::session::Session;
 
 /// Requests per page: a morning's worth of changes fits on one.
@@ -79,9 +80,8 @@ pub fn change_requests_page() -> AnyView {
     let notice = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let heading_ref = NodeRef::<html::H2>::new();
-    let showing_pending = move || {
-        filters.with(|query| query.status.as_deref().unwrap_or("pending") == "pending")
-    };
+    let showing_pending =
+        move || filters.with(|query| query.status.as_deref().unwrap_or("pending") == "pending");
 
     let _families = Loader::new(move || {
         let query = ListQuery {
@@ -197,7 +197,9 @@ pub fn change_requests_page() -> AnyView {
             let (from, to) = (values.optional_date("from")?, values.optional_date("to")?);
             let query = ChangeRequestQuery {
                 status: values.optional_text("status"),
-                family_id: values.optional_text("family_id").and_then(|id| id.parse().ok()),
+                family_id: values
+                    .optional_text("family_id")
+                    .and_then(|id| id.parse().ok()),
                 from,
                 to,
                 page: Some(1),
@@ -223,7 +225,11 @@ pub fn change_requests_page() -> AnyView {
         })
     };
     let toggle_all = move |event| {
-        let ids = if event_target_checked(&event) { pending_ids.get_untracked() } else { Vec::new() };
+        let ids = if event_target_checked(&event) {
+            pending_ids.get_untracked()
+        } else {
+            Vec::new()
+        };
         selected.set(ids.into_iter().collect());
     };
     let selection = move || selected.get_untracked().into_iter().collect::<Vec<_>>();
@@ -248,22 +254,22 @@ pub fn change_requests_page() -> AnyView {
         </div>
     };
 
-    view! {
-        <Page title="Demandes de modification">
-            <p class="lead">
-                "Les familles ont modifié ces renseignements ; rien ne change dans leur dossier tant que vous n'avez pas validé."
-            </p>
-            {section("filtres-titre", "Filtres", filter_form.view())}
-            <section class="panel queue" aria-labelledby="file-titre">
-                <h2 id="file-titre" tabindex="-1" node_ref=heading_ref>"File d'attente"</h2>
-                <StatusMessage message=notice />
-                <FormAlert message=problem />
-                {bulk_bar}
-                {requests.view()}
-            </section>
-        </Page>
+    let queue = view! {
+        <section class="panel queue" aria-labelledby="file-titre">
+            <h2 id="file-titre" tabindex="-1" node_ref=heading_ref>"File d'attente"</h2>
+            {status(notice)}
+            {alert(problem)}
+            {bulk_bar}
+            {requests.view()}
+        </section>
     }
-    .into_any()
+    .into_any();
+    let parts = vec![
+        lead("Les familles ont modifié ces renseignements ; rien ne change dans leur dossier tant que vous n'avez pas validé.".to_owned()),
+        section("filtres-titre", "Filtres", vec![filter_form.view()]),
+        queue,
+    ];
+    view! { <Page title="Demandes de modification">{parts}</Page> }.into_any()
 }
 
 /// One request as table cells: selection box and decision buttons while pending, its

@@ -10,11 +10,11 @@ use super::events::label_of;
 use super::families::student_choices;
 use super::school::{course_slot, course_title};
 use super::widgets::{
-    Field, Form, Kind, Loader, confirm_button, data_table, french_date, hint, link, render,
-    search_box, section, subheading,
+    Field, Form, Kind, Loader, alert, confirm_button, data_table, french_date, hint, link_line,
+    render, search_box, section, status, subheading,
 };
 use crate::api;
-use crate::components::{FormAlert, Page, StatusMessage};
+use crate::components::Page;
 use crate::session::Session;
 
 /// Rows recorded during this visit. The API does not list a class's evaluations and
@@ -63,10 +63,18 @@ pub fn course_page(id: i64) -> AnyView {
             }
             Ok(render(move || match &course {
                 Some(course) => {
-                    let line = format!("{} · {} · {}", course_slot(course), course.room, course.teacher_name);
+                    let line = format!(
+                        "{} · {} · {}",
+                        course_slot(course),
+                        course.room,
+                        course.teacher_name
+                    );
                     view! { <p class="lead">{line}</p> }.into_any()
                 }
-                None => view! { <p class="load-error" role="alert">"Ce cours est introuvable."</p> }.into_any(),
+                None => {
+                    view! { <p class="load-error" role="alert">"Ce cours est introuvable."</p> }
+                        .into_any()
+                }
             }))
         }
         .boxed_local()
@@ -89,16 +97,29 @@ pub fn course_page(id: i64) -> AnyView {
                     .map(|enrolment| {
                         let mut cells = vec![enrolment.student_name.clone().into_any()];
                         if is_staff {
-                            cells.push(remove_button(session, enrolment.id, enrolment.student_name.clone(), removals, [notice, problem]));
+                            cells.push(remove_button(
+                                session,
+                                enrolment.id,
+                                enrolment.student_name.clone(),
+                                removals,
+                                [notice, problem],
+                            ));
                         }
                         cells
                     })
                     .collect::<Vec<_>>();
                 let count = rows.len();
                 data_table(
-                    format!("Liste de la classe : {count} élève{}", if count > 1 { "s" } else { "" }),
+                    format!(
+                        "Liste de la classe : {count} élève{}",
+                        if count > 1 { "s" } else { "" }
+                    ),
                     "Aucun élève inscrit dans ce cours.",
-                    if is_staff { &["Élève", "Action"] } else { &["Élève"] },
+                    if is_staff {
+                        &["Élève", "Action"]
+                    } else {
+                        &["Élève"]
+                    },
                     0,
                     rows,
                 )
@@ -123,11 +144,19 @@ pub fn course_page(id: i64) -> AnyView {
                 mark: values.optional_text("mark"),
                 version: None,
             };
-            let student = enrolled.with_untracked(|list| label_of(list, &input.enrolment_id.to_string()));
+            let student =
+                enrolled.with_untracked(|list| label_of(list, &input.enrolment_id.to_string()));
             Ok(async move {
                 api::admin::create_evaluation(session, &input).await?;
                 let message = format!("Évaluation de {student} enregistrée ({}).", input.period);
-                evaluations.update(|list| list.push([student, input.period, input.comment, input.mark.unwrap_or_default()]));
+                evaluations.update(|list| {
+                    list.push([
+                        student,
+                        input.period,
+                        input.comment,
+                        input.mark.unwrap_or_default(),
+                    ])
+                });
                 Ok(message)
             }
             .boxed_local())
@@ -149,13 +178,15 @@ pub fn course_page(id: i64) -> AnyView {
                 justified: values.checked("justified"),
                 reason: values.text("reason"),
             };
-            let student = enrolled.with_untracked(|list| label_of(list, &input.enrolment_id.to_string()));
+            let student =
+                enrolled.with_untracked(|list| label_of(list, &input.enrolment_id.to_string()));
             Ok(async move {
                 api::admin::create_absence(session, &input).await?;
                 let day = french_date(input.date);
                 let message = format!("Absence de {student} le {day} enregistrée.");
                 let justified = if input.justified { "Oui" } else { "Non" };
-                absences.update(|list| list.push([student, day, justified.to_owned(), input.reason]));
+                absences
+                    .update(|list| list.push([student, day, justified.to_owned(), input.reason]));
                 Ok(message)
             }
             .boxed_local())
@@ -167,13 +198,18 @@ pub fn course_page(id: i64) -> AnyView {
         let form = Form::new(
             "inscription",
             "Inscrire",
-            vec![Field::new("student_id", "Élève à inscrire", Kind::Choice(students))],
+            vec![Field::new(
+                "student_id",
+                "Élève à inscrire",
+                Kind::Choice(students),
+            )],
             move |values| {
                 let input = EnrolmentInput {
                     student_id: values.number("student_id")?,
                     course_id: id,
                 };
-                let student = students.with_untracked(|list| label_of(list, &input.student_id.to_string()));
+                let student =
+                    students.with_untracked(|list| label_of(list, &input.student_id.to_string()));
                 Ok(async move {
                     api::admin::create_enrolment(session, &input).await?;
                     class_list.reload();
@@ -182,56 +218,57 @@ pub fn course_page(id: i64) -> AnyView {
                 .boxed_local())
             },
         );
-        view! {
-            {subheading("Inscrire un élève")}
-            {search_box("inscription-recherche", "Rechercher un élève", search)}
-            {form.view()}
-        }
+        vec![
+            subheading("Inscrire un élève"),
+            search_box("inscription-recherche", "Rechercher un élève", search),
+            form.view(),
+        ]
     });
 
     let back = if is_staff {
-        link("/admin/annee".to_owned(), "Retour aux cours de l'année".to_owned())
+        link_line("/admin/annee", "Retour aux cours de l'année")
     } else {
-        link("/admin".to_owned(), "Retour à mes cours".to_owned())
+        link_line("/admin", "Retour à mes cours")
     };
-    let students_section = view! {
-        <FormAlert message=problem />
-        <StatusMessage message=notice />
-        {class_list.view()}
-        {enrol}
-    }
-    .into_any();
-    let evaluations_section = view! {
-        {evaluation_form.view()}
-        {recorded_table(
-            "Évaluations enregistrées pendant cette visite",
-            "Aucune évaluation enregistrée pendant cette visite.",
-            &["Élève", "Période", "Appréciation", "Note"],
-            evaluations,
-        )}
-    }
-    .into_any();
-    let absences_section = view! {
-        {absence_form.view()}
-        {recorded_table(
-            "Absences enregistrées pendant cette visite",
-            "Aucune absence enregistrée pendant cette visite.",
-            &["Élève", "Date", "Justifiée", "Motif"],
-            absences,
-        )}
-    }
-    .into_any();
-    view! {
-        <Page title="Cours" heading=heading>
-            <p>{back}</p>
-            {summary.view()}
-            {hint("Les évaluations et absences déjà enregistrées ne s'affichent pas encore ici ; les familles les voient dans l'onglet Cours de chaque élève.")}
-            {section("classe-titre", "Élèves", students_section)}
-            {section("evaluation-titre", "Évaluations", evaluations_section)}
-            {section("absence-titre", "Absences", absences_section)}
-        </Page>
-    }
-    .into_any()
+    let mut students = vec![alert(problem), status(notice), class_list.view().into_any()];
+    students.extend(enrol.into_iter().flatten());
+    let parts = vec![
+        back,
+        summary.view().into_any(),
+        hint(
+            "Les évaluations et absences déjà enregistrées ne s'affichent pas encore ici ; les familles les voient dans l'onglet Cours de chaque élève.",
+        ),
+        section("classe-titre", "Élèves", students),
+        section(
+            "evaluation-titre",
+            "Évaluations",
+            vec![
+                evaluation_form.view(),
+                recorded_table(
+                    "Évaluations enregistrées pendant cette visite",
+                    "Aucune évaluation enregistrée pendant cette visite.",
+                    &["Élève", "Période", "Appréciation", "Note"],
+                    evaluations,
+                )
+                .into_any(),
+            ],
+        ),
+        section(
+            "absence-titre",
+            "Absences",
+            vec![
+                absence_form.view(),
+                recorded_table(
+                    "Absences enregistrées pendant cette visite",
+                    "Aucune absence enregistrée pendant cette visite.",
+                    &["Élève", "Date", "Justifiée", "Motif"],
+                    absences,
+                )
+                .into_any(),
+            ],
+        ),
+    ];
+    view! { <Page title="Cours" heading=heading>{parts}</Page> }.into_any()
 }
 
 /// "Retirer" (with confirmation) for one enrolled student; staff only.

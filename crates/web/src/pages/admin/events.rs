@@ -8,11 +8,11 @@ use tutti_shared::{EVENT_KINDS, EventInput, ParticipationInput};
 
 use super::families::student_choices;
 use super::widgets::{
-    Field, Form, Kind, Loader, choices, confirm_button, data_table, french_date, hint, render,
-    search_box, section, subheading,
+    Field, Form, Kind, Loader, alert, choices, confirm_button, data_table, french_date, hint,
+    render, search_box, section, status, subheading,
 };
 use crate::api;
-use crate::components::{FormAlert, Page, StatusMessage};
+use crate::components::Page;
 use crate::session::Session;
 
 /// "Concert" for "concert": the kinds as the school writes them.
@@ -52,7 +52,12 @@ pub fn events_page() -> AnyView {
             event_choices.set(
                 events
                     .iter()
-                    .map(|event| (event.id.to_string(), format!("{} ({})", event.name, french_date(event.date))))
+                    .map(|event| {
+                        (
+                            event.id.to_string(),
+                            format!("{} ({})", event.name, french_date(event.date)),
+                        )
+                    })
                     .collect(),
             );
             Ok(render(move || {
@@ -125,7 +130,8 @@ pub fn events_page() -> AnyView {
                 piece: values.text("piece"),
             };
             let event = event_choices.with_untracked(|list| label_of(list, &event_id.to_string()));
-            let student = students.with_untracked(|list| label_of(list, &input.student_id.to_string()));
+            let student =
+                students.with_untracked(|list| label_of(list, &input.student_id.to_string()));
             Ok(async move {
                 let created = api::admin::create_participation(session, event_id, &input).await?;
                 let message = format!("{student} participe à {event}.");
@@ -172,28 +178,32 @@ pub fn events_page() -> AnyView {
         )
     };
 
-    let events_section = view! {
-        {events.view()}
-        {subheading("Ajouter un événement")}
-        {add_event.view()}
-    }
-    .into_any();
-    let participants_section = view! {
-        {hint("Recherchez l'élève par son nom pour raccourcir la liste, puis choisissez l'événement et la pièce.")}
-        {search_box("participant-recherche", "Rechercher un élève", search)}
-        {add_participant.view()}
-        <FormAlert message=problem />
-        <StatusMessage message=notice />
-        {participants}
-    }
-    .into_any();
-    view! {
-        <Page title="Événements">
-            {section("evenements-titre", "Événements", events_section)}
-            {section("participants-titre", "Participants", participants_section)}
-        </Page>
-    }
-    .into_any()
+    let parts = vec![
+        section(
+            "evenements-titre",
+            "Événements",
+            vec![
+                events.view().into_any(),
+                subheading("Ajouter un événement"),
+                add_event.view(),
+            ],
+        ),
+        section(
+            "participants-titre",
+            "Participants",
+            vec![
+                hint(
+                    "Recherchez l'élève par son nom pour raccourcir la liste, puis choisissez l'événement et la pièce.",
+                ),
+                search_box("participant-recherche", "Rechercher un élève", search),
+                add_participant.view(),
+                alert(problem),
+                status(notice),
+                participants.into_any(),
+            ],
+        ),
+    ];
+    view! { <Page title="Événements">{parts}</Page> }.into_any()
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use tutti_shared::{
 };
 
 use super::widgets::{
-    Fetch, Field, Form, Kind, Loader, choices, data_table, french_date, hint, link, pager,
-    render, search_box, section,
+    Fetch, Field, Form, Kind, Loader, choices, data_table, french_date, hint, link, pager, render,
+    search_box, section,
 };
 use crate::api;
 use crate::components::{Page, StatusMessage};
@@ -53,7 +53,7 @@ fn searchable_list(
     search_id: &'static str,
     search_label: &'static str,
     fetch: PageFetch,
-) -> (Loader, AnyView) {
+) -> (Loader, Vec<AnyView>) {
     let session = Session::expect();
     let query = RwSignal::new(ListQuery {
         page: Some(1),
@@ -68,19 +68,23 @@ fn searchable_list(
             query.page = Some(1);
         });
     });
-    let view = view! {
-        {search_box(search_id, search_label, search)}
-        {list.view()}
-    }
-    .into_any();
-    (list, view)
+    (
+        list,
+        vec![
+            search_box(search_id, search_label, search),
+            list.view().into_any(),
+        ],
+    )
 }
 
 /// The families, and the form that creates one.
 pub fn families_page() -> AnyView {
     let session = Session::expect();
-    let (families, list) = searchable_list("recherche-famille", "Rechercher une famille", |session, query, go_to| {
-        async move {
+    let (families, list) = searchable_list(
+        "recherche-famille",
+        "Rechercher une famille",
+        |session, query, go_to| {
+            async move {
             let page = api::list_families(session, &query).await?;
             Ok(render(move || {
                 let rows = page
@@ -102,12 +106,20 @@ pub fn families_page() -> AnyView {
             }))
         }
         .boxed_local()
-    });
+        },
+    );
 
     // The confirmation carries a link to the new household, so it lives outside the form.
     let created = RwSignal::new(None::<(String, i64)>);
     let mut fields = vec![Field::new("login", "Identifiant de connexion", Kind::Text)];
-    let required = ["last_name", "first_name", "address", "postcode", "city", "email"];
+    let required = [
+        "last_name",
+        "first_name",
+        "address",
+        "postcode",
+        "city",
+        "email",
+    ];
     for (name, label) in GuardianFields::FIELDS {
         let field = if *name == "civility" {
             let civilities = CIVILITIES
@@ -118,24 +130,32 @@ pub fn families_page() -> AnyView {
         } else {
             Field::new(name, label, Kind::Text)
         };
-        fields.push(if required.contains(name) { field } else { field.optional() });
+        fields.push(if required.contains(name) {
+            field
+        } else {
+            field.optional()
+        });
     }
-    let create = Form::new("nouvelle-famille", "Créer la famille", fields, move |values| {
-        let mut guardian = GuardianFields::default();
-        for (name, _) in GuardianFields::FIELDS {
-            guardian.set(name, values.text(name));
-        }
-        // The very rules the server applies (tutti_shared), to answer at once.
-        let errors = guardian.validate();
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let input = NewFamilyInput {
-            login: values.text("login"),
-            guardian,
-        };
-        created.set(None);
-        Ok(async move {
+    let create = Form::new(
+        "nouvelle-famille",
+        "Créer la famille",
+        fields,
+        move |values| {
+            let mut guardian = GuardianFields::default();
+            for (name, _) in GuardianFields::FIELDS {
+                guardian.set(name, values.text(name));
+            }
+            // The very rules the server applies (tutti_shared), to answer at once.
+            let errors = guardian.validate();
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            let input = NewFamilyInput {
+                login: values.text("login"),
+                guardian,
+            };
+            created.set(None);
+            Ok(async move {
             let family = api::admin::create_family(session, &input).await?;
             families.reload();
             let login = family.logins.first().cloned().unwrap_or(input.login);
@@ -149,32 +169,35 @@ pub fn families_page() -> AnyView {
             Ok(String::new())
         }
         .boxed_local())
-    });
+        },
+    );
     let message = Signal::derive(move || created.get().map(|(message, _)| message));
     let new_family_link = move || {
         created
             .get()
             .map(|(_, id)| view! { <p>{link(format!("/admin/familles/{id}"), "Ouvrir la fiche de la famille".to_owned())}</p> })
     };
-    let creation = view! {
-        {hint("Le foyer est créé avec son premier responsable. La famille reçoit son identifiant par e-mail et choisit elle-même son mot de passe. Indiquez au moins un téléphone (domicile ou mobile).")}
-        {create.view()}
-        <StatusMessage message=message>{new_family_link}</StatusMessage>
-    }
-    .into_any();
-    view! {
-        <Page title="Familles">
-            {section("familles-titre", "Familles du site", list)}
-            {section("creation-titre", "Créer une famille", creation)}
-        </Page>
-    }
-    .into_any()
+    let creation = vec![
+        hint(
+            "Le foyer est créé avec son premier responsable. La famille reçoit son identifiant par e-mail et choisit elle-même son mot de passe. Indiquez au moins un téléphone (domicile ou mobile).",
+        ),
+        create.view(),
+        view! { <StatusMessage message=message>{new_family_link}</StatusMessage> }.into_any(),
+    ];
+    let parts = vec![
+        section("familles-titre", "Familles du site", list),
+        section("creation-titre", "Créer une famille", creation),
+    ];
+    view! { <Page title="Familles">{parts}</Page> }.into_any()
 }
 
 /// The students of the site, each leading to a read-only record.
 pub fn students_page() -> AnyView {
-    let (_, list) = searchable_list("recherche-eleve", "Rechercher un élève (nom ou prénom)", |session, query, go_to| {
-        async move {
+    let (_, list) = searchable_list(
+        "recherche-eleve",
+        "Rechercher un élève (nom ou prénom)",
+        |session, query, go_to| {
+            async move {
             let page = api::admin::list_site_students(session, &query).await?;
             Ok(render(move || {
                 let rows = page
@@ -196,13 +219,10 @@ pub fn students_page() -> AnyView {
             }))
         }
         .boxed_local()
-    });
-    view! {
-        <Page title="Élèves">
-            {section("eleves-titre", "Élèves du site", list)}
-        </Page>
-    }
-    .into_any()
+        },
+    );
+    let parts = vec![section("eleves-titre", "Élèves du site", list)];
+    view! { <Page title="Élèves">{parts}</Page> }.into_any()
 }
 
 /// The site's students as choices for a select (the first 100, or those matching a

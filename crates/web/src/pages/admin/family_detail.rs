@@ -7,7 +7,7 @@ use futures::FutureExt;
 use leptos::prelude::*;
 use tutti_shared::{GuardianFields, PendingChange, StudentFields};
 
-use super::widgets::{Loader, french_date, link, paris_date_time, render};
+use super::widgets::{Loader, french_date, link, link_line, paris_date_time, render};
 use crate::api;
 use crate::components::Page;
 use crate::session::Session;
@@ -111,13 +111,11 @@ pub fn family_page(id: i64) -> AnyView {
         }
         .boxed_local()
     });
-    view! {
-        <Page title="Famille" heading=heading>
-            <p>{link("/admin/familles".to_owned(), "Retour à la liste des familles".to_owned())}</p>
-            {detail.view()}
-        </Page>
-    }
-    .into_any()
+    let parts = vec![
+        link_line("/admin/familles", "Retour à la liste des familles"),
+        detail.view().into_any(),
+    ];
+    view! { <Page title="Famille" heading=heading>{parts}</Page> }.into_any()
 }
 
 /// A student's record, read-only.
@@ -136,11 +134,9 @@ pub fn student_page(id: i64) -> AnyView {
         }
         .boxed_local()
     });
-    view! {
-        <Page title="Élève" heading=heading>
-            <p>{link("/admin/eleves".to_owned(), "Retour à la liste des élèves".to_owned())}</p>
-            {student.view()}
-        </Page>
-    }
-    .into_any()
+    let parts = vec![
+        link_line("/admin/eleves", "Retour à la liste des élèves"),
+        student.view().into_any(),
+    ];
+    view! { <Page title="Élève" heading=heading>{parts}</Page> }.into_any()
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use tutti_shared::Course;
 
 use super::school::{course_slot, course_title};
-use super::widgets::{Loader, data_table, link, render};
+use super::widgets::{Loader, data_table, lead, link, render};
 use crate::api;
 use crate::components::{NavCard, Page};
 use crate::session::Session;
@@ -46,7 +46,11 @@ pub fn teacher_home() -> AnyView {
             let years = api::admin::list_school_years(session).await?;
             let mut courses = api::admin::list_courses(session, None).await?;
             // Years come latest first: this year's courses before last year's.
-            let rank = |course: &Course| years.iter().position(|year| year.id == course.school_year_id);
+            let rank = |course: &Course| {
+                years
+                    .iter()
+                    .position(|year| year.id == course.school_year_id)
+            };
             courses.sort_by_key(|course| (rank(course), course.weekday, course.start_time.clone()));
             Ok(render(move || {
                 let rows = courses
@@ -76,11 +80,11 @@ pub fn teacher_home() -> AnyView {
         }
         .boxed_local()
     });
-    view! {
-        <Page title="Mes cours">
-            <p class="lead">"Ouvrez un cours pour saisir les évaluations et les absences de vos élèves."</p>
-            {courses.view()}
-        </Page>
-    }
-    .into_any()
+    let parts = vec![
+        lead(
+            "Ouvrez un cours pour saisir les évaluations et les absences de vos élèves.".to_owned(),
+        ),
+        courses.view().into_any(),
+    ];
+    view! { <Page title="Mes cours">{parts}</Page> }.into_any()
 }

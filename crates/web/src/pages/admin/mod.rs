@@ -182,11 +182,23 @@ mod tests {
     fn each_admin_address_names_its_screen() {
         assert_eq!(AdminRoute::parse("/admin"), AdminRoute::Home);
         assert_eq!(AdminRoute::parse("/admin/"), AdminRoute::Home);
-        assert_eq!(AdminRoute::parse("/admin/demandes"), AdminRoute::ChangeRequests);
-        assert_eq!(AdminRoute::parse("/admin/familles/12"), AdminRoute::Family(12));
-        assert_eq!(AdminRoute::parse("/admin/eleves/3/"), AdminRoute::Student(3));
+        assert_eq!(
+            AdminRoute::parse("/admin/demandes"),
+            AdminRoute::ChangeRequests
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/familles/12"),
+            AdminRoute::Family(12)
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/eleves/3/"),
+            AdminRoute::Student(3)
+        );
         assert_eq!(AdminRoute::parse("/admin/cours/7"), AdminRoute::Course(7));
-        assert_eq!(AdminRoute::parse("/admin/familles/douze"), AdminRoute::NotFound);
+        assert_eq!(
+            AdminRoute::parse("/admin/familles/douze"),
+            AdminRoute::NotFound
+        );
         assert_eq!(AdminRoute::parse("/admin/inconnu"), AdminRoute::NotFound);
     }
 

@@ -7,11 +7,11 @@ use tutti_shared::{
 };
 
 use super::widgets::{
-    Field, Form, Kind, Loader, Values, choices, data_table, field_error, french_date, link,
-    render, section, subheading,
+    Field, Form, Kind, Loader, Values, choices, data_table, field_error, focus_later, french_date,
+    link, render, section, status, subheading,
 };
 use crate::api::{self, ApiError};
-use crate::components::{Page, StatusMessage};
+use crate::components::Page;
 use crate::forms::{FieldErrors, FormState};
 use crate::session::Session;
 
@@ -213,26 +213,37 @@ pub fn school_year_page() -> AnyView {
         },
     );
 
-    let years_section = view! {
-        {years.view()}
-        {subheading("Ajouter une année")}
-        {add_year.view()}
-    }
-    .into_any();
-    let disciplines_section = view! {
-        {disciplines.view()}
-        {subheading("Ajouter une discipline")}
-        {add_discipline.view()}
-    }
-    .into_any();
-    view! {
-        <Page title="Année scolaire">
-            {section("annees-titre", "Années scolaires", years_section)}
-            {section("disciplines-titre", "Disciplines", disciplines_section)}
-            {section("cours-titre", "Cours", courses(session, year_choices.into(), chosen_year, discipline_choices.into()))}
-        </Page>
-    }
-    .into_any()
+    let parts = vec![
+        section(
+            "annees-titre",
+            "Années scolaires",
+            vec![
+                years.view().into_any(),
+                subheading("Ajouter une année"),
+                add_year.view(),
+            ],
+        ),
+        section(
+            "disciplines-titre",
+            "Disciplines",
+            vec![
+                disciplines.view().into_any(),
+                subheading("Ajouter une discipline"),
+                add_discipline.view(),
+            ],
+        ),
+        section(
+            "cours-titre",
+            "Cours",
+            courses(
+                session,
+                year_choices.into(),
+                chosen_year,
+                discipline_choices.into(),
+            ),
+        ),
+    ];
+    view! { <Page title="Année scolaire">{parts}</Page> }.into_any()
 }
 
 /// The courses of the chosen year: list, add, edit.
@@ -241,7 +252,7 @@ fn courses(
     year_choices: Signal<Vec<(String, String)>>,
     chosen_year: RwSignal<String>,
     disciplines: Signal<Vec<(String, String)>>,
-) -> AnyView {
+) -> Vec<AnyView> {
     let editing = RwSignal::new(None::<Course>);
     let notice = RwSignal::new(None::<String>);
     let year_id = move || chosen_year.get().parse::<i64>().ok();
@@ -254,7 +265,10 @@ fn courses(
                 None => Vec::new(),
             };
             Ok(render(move || {
-                let rows = courses.iter().map(|course| course_row(course, editing, notice)).collect();
+                let rows = courses
+                    .iter()
+                    .map(|course| course_row(course, editing, notice))
+                    .collect();
                 data_table(
                     "Cours de l'année choisie (ouvrez un cours pour sa liste de classe)".to_owned(),
                     "Aucun cours pour cette année.",
@@ -267,49 +281,72 @@ fn courses(
         .boxed_local()
     });
 
-    let add = Form::new("cours", "Ajouter le cours", course_fields(disciplines), move |values| {
-        let Some(year) = year_id() else {
-            return Err(field_error("discipline_id", "Créez d'abord une année scolaire."));
-        };
-        let input = course_input(&values, year, None)?;
-        Ok(async move {
-            api::admin::create_course(session, &input).await?;
-            list.reload();
-            Ok(format!("Cours de niveau « {} » ajouté.", input.level))
-        }
-        .boxed_local())
-    });
+    let add = Form::new(
+        "cours",
+        "Ajouter le cours",
+        course_fields(disciplines),
+        move |values| {
+            let Some(year) = year_id() else {
+                return Err(field_error(
+                    "discipline_id",
+                    "Créez d'abord une année scolaire.",
+                ));
+            };
+            let input = course_input(&values, year, None)?;
+            Ok(async move {
+                api::admin::create_course(session, &input).await?;
+                list.reload();
+                Ok(format!("Cours de niveau « {} » ajouté.", input.level))
+            }
+            .boxed_local())
+        },
+    );
 
     let editor = move || {
         editing.get().map(|course| {
             let title = course_title(&course);
             let initial = course_values(&course);
             let cancel = view! {
-                <button type="button" class="button-secondary" on:click=move |_| editing.set(None)>"Annuler"</button>
+                <button
+                    type="button"
+                    class="button-secondary"
+                    on:click=move |_| {
+                        editing.set(None);
+                        focus_later("cours-titre");
+                    }
+                >
+                    "Annuler"
+                </button>
             }
             .into_any();
-            let form = Form::new("cours-modif", "Enregistrer", course_fields(disciplines), move |values| {
-                let input = course_input(&values, course.school_year_id, Some(&course))?;
-                let id = course.id;
-                Ok(async move {
-                    let saved = api::admin::update_course(session, id, &input).await;
-                    if let Err(ApiError::Api { status: 409, .. }) = &saved {
-                        // Someone else saved first: show their version in the list.
+            let form = Form::new(
+                "cours-modif",
+                "Enregistrer",
+                course_fields(disciplines),
+                move |values| {
+                    let input = course_input(&values, course.school_year_id, Some(&course))?;
+                    let id = course.id;
+                    Ok(async move {
+                        let saved = api::admin::update_course(session, id, &input).await;
+                        if let Err(ApiError::Api { status: 409, .. }) = &saved {
+                            // Someone else saved first: show their version in the list.
+                            list.reload();
+                        }
+                        let saved = saved?;
+                        editing.set(None);
                         list.reload();
+                        notice.set(Some(format!("Cours {} enregistré.", course_title(&saved))));
+                        focus_later("cours-titre");
+                        Ok(String::new())
                     }
-                    let saved = saved?;
-                    editing.set(None);
-                    list.reload();
-                    notice.set(Some(format!("Cours {} enregistré.", course_title(&saved))));
-                    Ok(String::new())
-                }
-                .boxed_local())
-            })
+                    .boxed_local())
+                },
+            )
             .initial(initial)
             .extra(cancel);
             view! {
                 <div class="editor" role="group" aria-labelledby="cours-modif-titre">
-                    <h3 id="cours-modif-titre">"Modifier le cours " {title}</h3>
+                    <h3 id="cours-modif-titre" tabindex="-1">"Modifier le cours " {title}</h3>
                     {form.view()}
                 </div>
             }
@@ -319,19 +356,23 @@ fn courses(
     // The chooser is a lone field: it reuses the forms' control, outside any form.
     let chooser = super::widgets::field_control(
         "cours",
-        Field::new("school_year_id", "Année scolaire", Kind::Choice(year_choices)).placeholder(None),
+        Field::new(
+            "school_year_id",
+            "Année scolaire",
+            Kind::Choice(year_choices),
+        )
+        .placeholder(None),
         chosen_year,
         FormState::new(),
     );
-    view! {
-        <div class="year-choice">{chooser}</div>
-        <StatusMessage message=notice />
-        {list.view()}
-        {editor}
-        {subheading("Ajouter un cours")}
-        {add.view()}
-    }
-    .into_any()
+    vec![
+        view! { <div class="year-choice">{chooser}</div> }.into_any(),
+        status(notice),
+        list.view().into_any(),
+        editor.into_any(),
+        subheading("Ajouter un cours"),
+        add.view(),
+    ]
 }
 
 /// A course as a table row, with its link to the class list and its "Modifier" button.
@@ -345,6 +386,7 @@ fn course_row(
     let edit = move |_| {
         notice.set(None);
         editing.set(Some(edited.clone()));
+        focus_later("cours-modif-titre");
     };
     vec![
         link(format!("/admin/cours/{}", course.id), title.clone()),

@@ -79,7 +79,8 @@ pub fn render(view: impl Fn() -> AnyView + 'static) -> Render {
     Rc::new(view)
 }
 
-/// A section loaded from the API: "Chargement…", then its view or its error. Reloads
+/// A section loaded from the API: "Chargement…", then its view, or its error with
+/// "Réessayer". Reloads
 /// when a signal read by `fetch` (before its first `.await`) changes, or on
 /// [`Loader::reload`]; the previous view stays until the new one arrives, and an answer
 /// overtaken by a later request is dropped.
@@ -136,39 +137,84 @@ impl Loader {
         self.view_with(false)
     }
 
-    fn view_with(self, say_what_happens: bool) -> impl Fn() -> AnyView + Send + Sync + Copy + 'static {
+    fn view_with(
+        self,
+        say_what_happens: bool,
+    ) -> impl Fn() -> AnyView + Send + Sync + Copy + 'static {
         move || match self.state.get() {
             Some(Ok(render)) => render(),
             _ if !say_what_happens => ().into_any(),
             None => view! { <Loading /> }.into_any(),
-            Some(Err(error)) => load_error(&error),
+            Some(Err(error)) => self.failure(&error),
         }
     }
-}
 
-/// A failed load, announced (`role="alert"`), in the server's French words.
-pub fn load_error(error: &ApiError) -> AnyView {
-    view! { <p class="load-error" role="alert">{error.to_string()}</p> }.into_any()
+    /// A failed load, announced, with "Réessayer".
+    fn failure(self, error: &ApiError) -> AnyView {
+        view! {
+            <div class="load-error" role="alert">
+                <p>{error.to_string()}</p>
+                <button type="button" class="button-secondary" on:click=move |_| self.reload()>"Réessayer"</button>
+            </div>
+        }
+        .into_any()
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Sections, tables, pages of results.
 // ---------------------------------------------------------------------------------------
 
-/// A panel with its `<h2>` (named by it for assistive technologies), then `content`.
-pub fn section(id: &'static str, title: &'static str, content: AnyView) -> AnyView {
+/// A panel with its `<h2>` (named by it for assistive technologies), then `content`. The
+/// heading can take the focus, for when an action removes the control that had it.
+pub fn section(id: &'static str, title: &'static str, content: Vec<AnyView>) -> AnyView {
     view! {
         <section class="panel" aria-labelledby=id>
-            <h2 id=id>{title}</h2>
+            <h2 id=id tabindex="-1">{title}</h2>
             {content}
         </section>
     }
     .into_any()
 }
 
+/// Moves the focus to the element with this id once the screen has been updated: where
+/// the work continues after a control appears or disappears.
+pub fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        let element = document().get_element_by_id(id).and_then(|element| {
+            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok()
+        });
+        if let Some(element) = element {
+            // Focus only fails on a detached element; nothing to do then.
+            let _ = element.focus();
+        }
+    });
+}
+
 /// A link inside the SPA; the router catches clicks on plain anchors.
 pub fn link(href: String, text: String) -> AnyView {
     view! { <a href=href>{text}</a> }.into_any()
+}
+
+/// A confirmation region (`role="status"`), present even while empty so that screen
+/// readers announce what later appears in it.
+pub fn status(message: RwSignal<Option<String>>) -> AnyView {
+    view! { <StatusMessage message=message /> }.into_any()
+}
+
+/// An error region (`role="alert"`), likewise always present.
+pub fn alert(message: RwSignal<Option<String>>) -> AnyView {
+    view! { <FormAlert message=message /> }.into_any()
+}
+
+/// The introduction under a page's title.
+pub fn lead(text: String) -> AnyView {
+    view! { <p class="lead">{text}</p> }.into_any()
+}
+
+/// A paragraph holding one link ("Retour à la liste des familles").
+pub fn link_line(href: &str, text: &str) -> AnyView {
+    view! { <p>{link(href.to_owned(), text.to_owned())}</p> }.into_any()
 }
 
 /// A small `<h3>` inside a section.
@@ -380,7 +426,9 @@ impl Values {
 
     /// A day typed in an optional date field: `None` when blank.
     pub fn optional_date(&self, name: &'static str) -> Result<Option<NaiveDate>, FieldErrors> {
-        self.optional_text(name).map(|_| self.date(name)).transpose()
+        self.optional_text(name)
+            .map(|_| self.date(name))
+            .transpose()
     }
 }
 
@@ -421,7 +469,10 @@ impl Form {
         prefix: &'static str,
         submit_label: &'static str,
         fields: Vec<Field>,
-        submit: impl Fn(Values) -> Result<LocalBoxFuture<'static, Result<String, ApiError>>, FieldErrors>
+        submit: impl Fn(
+            Values,
+        )
+            -> Result<LocalBoxFuture<'static, Result<String, ApiError>>, FieldErrors>
         + Send
         + Sync
         + 'static,
@@ -562,7 +613,11 @@ pub fn field_control(
     let id = format!("{prefix}-{}", field.name);
     if matches!(field.kind, Kind::Check) {
         let on_change = move |event| {
-            value.set(if event_target_checked(&event) { "true".to_owned() } else { String::new() });
+            value.set(if event_target_checked(&event) {
+                "true".to_owned()
+            } else {
+                String::new()
+            });
         };
         return view! {
             <div class="field field-check">
@@ -619,7 +674,11 @@ pub fn field_control(
     };
     let message = {
         let error_id = error_id.clone();
-        move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })
+        move || {
+            error
+                .get()
+                .map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })
+        }
     };
     view! {
         <div class="field">
