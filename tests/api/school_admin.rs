@@ -419,3 +419,46 @@ both! {
         assert_eq!(this_years_course(&app, &teacher, &staff, "Piano", "Cycle 1 - 4e année").await, piano, "nothing was edited");
     }
 }
+
+both! {
+    async fn the_class_list_shows_what_was_recorded_and_only_to_the_courses_teacher_or_staff(app) {
+        let staff = app.staff_token().await;
+        let teacher = app.token_of(TEACHER_LOGIN, TEACHER_PASSWORD).await;
+        let year = current_year_id(&app, &staff).await;
+        let courses = app.courses(&staff, &format!("?school_year_id={year}")).await;
+        let piano = courses.iter().find(|course| course.discipline == "Piano").expect("the demo piano course");
+        let other = courses.iter().find(|course| course.discipline != "Piano").expect("another course");
+
+        let course: Course = app.get_ok(&format!("/api/v1/admin/courses/{}", piano.id), &teacher).await;
+        assert_eq!(course.id, piano.id);
+        let class: Vec<tutti_shared::ClassMember> = app.get_ok(&format!("/api/v1/admin/courses/{}/class", piano.id), &teacher).await;
+        assert_eq!(class.len(), 1, "Léa alone: {class:#?}");
+        assert_eq!(class[0].student_name, "Léa Martin");
+        assert!(class[0].evaluations.iter().any(|evaluation| evaluation.period == "1er trimestre"), "{class:#?}");
+
+        let forbidden = app.get_authorized(&format!("/api/v1/admin/courses/{}/class", other.id), &teacher).await;
+        expect_error(forbidden, StatusCode::FORBIDDEN, "another teacher's class").await;
+        let forbidden = app.get_authorized(&format!("/api/v1/admin/courses/{}", other.id), &teacher).await;
+        expect_error(forbidden, StatusCode::FORBIDDEN, "another teacher's course").await;
+
+        let teachers: Vec<tutti_shared::TeacherSummary> = app.get_ok("/api/v1/admin/teachers", &staff).await;
+        assert_eq!(teachers.iter().map(|teacher| teacher.display_name.as_str()).collect::<Vec<_>>(), ["Isabelle Moreau"]);
+        let refused = app.get_authorized("/api/v1/admin/teachers", &teacher).await;
+        expect_error(refused, StatusCode::FORBIDDEN, "teachers do not list teachers").await;
+    }
+}
+
+both! {
+    async fn staff_list_the_participants_of_an_event(app) {
+        let staff = app.staff_token().await;
+        let events: Vec<Event> = app.get_ok("/api/v1/admin/events", &staff).await;
+        let concert = events.iter().find(|event| event.name == "Concert de Noël").expect("the demo concert");
+        let participants: Vec<tutti_shared::Participant> =
+            app.get_ok(&format!("/api/v1/admin/events/{}/participations", concert.id), &staff).await;
+        let mut names: Vec<&str> = participants.iter().map(|participant| participant.student_name.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["Léa Martin", "Nathan Durand"]);
+        let missing = app.get_authorized("/api/v1/admin/events/999999/participations", &staff).await;
+        expect_error(missing, StatusCode::NOT_FOUND, "no such event").await;
+    }
+}

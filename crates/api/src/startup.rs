@@ -202,11 +202,19 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 fn spa_files(dir: &Path) -> Files {
-    let index: PathBuf = dir.join("index.html");
+    let family_index: PathBuf = dir.join("index.html");
+    // The staff's section is a second build of the app (dist/admin/), so that families'
+    // phones never download it. Without that build, the one app serves /admin too.
+    let admin_index: PathBuf = dir.join("admin").join("index.html");
     Files::new("/", dir)
         .index_file("index.html")
         .default_handler(fn_service(move |request: ServiceRequest| {
-            let index = index.clone();
+            let is_admin = request.path() == "/admin" || request.path().starts_with("/admin/");
+            let index = if is_admin && admin_index.is_file() {
+                admin_index.clone()
+            } else {
+                family_index.clone()
+            };
             async move {
                 // Client-side routes (/famille, /mot-de-passe/nouveau...) all load the app.
                 let (request, _) = request.into_parts();

@@ -313,3 +313,43 @@ pub struct Enrolment {
     /// The course.
     pub course_id: i64,
 }
+
+/// A student of a class with what was recorded for them in that course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClassMember {
+    /// The enrolment.
+    pub enrolment_id: i64,
+    /// The student.
+    pub student_id: i64,
+    /// The student's name.
+    pub student_name: String,
+    /// Evaluations recorded in this course, oldest first.
+    pub evaluations: Vec<Evaluation>,
+    /// Absences in this course, most recent first.
+    pub absences: Vec<Absence>,
+}
+
+/// A student taking part in an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participant {
+    /// The participation's id (to remove it).
+    pub id: i64,
+    /// The student.
+    pub student_id: i64,
+    /// The student's name.
+    pub student_name: String,
+    /// What the student plays or dances.
+    pub piece: String,
+}
+
+/// A teacher account, to link a course to its teacher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeacherSummary {
+    /// The account id (a course's `teacher_account_id`).
+    pub id: i64,
+    /// The teacher's name.
+    pub display_name: String,
+}

@@ -90,3 +90,16 @@ pub fn set_password_hash(
         .execute(connection)?;
     Ok(())
 }
+
+/// The teacher accounts of a site, by name.
+pub fn site_teachers(
+    connection: &mut DbConnection,
+    site_id: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    accounts::table
+        .filter(accounts::site_id.eq(site_id))
+        .filter(accounts::role.eq("teacher"))
+        .order(accounts::display_name.asc())
+        .select((accounts::id, accounts::display_name))
+        .load(connection)
+}

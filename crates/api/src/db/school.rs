@@ -788,3 +788,101 @@ pub fn student_repertoire(
         })
         .collect())
 }
+
+/// The class list of a course with each student's evaluations and absences in it.
+pub fn course_class(
+    connection: &mut DbConnection,
+    site_id: i64,
+    course_id: i64,
+) -> QueryResult<Vec<wire::ClassMember>> {
+    let members = course_enrolments(connection, site_id, course_id)?;
+    let ids: Vec<i64> = members.iter().map(|member| member.id).collect();
+    let evaluation_rows: Vec<(i64, i64, String, String, Option<String>, i32)> = evaluations::table
+        .filter(evaluations::enrolment_id.eq_any(&ids))
+        .order((evaluations::created_at.asc(), evaluations::id.asc()))
+        .select((
+            evaluations::id,
+            evaluations::enrolment_id,
+            evaluations::period,
+            evaluations::comment,
+            evaluations::mark,
+            evaluations::version,
+        ))
+        .load(connection)?;
+    let absence_rows: Vec<(i64, i64, NaiveDate, bool, String)> = absences::table
+        .filter(absences::enrolment_id.eq_any(&ids))
+        .order((absences::date.desc(), absences::id.desc()))
+        .select((
+            absences::id,
+            absences::enrolment_id,
+            absences::date,
+            absences::justified,
+            absences::reason,
+        ))
+        .load(connection)?;
+    Ok(members
+        .into_iter()
+        .map(|member| wire::ClassMember {
+            enrolment_id: member.id,
+            student_id: member.student_id,
+            student_name: member.student_name,
+            evaluations: evaluation_rows
+                .iter()
+                .filter(|row| row.1 == member.id)
+                .map(
+                    |(id, enrolment_id, period, comment, mark, version)| wire::Evaluation {
+                        id: *id,
+                        enrolment_id: *enrolment_id,
+                        period: period.clone(),
+                        comment: comment.clone(),
+                        mark: mark.clone(),
+                        version: *version,
+                    },
+                )
+                .collect(),
+            absences: absence_rows
+                .iter()
+                .filter(|row| row.1 == member.id)
+                .map(
+                    |(id, enrolment_id, date, justified, reason)| wire::Absence {
+                        id: *id,
+                        enrolment_id: *enrolment_id,
+                        date: *date,
+                        justified: *justified,
+                        reason: reason.clone(),
+                    },
+                )
+                .collect(),
+        })
+        .collect())
+}
+
+/// The students taking part in an event of the site.
+pub fn event_participants(
+    connection: &mut DbConnection,
+    site_id: i64,
+    event_id: i64,
+) -> QueryResult<Vec<wire::Participant>> {
+    let rows: Vec<(i64, i64, String, String, String)> = participations::table
+        .inner_join(students::table)
+        .filter(participations::site_id.eq(site_id))
+        .filter(participations::event_id.eq(event_id))
+        .order((students::last_name.asc(), students::first_name.asc()))
+        .select((
+            participations::id,
+            students::id,
+            students::first_name,
+            students::last_name,
+            participations::piece,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, student_id, first, last, piece)| wire::Participant {
+            id,
+            student_id,
+            student_name: format!("{first} {last}"),
+            piece,
+        })
+        .collect())
+}

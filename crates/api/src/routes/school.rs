@@ -684,3 +684,92 @@ pub async fn delete_participation(
     }
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// One course (staff, or its teacher).
+#[utoipa::path(tag = "school", params(("id" = i64, Path, description = "Course id")), security(("bearer" = [])),
+    responses((status = 200, description = "The course", body = Course), (status = 403, description = "Not the teacher's course", body = tutti_shared::ApiErrorBody),
+        (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody)))]
+#[get("/admin/courses/{id}")]
+pub async fn find_course(
+    state: web::Data<AppState>,
+    account: SchoolAccount,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let course_id = path.into_inner();
+    let course = state
+        .db
+        .run(move |connection| {
+            course_allowed(connection, &account, course_id)?;
+            school::find_course(connection, account.0.site_id, course_id)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(course))
+}
+
+/// The class list of a course with each student's evaluations and absences in it
+/// (staff, or the course's teacher).
+#[utoipa::path(tag = "school", params(("id" = i64, Path, description = "Course id")), security(("bearer" = [])),
+    responses((status = 200, description = "The class", body = Vec<tutti_shared::ClassMember>), (status = 403, description = "Not the teacher's course", body = tutti_shared::ApiErrorBody)))]
+#[get("/admin/courses/{id}/class")]
+pub async fn list_course_class(
+    state: web::Data<AppState>,
+    account: SchoolAccount,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let course_id = path.into_inner();
+    let class = state
+        .db
+        .run(move |connection| {
+            course_allowed(connection, &account, course_id)?;
+            Ok::<_, AppError>(school::course_class(
+                connection,
+                account.0.site_id,
+                course_id,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(class))
+}
+
+/// The students taking part in an event.
+#[utoipa::path(tag = "school", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+    responses((status = 200, description = "Participants", body = Vec<tutti_shared::Participant>), (status = 404, description = "No such event", body = tutti_shared::ApiErrorBody)))]
+#[get("/admin/events/{id}/participations")]
+pub async fn list_event_participations(
+    state: web::Data<AppState>,
+    staff: StaffAccount,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (site_id, event_id) = (staff.0.site_id, path.into_inner());
+    let participants = state
+        .db
+        .run(move |connection| {
+            if !school::event_in_site(connection, site_id, event_id)? {
+                return Err(AppError::NotFound);
+            }
+            Ok(school::event_participants(connection, site_id, event_id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(participants))
+}
+
+/// The site's teacher accounts, to link courses to them.
+#[utoipa::path(tag = "school", security(("bearer" = [])), responses((status = 200, description = "Teachers", body = Vec<tutti_shared::TeacherSummary>)))]
+#[get("/admin/teachers")]
+pub async fn list_teachers(
+    state: web::Data<AppState>,
+    staff: StaffAccount,
+) -> Result<HttpResponse, AppError> {
+    let site_id = staff.0.site_id;
+    let teachers = state
+        .db
+        .run(move |connection| {
+            crate::db::accounts::site_teachers(connection, site_id).map_err(AppError::from)
+        })
+        .await?;
+    let body: Vec<tutti_shared::TeacherSummary> = teachers
+        .into_iter()
+        .map(|(id, display_name)| tutti_shared::TeacherSummary { id, display_name })
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
