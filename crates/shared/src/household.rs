@@ -13,6 +13,27 @@ use crate::domain::EmailAddress;
 /// Longest text accepted in any identity field.
 pub const MAX_FIELD_CHARS: usize = 200;
 
+/// What the server needs to turn a family's edit of a record into change requests; the
+/// guardian and student forms both implement it, so one code path serves both.
+pub trait EditableRecord: Clone {
+    /// The partial edit of this record.
+    type Changes;
+    /// A field's value by wire name.
+    fn field(&self, field: &str) -> Option<&str>;
+    /// Sets a field by wire name; false for an unknown name.
+    fn set_field(&mut self, field: &str, value: String) -> bool;
+    /// The French label of a field.
+    fn field_label(field: &str) -> &'static str;
+    /// Field name to French message, empty when valid.
+    fn check(&self) -> BTreeMap<String, String>;
+    /// The fields the edit changes, compared with the pending values where there are some.
+    fn changes_against(
+        &self,
+        changes: &Self::Changes,
+        pending: &BTreeMap<String, PendingChange>,
+    ) -> Vec<(&'static str, String)>;
+}
+
 /// Declares a record's editable fields once, and derives from that list: the full record
 /// (`$fields`), the partial edit (`$changes`, every field optional, unknown ones refused),
 /// the field list with French labels, and by-name access used by change requests.
@@ -41,6 +62,30 @@ macro_rules! editable_fields {
         #[serde(try_from = "BTreeMap<String, Option<String>>")]
         pub struct $changes {
             $( $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")] pub $name: Option<String>, )+
+        }
+
+        impl EditableRecord for $fields {
+            type Changes = $changes;
+
+            fn field(&self, field: &str) -> Option<&str> {
+                self.get(field)
+            }
+
+            fn set_field(&mut self, field: &str, value: String) -> bool {
+                self.set(field, value)
+            }
+
+            fn field_label(field: &str) -> &'static str {
+                Self::label(field)
+            }
+
+            fn check(&self) -> BTreeMap<String, String> {
+                self.validate()
+            }
+
+            fn changes_against(&self, changes: &$changes, pending: &BTreeMap<String, PendingChange>) -> Vec<(&'static str, String)> {
+                self.diff_with_pending(changes, pending)
+            }
         }
 
         impl TryFrom<BTreeMap<String, String>> for $fields {

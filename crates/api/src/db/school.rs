@@ -569,29 +569,8 @@ pub fn student_courses(
         .select((enrolments::id, course_columns()))
         .load(connection)?;
     let enrolment_ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
-    let evaluation_rows: Vec<(i64, i64, String, String, Option<String>, i32)> = evaluations::table
-        .filter(evaluations::enrolment_id.eq_any(&enrolment_ids))
-        .order((evaluations::created_at.asc(), evaluations::id.asc()))
-        .select((
-            evaluations::id,
-            evaluations::enrolment_id,
-            evaluations::period,
-            evaluations::comment,
-            evaluations::mark,
-            evaluations::version,
-        ))
-        .load(connection)?;
-    let absence_rows: Vec<(i64, i64, NaiveDate, bool, String)> = absences::table
-        .filter(absences::enrolment_id.eq_any(&enrolment_ids))
-        .order((absences::date.desc(), absences::id.desc()))
-        .select((
-            absences::id,
-            absences::enrolment_id,
-            absences::date,
-            absences::justified,
-            absences::reason,
-        ))
-        .load(connection)?;
+    let evaluations = evaluations_of(connection, &enrolment_ids)?;
+    let absences = absences_of(connection, &enrolment_ids)?;
     let label_of = |year_id: i64| {
         years
             .iter()
@@ -606,33 +585,10 @@ pub fn student_courses(
             wire::StudentCourse {
                 enrolment_id,
                 school_year: label_of(course.school_year_id),
-                evaluations: evaluation_rows
-                    .iter()
-                    .filter(|evaluation| evaluation.1 == enrolment_id)
-                    .map(
-                        |(id, enrolment_id, period, comment, mark, version)| wire::Evaluation {
-                            id: *id,
-                            enrolment_id: *enrolment_id,
-                            period: period.clone(),
-                            comment: comment.clone(),
-                            mark: mark.clone(),
-                            version: *version,
-                        },
-                    )
-                    .collect(),
-                absences: absence_rows
-                    .iter()
-                    .filter(|absence| absence.1 == enrolment_id)
-                    .map(
-                        |(id, enrolment_id, date, justified, reason)| wire::Absence {
-                            id: *id,
-                            enrolment_id: *enrolment_id,
-                            date: *date,
-                            justified: *justified,
-                            reason: reason.clone(),
-                        },
-                    )
-                    .collect(),
+                evaluations: of_enrolment(&evaluations, enrolment_id, |evaluation| {
+                    evaluation.enrolment_id
+                }),
+                absences: of_enrolment(&absences, enrolment_id, |absence| absence.enrolment_id),
                 course,
             }
         })
@@ -797,62 +753,18 @@ pub fn course_class(
 ) -> QueryResult<Vec<wire::ClassMember>> {
     let members = course_enrolments(connection, site_id, course_id)?;
     let ids: Vec<i64> = members.iter().map(|member| member.id).collect();
-    let evaluation_rows: Vec<(i64, i64, String, String, Option<String>, i32)> = evaluations::table
-        .filter(evaluations::enrolment_id.eq_any(&ids))
-        .order((evaluations::created_at.asc(), evaluations::id.asc()))
-        .select((
-            evaluations::id,
-            evaluations::enrolment_id,
-            evaluations::period,
-            evaluations::comment,
-            evaluations::mark,
-            evaluations::version,
-        ))
-        .load(connection)?;
-    let absence_rows: Vec<(i64, i64, NaiveDate, bool, String)> = absences::table
-        .filter(absences::enrolment_id.eq_any(&ids))
-        .order((absences::date.desc(), absences::id.desc()))
-        .select((
-            absences::id,
-            absences::enrolment_id,
-            absences::date,
-            absences::justified,
-            absences::reason,
-        ))
-        .load(connection)?;
+    let evaluations = evaluations_of(connection, &ids)?;
+    let absences = absences_of(connection, &ids)?;
     Ok(members
         .into_iter()
         .map(|member| wire::ClassMember {
             enrolment_id: member.id,
             student_id: member.student_id,
             student_name: member.student_name,
-            evaluations: evaluation_rows
-                .iter()
-                .filter(|row| row.1 == member.id)
-                .map(
-                    |(id, enrolment_id, period, comment, mark, version)| wire::Evaluation {
-                        id: *id,
-                        enrolment_id: *enrolment_id,
-                        period: period.clone(),
-                        comment: comment.clone(),
-                        mark: mark.clone(),
-                        version: *version,
-                    },
-                )
-                .collect(),
-            absences: absence_rows
-                .iter()
-                .filter(|row| row.1 == member.id)
-                .map(
-                    |(id, enrolment_id, date, justified, reason)| wire::Absence {
-                        id: *id,
-                        enrolment_id: *enrolment_id,
-                        date: *date,
-                        justified: *justified,
-                        reason: reason.clone(),
-                    },
-                )
-                .collect(),
+            evaluations: of_enrolment(&evaluations, member.id, |evaluation| {
+                evaluation.enrolment_id
+            }),
+            absences: of_enrolment(&absences, member.id, |absence| absence.enrolment_id),
         })
         .collect())
 }
@@ -885,4 +797,78 @@ pub fn event_participants(
             piece,
         })
         .collect())
+}
+
+/// Evaluations of the given enrolments, oldest first.
+fn evaluations_of(
+    connection: &mut DbConnection,
+    enrolment_ids: &[i64],
+) -> QueryResult<Vec<wire::Evaluation>> {
+    let rows: Vec<(i64, i64, String, String, Option<String>, i32)> = evaluations::table
+        .filter(evaluations::enrolment_id.eq_any(enrolment_ids))
+        .order((evaluations::created_at.asc(), evaluations::id.asc()))
+        .select((
+            evaluations::id,
+            evaluations::enrolment_id,
+            evaluations::period,
+            evaluations::comment,
+            evaluations::mark,
+            evaluations::version,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, enrolment_id, period, comment, mark, version)| wire::Evaluation {
+                id,
+                enrolment_id,
+                period,
+                comment,
+                mark,
+                version,
+            },
+        )
+        .collect())
+}
+
+/// Absences of the given enrolments, most recent first.
+fn absences_of(
+    connection: &mut DbConnection,
+    enrolment_ids: &[i64],
+) -> QueryResult<Vec<wire::Absence>> {
+    let rows: Vec<(i64, i64, NaiveDate, bool, String)> = absences::table
+        .filter(absences::enrolment_id.eq_any(enrolment_ids))
+        .order((absences::date.desc(), absences::id.desc()))
+        .select((
+            absences::id,
+            absences::enrolment_id,
+            absences::date,
+            absences::justified,
+            absences::reason,
+        ))
+        .load(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, enrolment_id, date, justified, reason)| wire::Absence {
+                id,
+                enrolment_id,
+                date,
+                justified,
+                reason,
+            },
+        )
+        .collect())
+}
+
+/// The items of `all` that belong to `enrolment_id`.
+fn of_enrolment<T: Clone>(
+    all: &[T],
+    enrolment_id: i64,
+    enrolment_of: impl Fn(&T) -> i64,
+) -> Vec<T> {
+    all.iter()
+        .filter(|item| enrolment_of(item) == enrolment_id)
+        .cloned()
+        .collect()
 }

@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, get, patch, web};
 use tutti_shared::{
-    FamilyView, GuardianFields, GuardianPatch, GuardianView, RepertoireEntry, StudentCourse,
-    StudentFields, StudentPatch, StudentSummary, StudentView,
+    FamilyView, GuardianPatch, GuardianView, RepertoireEntry, StudentCourse, StudentPatch,
+    StudentSummary, StudentView,
 };
 
 use crate::auth::extractors::FamilyAccount;
@@ -14,6 +14,7 @@ use crate::email::{OutgoingEmail, html_escape};
 use crate::error::AppError;
 use crate::routes::json::ApiJson;
 use crate::state::AppState;
+use tutti_shared::EditableRecord;
 
 fn family_of(account: &FamilyAccount) -> Result<i64, AppError> {
     account.0.family_id.ok_or(AppError::NotFound)
@@ -103,93 +104,124 @@ pub async fn update_guardian(
     path: web::Path<i64>,
     body: ApiJson<GuardianPatch>,
 ) -> Result<HttpResponse, AppError> {
-    let family_id = family_of(&account)?;
-    let (guardian_id, account_id, site_id) =
-        (path.into_inner(), account.0.account_id, account.0.site_id);
+    let edit = Edit::of(&account, Target::Guardian, path.into_inner())?;
     let patch = body.into_inner();
     let (view, changed) = state
         .db
         .run(move |connection| {
             crate::db::write_transaction(connection, |connection| {
-                let guardian = household::find_family_guardian(connection, family_id, guardian_id)?
-                    .ok_or(AppError::NotFound)?;
-                if patch.version != guardian.version {
-                    return Err(household::stale());
-                }
-                let current = guardian.fields();
-                // Validate the record as it would be once every pending and new change applies.
+                let guardian =
+                    household::find_family_guardian(connection, edit.family_id, edit.target_id)?
+                        .ok_or(AppError::NotFound)?;
+                let changed = edit.record(
+                    connection,
+                    patch.version,
+                    guardian.version,
+                    &guardian.fields(),
+                    &patch.changes,
+                )?;
+                let guardian =
+                    household::find_family_guardian(connection, edit.family_id, edit.target_id)?
+                        .ok_or(AppError::NotFound)?;
                 let mut pending =
-                    household::pending_changes(connection, Target::Guardian, &[guardian_id])?
-                        .remove(&guardian_id)
-                        .unwrap_or_default();
-                let changes = current.diff_with_pending(&patch.changes, &pending);
-                let mut wished = current.clone();
-                for (field, change) in &pending {
-                    wished.set(field, change.new_value.clone());
-                }
-                for (field, value) in &changes {
-                    wished.set(field, value.clone());
-                }
-                let errors = wished.validate();
-                if !errors.is_empty() {
-                    return Err(AppError::fields(errors));
-                }
-                let change_set = ChangeSet {
-                    site_id,
-                    family_id,
-                    target: Target::Guardian,
-                    target_id: guardian_id,
-                    expected_version: patch.version,
-                    current_version: guardian.version,
-                    changes: changes
-                        .iter()
-                        .map(|(field, value)| {
-                            (
-                                *field,
-                                current.get(field).unwrap_or_default().to_owned(),
-                                value.clone(),
-                            )
-                        })
-                        .collect(),
-                    account_id,
+                    household::pending_changes(connection, Target::Guardian, &[guardian.id])?;
+                let view = GuardianView {
+                    id: guardian.id,
+                    version: guardian.version,
+                    fields: guardian.fields(),
+                    pending: pending.remove(&guardian.id).unwrap_or_default(),
                 };
-                if !changes.is_empty() {
-                    household::request_changes(connection, &change_set)?;
-                }
-                pending = household::pending_changes(connection, Target::Guardian, &[guardian_id])?
-                    .remove(&guardian_id)
-                    .unwrap_or_default();
-                let version = if changes.is_empty() {
-                    guardian.version
-                } else {
-                    guardian.version + 1
-                };
-                let labelled: Vec<(String, String)> = changes
-                    .iter()
-                    .map(|(field, value)| (GuardianFields::label(field).to_owned(), value.clone()))
-                    .collect();
-                Ok::<_, AppError>((
-                    GuardianView {
-                        id: guardian_id,
-                        version,
-                        fields: current,
-                        pending,
-                    },
-                    labelled,
-                ))
+                Ok::<_, AppError>((view, changed))
             })
         })
         .await?;
     if !changed.is_empty() {
-        acknowledge(
-            &state,
-            account.0.account_id,
-            &format!("{} {}", view.fields.first_name, view.fields.last_name),
-            &changed,
-        )
-        .await;
+        let whose = format!("{} {}", view.fields.first_name, view.fields.last_name);
+        acknowledge(&state, account.0.account_id, &whose, &changed).await;
     }
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// A family's edit of one of its records.
+#[derive(Clone, Copy)]
+struct Edit {
+    site_id: i64,
+    family_id: i64,
+    account_id: i64,
+    target: Target,
+    target_id: i64,
+}
+
+impl Edit {
+    fn of(account: &FamilyAccount, target: Target, target_id: i64) -> Result<Self, AppError> {
+        Ok(Self {
+            site_id: account.0.site_id,
+            family_id: family_of(account)?,
+            account_id: account.0.account_id,
+            target,
+            target_id,
+        })
+    }
+
+    /// Turns the edit into pending change requests. The version must be the current one;
+    /// the record is validated as it would be once every pending and new change applied.
+    /// Returns the changed fields as (French label, value), for the acknowledgment.
+    fn record<R: EditableRecord>(
+        self,
+        connection: &mut DbConnection,
+        expected_version: i32,
+        current_version: i32,
+        current: &R,
+        changes: &R::Changes,
+    ) -> Result<Vec<(String, String)>, AppError> {
+        if expected_version != current_version {
+            return Err(household::stale());
+        }
+        let pending = household::pending_changes(connection, self.target, &[self.target_id])?
+            .remove(&self.target_id)
+            .unwrap_or_default();
+        let changed = current.changes_against(changes, &pending);
+        let mut wished = current.clone();
+        for (field, change) in &pending {
+            wished.set_field(field, change.new_value.clone());
+        }
+        for (field, value) in &changed {
+            wished.set_field(field, value.clone());
+        }
+        let errors = wished.check();
+        if !errors.is_empty() {
+            return Err(AppError::fields(errors));
+        }
+        if changed.is_empty() {
+            return Ok(Vec::new());
+        }
+        household::request_changes(
+            connection,
+            &ChangeSet {
+                site_id: self.site_id,
+                family_id: self.family_id,
+                target: self.target,
+                target_id: self.target_id,
+                expected_version,
+                current_version,
+                changes: changed
+                    .iter()
+                    .map(|(field, value)| {
+                        (
+                            *field,
+                            current.field(field).unwrap_or_default().to_owned(),
+                            value.clone(),
+                        )
+                    })
+                    .collect(),
+                account_id: self.account_id,
+            },
+        )?;
+        Ok(changed
+            .into_iter()
+            .map(|(field, value)| (R::field_label(field).to_owned(), value))
+            .collect())
+    }
 }
 
 /// Emails the family that its changes arrived and await validation.
@@ -325,78 +357,32 @@ pub async fn update_student(
     path: web::Path<i64>,
     body: ApiJson<StudentPatch>,
 ) -> Result<HttpResponse, AppError> {
-    let family_id = family_of(&account)?;
-    let (student_id, account_id, site_id) =
-        (path.into_inner(), account.0.account_id, account.0.site_id);
+    let edit = Edit::of(&account, Target::Student, path.into_inner())?;
     let patch = body.into_inner();
     let (view, changed) = state
         .db
         .run(move |connection| {
             crate::db::write_transaction(connection, |connection| {
-                let student = household::find_family_student(connection, family_id, student_id)?
-                    .ok_or(AppError::NotFound)?;
-                if patch.version != student.version {
-                    return Err(household::stale());
-                }
-                let current = student.fields();
-                let pending =
-                    household::pending_changes(connection, Target::Student, &[student_id])?
-                        .remove(&student_id)
-                        .unwrap_or_default();
-                let changes = current.diff_with_pending(&patch.changes, &pending);
-                let mut wished = current.clone();
-                for (field, change) in &pending {
-                    wished.set(field, change.new_value.clone());
-                }
-                for (field, value) in &changes {
-                    wished.set(field, value.clone());
-                }
-                let errors = wished.validate();
-                if !errors.is_empty() {
-                    return Err(AppError::fields(errors));
-                }
-                if !changes.is_empty() {
-                    household::request_changes(
-                        connection,
-                        &ChangeSet {
-                            site_id,
-                            family_id,
-                            target: Target::Student,
-                            target_id: student_id,
-                            expected_version: patch.version,
-                            current_version: student.version,
-                            changes: changes
-                                .iter()
-                                .map(|(field, value)| {
-                                    (
-                                        *field,
-                                        current.get(field).unwrap_or_default().to_owned(),
-                                        value.clone(),
-                                    )
-                                })
-                                .collect(),
-                            account_id,
-                        },
-                    )?;
-                }
-                let student = household::find_family_student(connection, family_id, student_id)?
-                    .ok_or(AppError::NotFound)?;
-                let labelled: Vec<(String, String)> = changes
-                    .iter()
-                    .map(|(field, value)| (StudentFields::label(field).to_owned(), value.clone()))
-                    .collect();
-                Ok::<_, AppError>((student_view(connection, &student)?, labelled))
+                let student =
+                    household::find_family_student(connection, edit.family_id, edit.target_id)?
+                        .ok_or(AppError::NotFound)?;
+                let changed = edit.record(
+                    connection,
+                    patch.version,
+                    student.version,
+                    &student.fields(),
+                    &patch.changes,
+                )?;
+                let student =
+                    household::find_family_student(connection, edit.family_id, edit.target_id)?
+                        .ok_or(AppError::NotFound)?;
+                Ok::<_, AppError>((student_view(connection, &student)?, changed))
             })
         })
         .await?;
     if !changed.is_empty() {
-        acknowledge(
-            &state,
-            account.0.account_id,
-            &format!("{} {}", view.fields.first_name, view.fields.last_name),
-            &changed,
-        )
-        .await;
+        let whose = format!("{} {}", view.fields.first_name, view.fields.last_name);
+        acknowledge(&state, account.0.account_id, &whose, &changed).await;
     }
     Ok(HttpResponse::Ok().json(view))
 }
