@@ -47,7 +47,7 @@ setup-test:
 	@scripts/setup-tools.sh --test
 
 web: setup
-	trunk build --release
+	@scripts/build-web.sh
 
 server:
 	cargo build -p tutti-api

@@ -9,8 +9,7 @@ cd "$repo"
 
 "$repo/scripts/setup-tools.sh"
 
-say "building the SPA (trunk build --release) into dist/"
-trunk build --release || die "trunk build failed"
+"$repo/scripts/build-web.sh"
 
 # A debug build keeps the first start short; bcrypt is optimised even there (Cargo.toml).
 say "building the server (cargo build -p tutti-api)"

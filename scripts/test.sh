@@ -2,7 +2,8 @@
 # `make test`: every test of the project, in phases, with the time each one took.
 #
 #   1. tools     install what is missing (build tools, Chromium, aiosmtpd, playwright-core)
-#   2. spa       trunk build --release into dist/
+#   2. spa       scripts/build-web.sh: the family app into dist/, the administration into
+#                dist/admin/
 #   3. server    cargo build -p tutti-api (the binary the browser tests start)
 #   4. rust      cargo test --workspace --exclude tutti-web: the API tests, each on SQLite
 #                and, when TEST_DATABASE_URL is set, on PostgreSQL as well
@@ -51,7 +52,7 @@ skip_phase() {
 run_phase tools scripts/setup-tools.sh --test || die "the tools could not be installed (see above)"
 
 spa_ok=true server_ok=true
-run_phase spa trunk build --release || spa_ok=false
+run_phase spa scripts/build-web.sh || spa_ok=false
 run_phase server cargo build -p tutti-api || server_ok=false
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then

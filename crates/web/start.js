@@ -1,8 +1,10 @@
 // Starts the Tutti app. An external module rather than trunk's inline loader, so that the
 // Content-Security-Policy can stay at script-src 'self' (plus 'wasm-unsafe-eval').
-import init from "/tutti-web.js";
+// Relative addresses: the same file starts the family build (/) and the administration's
+// (/admin/), each beside its own wasm.
+import init from "./tutti-web.js";
 
-init({ module_or_path: "/tutti-web_bg.wasm" }).catch(() => {
+init({ module_or_path: new URL("./tutti-web_bg.wasm", import.meta.url) }).catch(() => {
   const notice = document.getElementById("demarrage");
   if (notice) {
     notice.textContent =

@@ -105,10 +105,18 @@ describe('administration', () => {
         const oldMobile = await askForChange(server.baseUrl, 'phone_mobile', newMobile);
         const page = await newPage(browser);
         try {
+            const wasmLoaded = [];
+            page.on('request', (request) => {
+                if (request.url().endsWith('.wasm')) wasmLoaded.push(new URL(request.url()).pathname);
+            });
             await page.goto(`${server.baseUrl}/`);
             await logInWithMouse(page, DEMO.staff);
             await page.getByRole('heading', { level: 1, name: 'Espace administration' }).waitFor();
             await screenshot(page, 'admin-home-1280');
+            // The login page is the family build; the staff's landing loads the admin build.
+            assert.deepEqual(wasmLoaded, ['/tutti-web_bg.wasm', '/admin/tutti-web_bg.wasm'],
+                'the family build, then the administration\'s');
+            assert.equal(new URL(page.url()).pathname, '/admin');
 
             // The menu counts the pending change.
             const queueLink = page.getByRole('navigation', { name: 'Menu principal' })
@@ -151,7 +159,7 @@ describe('administration', () => {
             await page.getByLabel('Note (ex. 16/20 ou A) (facultatif)').fill('16/20');
             await page.getByRole('button', { name: "Enregistrer l'évaluation" }).click();
             await page.getByRole('status').filter({ hasText: 'Évaluation de Léa Martin enregistrée' }).waitFor();
-            const recorded = page.locator('table').filter({ hasText: 'Évaluations enregistrées pendant cette visite' });
+            const recorded = page.locator('table').filter({ hasText: 'Évaluations enregistrées dans ce cours' });
             await recorded.getByRole('row').filter({ hasText: comment }).waitFor();
             await screenshot(page, 'admin-course-evaluated-1280');
 
@@ -288,7 +296,7 @@ describe('administration', () => {
                 }
                 // The last screen was the school year: open its piano course.
                 await page.getByRole('link', { name: 'Piano · Cycle 1 - 4e année' }).click();
-                await page.getByRole('rowheader', { name: 'Léa Martin' }).waitFor();
+                await page.locator('table').filter({ hasText: 'Liste de la classe' }).getByRole('rowheader', { name: 'Léa Martin' }).waitFor();
                 await screenshot(page, `admin-course-${width}`);
                 assertNoViolations(await axeViolations(page), `a class list at ${width} px`);
 

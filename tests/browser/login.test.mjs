@@ -24,6 +24,10 @@ describe('logging in and out', () => {
 
     test('a family logs in with the mouse, stays logged in across a reload, and logs out', async () => {
         const page = await newPage(browser);
+        const adminRequests = [];
+        page.on('request', (request) => {
+            if (new URL(request.url()).pathname.startsWith('/admin')) adminRequests.push(request.url());
+        });
         try {
             await page.goto(`${server.baseUrl}/`);
             await waitForLoginForm(page);
@@ -49,6 +53,8 @@ describe('logging in and out', () => {
             await waitForLoginForm(page);
             assert.equal(await control(page, 'Déconnexion').count(), 0, 'the menu is still shown after logging out');
             await screenshot(page, 'logged-out-1280');
+            // Families never download the administration (a second build under /admin/).
+            assert.deepEqual(adminRequests, [], 'requests under /admin');
         } catch (error) {
             await screenshot(page, 'FAILED-login-mouse').catch(() => {});
             error.message += `\npage problems: ${JSON.stringify(page.problems)}\nserver output:\n${server.output().slice(-3000)}`;

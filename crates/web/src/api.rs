@@ -15,14 +15,15 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tutti_shared::{
-    ApiErrorBody, ChangePasswordRequest, FamilyListItem, ListQuery, LoginRequest, MessageResponse,
-    Page, PasswordResetConfirm, PasswordResetRequest, SessionResponse, SiteSummary,
+    ApiErrorBody, ChangePasswordRequest, LoginRequest, MessageResponse, PasswordResetConfirm,
+    PasswordResetRequest, SessionResponse, SiteSummary,
 };
 use web_sys::RequestCredentials;
 
 use crate::i18n;
 use crate::session::Session;
 
+#[cfg(feature = "admin")]
 pub mod admin;
 pub mod family;
 
@@ -87,30 +88,6 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// The query string of a list request: only the parameters that are set, the search text
-/// trimmed (a blank search is no search).
-pub fn list_query_params(query: &ListQuery) -> Vec<(&'static str, String)> {
-    let mut params = Vec::new();
-    if let Some(page) = query.page {
-        params.push(("page", page.to_string()));
-    }
-    if let Some(per_page) = query.per_page {
-        params.push(("per_page", per_page.to_string()));
-    }
-    if let Some(search) = query.search() {
-        params.push(("q", search.to_owned()));
-    }
-    params
-}
-
-/// How many pages a list spans: at least one, so that "page 1 sur 1" reads right.
-pub fn page_count<T>(page: &Page<T>) -> i64 {
-    if page.per_page <= 0 {
-        return 1;
-    }
-    ((page.total + page.per_page - 1) / page.per_page).max(1)
-}
 
 // ---------------------------------------------------------------------------------------
 // Public endpoints (no access token).
@@ -209,16 +186,6 @@ pub async fn change_password(
     decode_json(response).await
 }
 
-/// `GET /api/v1/admin/families`: one page of the site's families, optionally filtered.
-pub async fn list_families(
-    session: Session,
-    query: &ListQuery,
-) -> Result<Page<FamilyListItem>, ApiError> {
-    let call = Call::get("/api/v1/admin/families").with_query(list_query_params(query));
-    let response = send_authorized(session, &call).await?;
-    decode_json(response).await
-}
-
 // ---------------------------------------------------------------------------------------
 // Plumbing.
 // ---------------------------------------------------------------------------------------
@@ -266,11 +233,6 @@ impl Call {
             query: Vec::new(),
             json_body: Some(json),
         })
-    }
-
-    fn with_query(mut self, query: Vec<(&'static str, String)>) -> Self {
-        self.query = query;
-        self
     }
 }
 
@@ -370,46 +332,6 @@ mod tests {
         assert_eq!(error, ApiError::Unexpected { status: 404 });
         assert!(error.to_string().contains("404"));
         assert!(error.fields().is_empty());
-    }
-
-    #[test]
-    fn list_queries_send_only_what_is_set_and_a_trimmed_search() {
-        let query = ListQuery {
-            page: Some(2),
-            per_page: Some(20),
-            q: Some("  Le Gall ".to_owned()),
-        };
-        let expected = [("page", "2"), ("per_page", "20"), ("q", "Le Gall")]
-            .map(|(name, value)| (name, value.to_owned()));
-        assert_eq!(list_query_params(&query), expected);
-        let blank = ListQuery {
-            page: None,
-            per_page: None,
-            q: Some("   ".to_owned()),
-        };
-        assert!(list_query_params(&blank).is_empty());
-    }
-
-    #[test]
-    fn page_count_rounds_up_and_is_never_zero() {
-        let page = |total| Page::<()> {
-            items: vec![],
-            total,
-            page: 1,
-            per_page: 20,
-        };
-        assert_eq!(page_count(&page(0)), 1);
-        assert_eq!(page_count(&page(20)), 1);
-        assert_eq!(page_count(&page(21)), 2);
-    }
-
-    #[test]
-    fn a_page_of_families_decodes_from_the_contract_json() {
-        let json = r#"{"items":[{"id":1,"name":"Famille Martin","guardian_count":2,"student_count":3}],
-                       "total":1,"page":1,"per_page":20}"#;
-        let page: Page<FamilyListItem> =
-            serde_json::from_str(json).unwrap_or_else(|error| panic!("{error}"));
-        assert_eq!(page.items[0].name, "Famille Martin");
     }
 
     #[test]

@@ -10,14 +10,46 @@ use gloo_net::http::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tutti_shared::{
-    AbsenceInput, ChangeRequest, ChangeRequestQuery, Course, CourseInput, Decision, DecisionInput,
-    DecisionOutcome, Discipline, DisciplineInput, Enrolment, EnrolmentInput, EvaluationInput,
-    Event, EventInput, FamilyDetail, ListQuery, NewFamilyInput, Page, ParticipationInput,
-    SchoolYear, SchoolYearInput, StudentListItem, StudentView,
+    AbsenceInput, ChangeRequest, ChangeRequestQuery, ClassMember, Course, CourseInput, Decision,
+    DecisionInput, DecisionOutcome, Discipline, DisciplineInput, EnrolmentInput, EvaluationInput,
+    Event, EventInput, FamilyDetail, FamilyListItem, ListQuery, NewFamilyInput, Page, Participant,
+    ParticipationInput, SchoolYear, SchoolYearInput, StudentListItem, StudentView,
 };
 
-use super::{ApiError, Call, error_from_response, list_query_params, send_authorized};
+use super::{ApiError, Call, error_from_response, send_authorized};
 use crate::session::Session;
+
+/// The query string of a list request: only the parameters that are set, the search text
+/// trimmed (a blank search is no search).
+pub fn list_query_params(query: &ListQuery) -> Vec<(&'static str, String)> {
+    let mut params = Vec::new();
+    if let Some(page) = query.page {
+        params.push(("page", page.to_string()));
+    }
+    if let Some(per_page) = query.per_page {
+        params.push(("per_page", per_page.to_string()));
+    }
+    if let Some(search) = query.search() {
+        params.push(("q", search.to_owned()));
+    }
+    params
+}
+
+/// How many pages a list spans: at least one, so that "page 1 sur 1" reads right.
+pub fn page_count<T>(page: &Page<T>) -> i64 {
+    if page.per_page <= 0 {
+        return 1;
+    }
+    ((page.total + page.per_page - 1) / page.per_page).max(1)
+}
+
+impl Call {
+    /// Only the administration's lists take query parameters.
+    fn with_query(mut self, query: Vec<(&'static str, String)>) -> Self {
+        self.query = query;
+        self
+    }
+}
 
 /// The answer of every creation in the school API: the new record's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -147,6 +179,12 @@ pub fn find_family_detail(session: Session, id: i64) -> Answer<FamilyDetail> {
     get(session, Call::get(&format!("/api/v1/admin/families/{id}")))
 }
 
+/// `GET /api/v1/admin/families`: one page of the site's families, optionally filtered.
+pub fn list_families(session: Session, query: &ListQuery) -> Answer<Page<FamilyListItem>> {
+    let call = Call::get("/api/v1/admin/families").with_query(list_query_params(query));
+    get(session, call)
+}
+
 /// `POST /api/v1/admin/families`: 409 when the identifiant is taken, 422 for bad fields.
 pub fn create_family(session: Session, input: &NewFamilyInput) -> Answer<FamilyDetail> {
     send_json(session, Method::POST, "/api/v1/admin/families", input)
@@ -205,10 +243,13 @@ pub fn update_course(session: Session, id: i64, input: &CourseInput) -> Answer<C
     send_json(session, Method::PUT, &path, input)
 }
 
-/// `GET /api/v1/admin/courses/{id}/enrolments`: the class list.
-pub fn list_course_enrolments(session: Session, course_id: i64) -> Answer<Vec<Enrolment>> {
-    let path = format!("/api/v1/admin/courses/{course_id}/enrolments");
-    get(session, Call::get(&path))
+/// `GET /api/v1/admin/courses/{id}/class`: the class list, with each student's
+/// evaluations and absences in the course.
+pub fn list_course_class(session: Session, course_id: i64) -> Answer<Vec<ClassMember>> {
+    get(
+        session,
+        Call::get(&format!("/api/v1/admin/courses/{course_id}/class")),
+    )
 }
 
 /// `POST /api/v1/admin/enrolments` (staff): 409 when already enrolled.
@@ -251,6 +292,14 @@ pub fn create_participation(
     send_json(session, Method::POST, &path, input)
 }
 
+/// `GET /api/v1/admin/events/{id}/participations`: the students taking part.
+pub fn list_participants(session: Session, event_id: i64) -> Answer<Vec<Participant>> {
+    get(
+        session,
+        Call::get(&format!("/api/v1/admin/events/{event_id}/participations")),
+    )
+}
+
 /// `DELETE /api/v1/admin/participations/{id}`.
 pub fn delete_participation(session: Session, id: i64) -> Answer<()> {
     delete(session, format!("/api/v1/admin/participations/{id}"))
@@ -278,6 +327,46 @@ mod tests {
         .map(|(name, value)| (name, value.to_owned()));
         assert_eq!(change_request_params(&query), expected);
         assert!(change_request_params(&ChangeRequestQuery::default()).is_empty());
+    }
+
+    #[test]
+    fn list_queries_send_only_what_is_set_and_a_trimmed_search() {
+        let query = ListQuery {
+            page: Some(2),
+            per_page: Some(20),
+            q: Some("  Le Gall ".to_owned()),
+        };
+        let expected = [("page", "2"), ("per_page", "20"), ("q", "Le Gall")]
+            .map(|(name, value)| (name, value.to_owned()));
+        assert_eq!(list_query_params(&query), expected);
+        let blank = ListQuery {
+            page: None,
+            per_page: None,
+            q: Some("   ".to_owned()),
+        };
+        assert!(list_query_params(&blank).is_empty());
+    }
+
+    #[test]
+    fn page_count_rounds_up_and_is_never_zero() {
+        let page = |total| Page::<()> {
+            items: vec![],
+            total,
+            page: 1,
+            per_page: 20,
+        };
+        assert_eq!(page_count(&page(0)), 1);
+        assert_eq!(page_count(&page(20)), 1);
+        assert_eq!(page_count(&page(21)), 2);
+    }
+
+    #[test]
+    fn a_page_of_families_decodes_from_the_contract_json() {
+        let json = r#"{"items":[{"id":1,"name":"Famille Martin","guardian_count":2,"student_count":3}],
+                       "total":1,"page":1,"per_page":20}"#;
+        let page: Page<FamilyListItem> =
+            serde_json::from_str(json).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(page.items[0].name, "Famille Martin");
     }
 
     #[test]

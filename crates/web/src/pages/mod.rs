@@ -1,6 +1,13 @@
 //! One module per screen; each stays thin: state, one submit handler, the view.
 
 mod accessibility;
+// The administration is a second build (`--features admin`, served under /admin/), so
+// that families' phones never download it; the family build carries a stand-in that
+// leaves for that build whenever the app is asked for an /admin address.
+#[cfg(feature = "admin")]
+mod admin;
+#[cfg(not(feature = "admin"))]
+#[path = "admin_elsewhere.rs"]
 mod admin;
 mod change_password;
 mod family;

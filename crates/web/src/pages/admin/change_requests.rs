@@ -90,7 +90,7 @@ pub fn change_requests_page() -> AnyView {
             q: None,
         };
         async move {
-            let page = api::list_families(session, &query).await?;
+            let page = api::admin::list_families(session, &query).await?;
             family_choices.set(
                 page.items
                     .into_iter()
@@ -165,7 +165,7 @@ pub fn change_requests_page() -> AnyView {
                 let caption = format!("{total} demande{}", if total > 1 { "s" } else { "" });
                 view! {
                     {data_table(caption, "Aucune demande ne correspond à ces critères.", headers, usize::from(pending_view) + 1, rows)}
-                    {pager("Pages de la file des demandes", page.page, api::page_count(&page), go_to)}
+                    {pager("Pages de la file des demandes", page.page, api::admin::page_count(&page), go_to)}
                 }
                 .into_any()
             }))

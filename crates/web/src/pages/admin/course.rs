@@ -10,19 +10,18 @@ use super::events::label_of;
 use super::families::student_choices;
 use super::school::{course_slot, course_title};
 use super::widgets::{
-    Field, Form, Kind, Loader, alert, confirm_button, data_table, french_date, hint, link_line,
-    render, search_box, section, status, subheading,
+    Field, Form, Kind, Loader, alert, confirm_button, data_table, french_date, link_line, render,
+    search_box, section, status, subheading,
 };
 use crate::api;
 use crate::components::Page;
 use crate::session::Session;
 
-/// Rows recorded during this visit. The API does not list a class's evaluations and
-/// absences to staff or teachers yet, so the page can only show what was entered since
-/// it opened.
+/// Rows of what is recorded for the class: loaded with the class list, then extended by
+/// what this visit records.
 type Recorded = RwSignal<Vec<[String; 4]>>;
 
-/// What was recorded during this visit, as a table.
+/// What is recorded for the class, as a table.
 fn recorded_table(
     caption: &'static str,
     empty: &'static str,
@@ -85,22 +84,52 @@ pub fn course_page(id: i64) -> AnyView {
     let class_list = Loader::new(move || {
         removals.track();
         async move {
-            let list = api::admin::list_course_enrolments(session, id).await?;
+            let list = api::admin::list_course_class(session, id).await?;
             enrolled.set(
                 list.iter()
-                    .map(|enrolment| (enrolment.id.to_string(), enrolment.student_name.clone()))
+                    .map(|member| (member.enrolment_id.to_string(), member.student_name.clone()))
+                    .collect(),
+            );
+            let name = |member: &tutti_shared::ClassMember| member.student_name.clone();
+            evaluations.set(
+                list.iter()
+                    .flat_map(|member| {
+                        member.evaluations.iter().map(move |evaluation| {
+                            [
+                                name(member),
+                                evaluation.period.clone(),
+                                evaluation.comment.clone(),
+                                evaluation.mark.clone().unwrap_or_default(),
+                            ]
+                        })
+                    })
+                    .collect(),
+            );
+            absences.set(
+                list.iter()
+                    .flat_map(|member| {
+                        member.absences.iter().map(move |absence| {
+                            let justified = if absence.justified { "Oui" } else { "Non" };
+                            [
+                                name(member),
+                                french_date(absence.date),
+                                justified.to_owned(),
+                                absence.reason.clone(),
+                            ]
+                        })
+                    })
                     .collect(),
             );
             Ok(render(move || {
                 let rows = list
                     .iter()
-                    .map(|enrolment| {
-                        let mut cells = vec![enrolment.student_name.clone().into_any()];
+                    .map(|member| {
+                        let mut cells = vec![member.student_name.clone().into_any()];
                         if is_staff {
                             cells.push(remove_button(
                                 session,
-                                enrolment.id,
-                                enrolment.student_name.clone(),
+                                member.enrolment_id,
+                                member.student_name.clone(),
                                 removals,
                                 [notice, problem],
                             ));
@@ -235,9 +264,6 @@ pub fn course_page(id: i64) -> AnyView {
     let parts = vec![
         back,
         summary.view().into_any(),
-        hint(
-            "Les évaluations et absences déjà enregistrées ne s'affichent pas encore ici ; les familles les voient dans l'onglet Cours de chaque élève.",
-        ),
         section("classe-titre", "Élèves", students),
         section(
             "evaluation-titre",
@@ -245,8 +271,8 @@ pub fn course_page(id: i64) -> AnyView {
             vec![
                 evaluation_form.view(),
                 recorded_table(
-                    "Évaluations enregistrées pendant cette visite",
-                    "Aucune évaluation enregistrée pendant cette visite.",
+                    "Évaluations enregistrées dans ce cours",
+                    "Aucune évaluation enregistrée dans ce cours.",
                     &["Élève", "Période", "Appréciation", "Note"],
                     evaluations,
                 )
@@ -259,8 +285,8 @@ pub fn course_page(id: i64) -> AnyView {
             vec![
                 absence_form.view(),
                 recorded_table(
-                    "Absences enregistrées pendant cette visite",
-                    "Aucune absence enregistrée pendant cette visite.",
+                    "Absences enregistrées dans ce cours",
+                    "Aucune absence enregistrée dans ce cours.",
                     &["Élève", "Date", "Justifiée", "Motif"],
                     absences,
                 )

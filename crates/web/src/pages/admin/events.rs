@@ -33,8 +33,7 @@ pub fn label_of(choices: &[(String, String)], value: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A participation added during this visit: (id, student, event, piece). The API has no
-/// list of an event's participants yet, so only these can be shown and removed.
+/// A participation: (id, student, event, piece).
 type Added = (i64, String, String, String);
 
 /// The events, a form to add one, and a form to add a student to one.
@@ -49,17 +48,39 @@ pub fn events_page() -> AnyView {
     let events = Loader::new(move || {
         async move {
             let events = api::admin::list_events(session).await?;
-            event_choices.set(
+            let labels: Vec<(String, String)> = events
+                .iter()
+                .map(|event| {
+                    (
+                        event.id.to_string(),
+                        format!("{} ({})", event.name, french_date(event.date)),
+                    )
+                })
+                .collect();
+            // Every event's participants, in the events' order.
+            let lists = futures::future::try_join_all(
                 events
                     .iter()
-                    .map(|event| {
-                        (
-                            event.id.to_string(),
-                            format!("{} ({})", event.name, french_date(event.date)),
-                        )
+                    .map(|event| api::admin::list_participants(session, event.id)),
+            )
+            .await?;
+            added.set(
+                lists
+                    .into_iter()
+                    .zip(&labels)
+                    .flat_map(|(list, (_, event))| {
+                        list.into_iter().map(move |participant| {
+                            (
+                                participant.id,
+                                participant.student_name,
+                                event.clone(),
+                                participant.piece,
+                            )
+                        })
                     })
                     .collect(),
             );
+            event_choices.set(labels);
             Ok(render(move || {
                 let rows = events
                     .iter()
@@ -170,8 +191,8 @@ pub fn events_page() -> AnyView {
             })
             .collect();
         data_table(
-            "Participants ajoutés pendant cette visite".to_owned(),
-            "Aucun participant ajouté pendant cette visite.",
+            "Participants aux événements".to_owned(),
+            "Aucun participant.",
             &["Élève", "Événement", "Pièce", "Action"],
             0,
             rows,

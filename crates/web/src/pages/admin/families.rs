@@ -85,7 +85,7 @@ pub fn families_page() -> AnyView {
         "Rechercher une famille",
         |session, query, go_to| {
             async move {
-            let page = api::list_families(session, &query).await?;
+            let page = api::admin::list_families(session, &query).await?;
             Ok(render(move || {
                 let rows = page
                     .items
@@ -100,7 +100,7 @@ pub fn families_page() -> AnyView {
                     .collect();
                 view! {
                     {data_table(family_count_label(page.total), "Aucune famille ne correspond.", &["Famille", "Responsables", "Élèves"], 0, rows)}
-                    {pager("Pages de la liste des familles", page.page, api::page_count(&page), go_to)}
+                    {pager("Pages de la liste des familles", page.page, api::admin::page_count(&page), go_to)}
                 }
                 .into_any()
             }))
@@ -213,7 +213,7 @@ pub fn students_page() -> AnyView {
                     .collect();
                 view! {
                     {data_table(student_count_label(page.total), "Aucun élève ne correspond.", &["Élève", "Date de naissance", "Famille"], 0, rows)}
-                    {pager("Pages de la liste des élèves", page.page, api::page_count(&page), go_to)}
+                    {pager("Pages de la liste des élèves", page.page, api::admin::page_count(&page), go_to)}
                 }
                 .into_any()
             }))
