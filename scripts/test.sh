@@ -6,7 +6,8 @@
 #                dist/admin/
 #   3. server    cargo build -p tutti-api (the binary the browser tests start)
 #   4. rust      cargo test --workspace --exclude tutti-web: the API tests, each on SQLite
-#                and, when TEST_DATABASE_URL is set, on PostgreSQL as well
+#                and, when TEST_DATABASE_URL is set, on PostgreSQL as well; then the SPA's
+#                native unit tests (cargo test -p tutti-web, with and without admin)
 #   5. browser   node --test tests/browser/: journeys and accessibility in real Chromium
 #
 # A failing phase does not stop the later ones that do not depend on it; the script
@@ -62,6 +63,8 @@ else
 fi
 # The tests mostly wait on bcrypt, SQLite and PostgreSQL: more threads than cores pay.
 run_phase rust cargo test --workspace --exclude tutti-web --no-fail-fast -- --test-threads=8
+# The SPA's pure logic (error decoding, form rules, routes), natively, with and without admin.
+run_phase web-unit bash -c 'cargo test -p tutti-web && cargo test -p tutti-web --features admin'
 
 if ! $spa_ok; then
     skip_phase browser "the SPA did not build"
@@ -75,11 +78,12 @@ fi
 
 # Counts, from cargo's "test result:" lines and node's closing summary.
 passed=0 failures=0 skipped=0
-if [ -f "$log_dir/rust.log" ]; then
-    read -r p f i < <(sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) ignored.*/\1 \2 \3/p' "$log_dir/rust.log" \
+for cargo_log in "$log_dir/rust.log" "$log_dir/web-unit.log"; do
+    [ -f "$cargo_log" ] || continue
+    read -r p f i < <(sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) ignored.*/\1 \2 \3/p' "$cargo_log" \
         | awk '{p+=$1; f+=$2; i+=$3} END {print p+0, f+0, i+0}')
     passed=$((passed + p)); failures=$((failures + f)); skipped=$((skipped + i))
-fi
+done
 if [ -f "$log_dir/browser.log" ]; then
     count() {
         local value
