@@ -103,3 +103,21 @@ pub fn site_teachers(
         .select((accounts::id, accounts::display_name))
         .load(connection)
 }
+
+/// An account with its site (id, slug, name) and household name, in one query: the
+/// "who am I" read on every page load.
+pub fn account_with_site(
+    connection: &mut DbConnection,
+    id: i64,
+) -> QueryResult<(Account, (i64, String, String), Option<String>)> {
+    accounts::table
+        .inner_join(sites::table)
+        .left_join(families::table.on(accounts::family_id.eq(families::id.nullable())))
+        .filter(accounts::id.eq(id))
+        .select((
+            Account::as_select(),
+            (sites::id, sites::slug, sites::name),
+            families::name.nullable(),
+        ))
+        .first(connection)
+}

@@ -6,7 +6,7 @@ use tutti_shared::{
 };
 
 use crate::auth::extractors::{CurrentAccount, client_ip};
-use crate::db::accounts::{family_name, find_account as load_account, set_password_hash};
+use crate::db::accounts::{find_account as load_account, set_password_hash};
 use crate::db::audit::{AuditEntry, record};
 use crate::db::sites::find_site;
 use crate::db::{now, sessions, throttle};
@@ -21,15 +21,12 @@ pub async fn load_account_info(state: &AppState, account_id: i64) -> Result<Acco
     state
         .db
         .run(move |connection| {
-            let account = load_account(connection, account_id)?;
-            let site = find_site(connection, account.site_id)?;
-            let family = match account.family_id {
-                Some(family_id) => Some(FamilySummary {
-                    id: family_id,
-                    name: family_name(connection, family_id)?,
-                }),
-                None => None,
-            };
+            let (account, (site_id, site_slug, site_name), family_name) =
+                crate::db::accounts::account_with_site(connection, account_id)?;
+            let family = account
+                .family_id
+                .zip(family_name)
+                .map(|(id, name)| FamilySummary { id, name });
             let role = Role::from_db(&account.role)
                 .ok_or_else(|| AppError::Internal(format!("unknown role {:?}", account.role)))?;
             Ok(AccountInfo {
@@ -39,9 +36,9 @@ pub async fn load_account_info(state: &AppState, account_id: i64) -> Result<Acco
                 display_name: account.display_name,
                 role,
                 site: SiteSummary {
-                    id: site.id,
-                    slug: site.slug,
-                    name: site.name,
+                    id: site_id,
+                    slug: site_slug,
+                    name: site_name,
                 },
                 family,
             })
