@@ -169,12 +169,17 @@ macro_rules! both {
 }
 
 /// A fresh PostgreSQL database, dropped (connections and all) when the guard drops.
-struct PostgresDatabase {
+pub struct PostgresDatabase {
     admin_url: String,
     name: String,
 }
 
 impl PostgresDatabase {
+    /// A fresh database and its URL, when `TEST_DATABASE_URL` is set.
+    pub fn fresh() -> Option<(Self, String)> {
+        postgres_admin_url().map(|admin_url| Self::create(&admin_url))
+    }
+
     fn create(admin_url: &str) -> (Self, String) {
         let name = format!("tutti_test_{}", hex::encode(rand::random::<[u8; 8]>()));
         let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|error| {

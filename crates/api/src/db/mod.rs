@@ -25,6 +25,8 @@ use crate::config::{Config, DatabaseKind};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+/// The PostgreSQL advisory lock key held while migrating ("TUTTI" in ASCII).
+const MIGRATION_LOCK: i64 = 0x54_55_54_54_49;
 
 /// A connection to either backend.
 #[derive(diesel::MultiConnection)]
@@ -164,9 +166,19 @@ fn establish(kind: DatabaseKind, url: &str) -> Result<DbConnection, DbError> {
 
 fn run_migrations(connection: &mut DbConnection) -> Result<(), DbError> {
     let outcome = match connection {
-        DbConnection::Postgres(postgres) => postgres
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|_| ()),
+        DbConnection::Postgres(postgres) => {
+            // Several instances may start at once on one database: one migrates at a time.
+            postgres
+                .batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                .map_err(|error| DbError::Migration(error.to_string()))?;
+            let outcome = postgres
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|_| ());
+            postgres
+                .batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                .map_err(|error| DbError::Migration(error.to_string()))?;
+            outcome
+        }
         DbConnection::Sqlite(sqlite) => {
             sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ())
         }
