@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 use tutti_tests::{
-    ApiErrorBody, ErrorCode, StatusCode, TestApp, both, demo, expect_error, expect_json, header,
-    refresh_set_cookie,
+    ApiErrorBody, Backend, ErrorCode, StatusCode, TestApp, both, demo, expect_error, expect_json,
+    header, refresh_set_cookie,
 };
 
 both! {
@@ -240,5 +240,43 @@ both! {
         let response = app.login(demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await;
         let cookie = refresh_set_cookie(&response).expect("the login sets the refresh cookie");
         assert!(!cookie.split(';').any(|part| part.trim().eq_ignore_ascii_case("secure")), "Set-Cookie: {cookie}");
+    }
+}
+
+/// A failed login sent as coming from `forwarded` (an `X-Forwarded-For` header).
+async fn failed_login_from(app: &TestApp, forwarded: &str, login: &str) -> StatusCode {
+    app.new_client()
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"site": demo::SITE, "login": login, "password": "pas-le-bon-mot-de-passe"}))
+        .send()
+        .await
+        .expect("the login request")
+        .status()
+}
+
+both! {
+    async fn behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own(backend: Backend) {
+        let app = TestApp::spawn_with(backend, vec![("TUTTI_TRUSTED_PROXIES", "127.0.0.1".to_owned())]).await;
+        // Different unknown logins, so that only the per-address counter grows.
+        for attempt in 1..=20 {
+            let status = failed_login_from(&app, "203.0.113.7", &format!("inconnu.{attempt}")).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {attempt}");
+        }
+        assert_eq!(failed_login_from(&app, "203.0.113.7", "inconnu.21").await, StatusCode::TOO_MANY_REQUESTS);
+        // Another family behind the same proxy is not slowed down; a client-written entry
+        // further left in the header does not let the first one escape either.
+        assert_eq!(failed_login_from(&app, "203.0.113.8", "inconnu.22").await, StatusCode::UNAUTHORIZED);
+        assert_eq!(failed_login_from(&app, "198.51.100.1, 203.0.113.7", "inconnu.23").await, StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+both! {
+    async fn without_a_trusted_proxy_a_forged_forwarded_header_changes_nothing(app) {
+        for attempt in 1..=20 {
+            let status = failed_login_from(&app, &format!("203.0.113.{attempt}"), &format!("inconnu.{attempt}")).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {attempt}");
+        }
+        assert_eq!(failed_login_from(&app, "198.51.100.99", "inconnu.21").await, StatusCode::TOO_MANY_REQUESTS);
     }
 }

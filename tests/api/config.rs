@@ -119,7 +119,10 @@ fn the_configuration_never_prints_its_secrets() {
 #[test]
 fn instances_starting_together_migrate_one_at_a_time() {
     let Some((_database, url)) = tutti_tests::PostgresDatabase::fresh() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must set TEST_DATABASE_URL");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set TEST_DATABASE_URL"
+        );
         eprintln!("TEST_DATABASE_URL is unset: skipping the PostgreSQL migration race");
         return;
     };
@@ -130,7 +133,10 @@ fn instances_starting_together_migrate_one_at_a_time() {
                 let data_dir = tempfile::tempdir().expect("a temporary data dir");
                 let config = tutti_api::config::Config::from_vars([
                     ("TUTTI_DATABASE_URL".to_owned(), url),
-                    ("TUTTI_DATA_DIR".to_owned(), data_dir.path().display().to_string()),
+                    (
+                        "TUTTI_DATA_DIR".to_owned(),
+                        data_dir.path().display().to_string(),
+                    ),
                 ])
                 .expect("a valid configuration");
                 tutti_api::tasks::migrate(&config).map_err(|error| error.to_string())
@@ -139,6 +145,36 @@ fn instances_starting_together_migrate_one_at_a_time() {
         .collect();
     for instance in instances {
         let outcome = instance.join().expect("the instance thread");
-        assert!(outcome.is_ok(), "an instance failed to migrate: {outcome:?}");
+        assert!(
+            outcome.is_ok(),
+            "an instance failed to migrate: {outcome:?}"
+        );
     }
+}
+
+#[test]
+fn trusted_proxies_must_be_ip_addresses() {
+    let data_dir = tempfile::tempdir().expect("a temp dir");
+    let dir = data_dir.path().display().to_string();
+    let good = Config::from_vars([
+        ("TUTTI_DATA_DIR".to_owned(), dir.clone()),
+        (
+            "TUTTI_TRUSTED_PROXIES".to_owned(),
+            "10.0.0.1, ::1".to_owned(),
+        ),
+    ])
+    .expect("two addresses");
+    assert_eq!(good.trusted_proxies.len(), 2);
+    let error = Config::from_vars([
+        ("TUTTI_DATA_DIR".to_owned(), dir),
+        (
+            "TUTTI_TRUSTED_PROXIES".to_owned(),
+            "load-balancer".to_owned(),
+        ),
+    ])
+    .expect_err("a name is not an address");
+    assert!(
+        error.to_string().contains("TUTTI_TRUSTED_PROXIES"),
+        "{error}"
+    );
 }

@@ -84,6 +84,9 @@ pub struct Config {
     pub db_pool_size: u32,
     /// `TUTTI_MAIL_FROM`: the sender of every email.
     pub mail_from: String,
+    /// `TUTTI_TRUSTED_PROXIES`: addresses of our own reverse proxies (comma-separated).
+    /// Only requests from them have their `X-Forwarded-For` believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -185,6 +188,22 @@ impl Config {
             None => 10,
         };
 
+        let trusted_proxies = match get("TUTTI_TRUSTED_PROXIES") {
+            Some(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(|part| part.parse::<std::net::IpAddr>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| {
+                    config_error(
+                        "TUTTI_TRUSTED_PROXIES",
+                        format!("expected IP addresses separated by commas, got {text:?}"),
+                    )
+                })?,
+            None => Vec::new(),
+        };
+
         Ok(Self {
             database_url: Secret::new(database_url),
             database_kind,
@@ -196,6 +215,7 @@ impl Config {
             public_url,
             bcrypt_cost,
             db_pool_size,
+            trusted_proxies,
             mail_from: get("TUTTI_MAIL_FROM")
                 .unwrap_or_else(|| "Tutti <ne-pas-repondre@tutti.localhost>".to_owned()),
         })

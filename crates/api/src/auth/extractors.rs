@@ -126,13 +126,34 @@ role_extractor!(
     Role::Teacher
 );
 
-/// The client address used for throttling and the audit log: the TCP peer. A reverse
-/// proxy's forwarded headers are not trusted, since any client can set them.
+/// The client address used for throttling and the audit log: the TCP peer, unless the
+/// peer is one of our own reverse proxies (`TUTTI_TRUSTED_PROXIES`). Then the address is
+/// read from `X-Forwarded-For`, right to left, skipping our proxies: entries further left
+/// were written by the client and can say anything.
 pub fn client_ip(request: &HttpRequest) -> String {
-    request
-        .peer_addr()
-        .map(|address| address.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+    let Some(peer) = request.peer_addr().map(|address| address.ip()) else {
+        return "unknown".to_owned();
+    };
+    let trusted: &[std::net::IpAddr] = match request.app_data::<web::Data<AppState>>() {
+        Some(state) if state.config.trusted_proxies.contains(&peer) => {
+            &state.config.trusted_proxies
+        }
+        _ => return peer.to_string(),
+    };
+    let forwarded: Vec<std::net::IpAddr> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|address| !trusted.contains(address))
+        .copied()
+        .unwrap_or(peer)
+        .to_string()
 }
 
 /// Staff or a teacher: the school side. Handlers further restrict teachers to their own
