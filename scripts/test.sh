@@ -56,6 +56,8 @@ spa_ok=true server_ok=true
 run_phase spa scripts/build-web.sh || spa_ok=false
 run_phase server cargo build -p tutti-api || server_ok=false
 
+# Test connections stay on loopback: no TLS (see .ci/run for why).
+export PGSSLMODE="${PGSSLMODE:-disable}"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
     say "TEST_DATABASE_URL is set: each API test runs on SQLite and on PostgreSQL"
 else
