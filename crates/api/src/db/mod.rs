@@ -57,6 +57,10 @@ pub enum DbError {
     Canceled,
 }
 
+/// The busy timeout comes first: the pool opens its connections at once, and switching
+/// to WAL needs a lock that the others would otherwise fail on at once.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
 /// Every pooled SQLite connection needs these: without WAL and a busy timeout, concurrent
 /// writes fail with "database is locked"; foreign keys are off by default in SQLite.
 #[derive(Debug)]
@@ -66,7 +70,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, connection: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(sqlite) = connection {
             sqlite
-                .batch_execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                .batch_execute(SQLITE_PRAGMAS)
                 .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
@@ -157,7 +161,7 @@ fn establish(kind: DatabaseKind, url: &str) -> Result<DbConnection, DbError> {
             let mut connection = SqliteConnection::establish(url)
                 .map_err(|error| DbError::Connection(error.to_string()))?;
             connection
-                .batch_execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+                .batch_execute(SQLITE_PRAGMAS)
                 .map_err(|error| DbError::Connection(error.to_string()))?;
             Ok(DbConnection::Sqlite(connection))
         }

@@ -118,10 +118,20 @@ pub async fn find_family_detail(
                 return Err(AppError::NotFound);
             }
             let view = load_family_view(connection, family_id)?;
-            let students = household::family_students(connection, family_id)?
-                .iter()
-                .map(|student| student_view(connection, student))
-                .collect::<Result<Vec<_>, _>>()?;
+            // One query for every child's pending changes, not one per child.
+            let students = household::family_students(connection, family_id)?;
+            let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
+            let mut pending =
+                household::pending_changes(connection, household::Target::Student, &ids)?;
+            let students = students
+                .into_iter()
+                .map(|student| StudentView {
+                    id: student.id,
+                    version: student.version,
+                    fields: student.fields(),
+                    pending: pending.remove(&student.id).unwrap_or_default(),
+                })
+                .collect();
             let logins: Vec<String> = accounts::table
                 .filter(accounts::family_id.eq(family_id))
                 .order(accounts::login.asc())
