@@ -154,7 +154,7 @@ both! {
         let locked = app.login(demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await;
         let retry_after = header(&locked, "retry-after");
         let error = expect_error(locked, StatusCode::TOO_MANY_REQUESTS, "right password on a locked account").await;
-        assert_eq!(error.code, ErrorCode::TooManyRequests);
+        assert_eq!(error.code, ErrorCode::Throttled);
         let seconds: u64 = retry_after.parse().unwrap_or_else(|_| panic!("Retry-After is a number of seconds: {retry_after:?}"));
         assert!(seconds > 0 && seconds <= 900, "Retry-After: {seconds}");
 

@@ -232,7 +232,7 @@ both! {
 
         // An edit made against the version read before the decisions is now stale.
         let stale = app.update_guardian(&martin, ids.claire, &json!({"version": asked.version, "changes": {"profession": "Directrice"}})).await;
-        assert_eq!(expect_error(stale, StatusCode::CONFLICT, "edit after a decision").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(stale, StatusCode::CONFLICT, "edit after a decision").await.code, ErrorCode::StaleVersion);
         let fresh = app.update_guardian(&martin, ids.claire, &json!({"version": claire.version, "changes": {"profession": "Directrice"}})).await;
         let _: GuardianView = expect_json(fresh, StatusCode::OK, "edit with the new version").await;
     }
@@ -262,7 +262,7 @@ both! {
             (vec![profession, 99_999_999], "approve"),
         ] {
             let error = expect_error(app.decide(&staff, &ids_sent, decision).await, StatusCode::CONFLICT, &format!("{decision} {ids_sent:?}")).await;
-            assert_eq!(error.code, ErrorCode::Conflict);
+            assert_eq!(error.code, ErrorCode::InvalidTransition);
         }
         assert_eq!(app.family(&martin).await, family, "nothing applied: the batch is all or nothing");
         assert_eq!(app.change_requests(&staff, "").await.items.iter().map(|request| request.id).collect::<Vec<_>>(), [profession]);
@@ -372,7 +372,7 @@ both! {
         for login in [demo::FAMILY_LOGIN, demo::STAFF_LOGIN, " famille.durand "] {
             let response = app.post_as("/api/v1/admin/families", &staff, &json!({"login": login, "guardian": valid_guardian("Bernard", email)})).await;
             let error = expect_error(response, StatusCode::CONFLICT, &format!("login {login:?}")).await;
-            assert_eq!(error.code, ErrorCode::Conflict);
+            assert_eq!(error.code, ErrorCode::AlreadyExists);
         }
         for (login, field) in [("famille bernard", "login"), ("", "login")] {
             let response = app.post_as("/api/v1/admin/families", &staff, &json!({"login": login, "guardian": valid_guardian("Bernard", email)})).await;

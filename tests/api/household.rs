@@ -142,12 +142,12 @@ both! {
 
         let stale = app.update_guardian(&token, claire.id, &json!({"version": claire.version, "changes": {"city": "Villiers-sur-Marne", "postcode": "94350"}})).await;
         let error = expect_error(stale, StatusCode::CONFLICT, "edit with the old version").await;
-        assert_eq!(error.code, ErrorCode::Conflict);
+        assert_eq!(error.code, ErrorCode::StaleVersion);
         assert!(!error.message.is_empty());
 
         // Sending again the value already asked for, with the old version, is stale too.
         let repeat = app.update_guardian(&token, claire.id, &json!({"version": claire.version, "changes": {"city": "Chennevières-sur-Marne"}})).await;
-        assert_eq!(expect_error(repeat, StatusCode::CONFLICT, "repeat with the old version").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(repeat, StatusCode::CONFLICT, "repeat with the old version").await.code, ErrorCode::StaleVersion);
 
         assert_eq!(app.family(&token).await, after_first, "nothing changed");
         assert_eq!(app.change_request_rows(), rows, "no change request stored");

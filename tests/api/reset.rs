@@ -94,7 +94,7 @@ both! {
         let (_, token) = reset_token_for_the_family(&app).await;
         let _: MessageResponse = expect_json(app.confirm_reset(&token, NEW_PASSWORD).await, StatusCode::OK, "first use").await;
         let error = expect_error(app.confirm_reset(&token, "Encore-Un-Autre-2026").await, StatusCode::BAD_REQUEST, "second use").await;
-        assert_eq!(error.code, ErrorCode::BadRequest);
+        assert_eq!(error.code, ErrorCode::InvalidLink);
         app.login_ok(demo::SITE, demo::FAMILY_LOGIN, NEW_PASSWORD).await;
     }
 }
@@ -102,7 +102,7 @@ both! {
 both! {
     async fn a_made_up_token_is_refused(app) {
         let error = expect_error(app.confirm_reset("bm90LWEtcmVhbC10b2tlbg", NEW_PASSWORD).await, StatusCode::BAD_REQUEST, "made-up token").await;
-        assert_eq!(error.code, ErrorCode::BadRequest);
+        assert_eq!(error.code, ErrorCode::InvalidLink);
         expect_error(app.confirm_reset("", NEW_PASSWORD).await, StatusCode::BAD_REQUEST, "empty token").await;
     }
 }
@@ -128,7 +128,7 @@ both! {
         assert!(updated >= 1, "a reset token row exists");
 
         let error = expect_error(app.confirm_reset(&token, NEW_PASSWORD).await, StatusCode::BAD_REQUEST, "expired token").await;
-        assert_eq!(error.code, ErrorCode::BadRequest);
+        assert_eq!(error.code, ErrorCode::InvalidLink);
         app.login_ok(demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await;
     }
 }

@@ -92,7 +92,7 @@ both! {
         }, "latest first");
 
         let duplicate = app.post_as("/api/v1/admin/school-years", &staff, &json!({"label": "2040-2041", "starts_on": "2040-09-02", "ends_on": "2041-07-04"})).await;
-        assert_eq!(expect_error(duplicate, StatusCode::CONFLICT, "a taken label").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(duplicate, StatusCode::CONFLICT, "a taken label").await.code, ErrorCode::AlreadyExists);
         let backwards = app.post_as("/api/v1/admin/school-years", &staff, &json!({"label": "2041-2042", "starts_on": "2042-07-04", "ends_on": "2041-09-01"})).await;
         assert!(expect_error(backwards, StatusCode::UNPROCESSABLE_ENTITY, "end before start").await.fields.contains_key("ends_on"));
         let unlabelled = app.post_as("/api/v1/admin/school-years", &staff, &json!({"label": " ", "starts_on": "2041-09-01", "ends_on": "2042-07-04"})).await;
@@ -105,7 +105,7 @@ both! {
         let disciplines: Vec<Discipline> = app.get_ok("/api/v1/admin/disciplines", &staff).await;
         assert!(disciplines.contains(&Discipline { id: guitar, name: "Guitare".into(), is_dance: false }), "{disciplines:#?}");
         let duplicate = app.post_as("/api/v1/admin/disciplines", &staff, &json!({"name": "Guitare"})).await;
-        assert_eq!(expect_error(duplicate, StatusCode::CONFLICT, "a taken name").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(duplicate, StatusCode::CONFLICT, "a taken name").await.code, ErrorCode::AlreadyExists);
 
         let course = app.create_ok("/api/v1/admin/courses", &staff, &course_input(year, guitar)).await;
         let courses = app.courses(&staff, &format!("?school_year_id={year}")).await;
@@ -180,7 +180,7 @@ both! {
         let (course, enrolment) = chloe_in_a_new_course(&app, &staff, ids.chloe).await;
 
         let duplicate = app.post_as("/api/v1/admin/enrolments", &staff, &json!({"student_id": ids.chloe, "course_id": course})).await;
-        assert_eq!(expect_error(duplicate, StatusCode::CONFLICT, "enrolled twice").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(duplicate, StatusCode::CONFLICT, "enrolled twice").await.code, ErrorCode::AlreadyExists);
         let unknown = app.post_as("/api/v1/admin/enrolments", &staff, &json!({"student_id": 99_999_999, "course_id": 99_999_999})).await;
         let error = expect_error(unknown, StatusCode::UNPROCESSABLE_ENTITY, "unknown student and course").await;
         assert!(error.fields.contains_key("student_id") && error.fields.contains_key("course_id"), "{error:?}");
@@ -224,7 +224,7 @@ both! {
         let edit = json!({"enrolment_id": enrolment, "period": "1er trimestre", "comment": "Très bon début.", "mark": "A+", "version": version});
         assert_eq!(app.put_as(&format!("/api/v1/admin/evaluations/{evaluation}"), &staff, &edit).await.status(), StatusCode::NO_CONTENT);
         let stale = app.put_as(&format!("/api/v1/admin/evaluations/{evaluation}"), &staff, &json!({"enrolment_id": enrolment, "period": "1er trimestre", "comment": "Autre", "version": version})).await;
-        assert_eq!(expect_error(stale, StatusCode::CONFLICT, "stale evaluation edit").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(stale, StatusCode::CONFLICT, "stale evaluation edit").await.code, ErrorCode::StaleVersion);
         let courses = app.student_courses(&family, ids.chloe).await;
         let violin = courses.iter().find(|entry| entry.enrolment_id == enrolment).expect("the violin course");
         assert!(!violin.absences[0].justified);
@@ -259,7 +259,7 @@ both! {
 
         body["room"] = json!("Salle 10");
         let error = expect_error(app.put_as(&path, &staff, &body).await, StatusCode::CONFLICT, "stale edit").await;
-        assert_eq!(error.code, ErrorCode::Conflict);
+        assert_eq!(error.code, ErrorCode::StaleVersion);
         let now = this_years_course(&app, &staff, &staff, "Violon", "Cycle 1 - 2e année").await;
         assert_eq!(now, edited, "the stale edit changed nothing");
 
@@ -297,7 +297,7 @@ both! {
         let path = format!("/api/v1/admin/events/{event}/participations");
         let participation = app.create_ok(&path, &staff, &json!({"student_id": ids.chloe, "piece": "Petite valse"})).await;
         let twice = app.post_as(&path, &staff, &json!({"student_id": ids.chloe, "piece": "Encore"})).await;
-        assert_eq!(expect_error(twice, StatusCode::CONFLICT, "taking part twice").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(twice, StatusCode::CONFLICT, "taking part twice").await.code, ErrorCode::AlreadyExists);
         expect_error(app.post_as("/api/v1/admin/events/99999999/participations", &staff, &json!({"student_id": ids.chloe})).await, StatusCode::NOT_FOUND, "unknown event").await;
         let error = expect_error(app.post_as(&path, &staff, &json!({"student_id": 99_999_999})).await, StatusCode::UNPROCESSABLE_ENTITY, "unknown student").await;
         assert!(error.fields.contains_key("student_id"));

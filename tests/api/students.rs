@@ -94,7 +94,7 @@ both! {
         assert!(email.body_text.contains("Hugo Martin") && email.body_text.contains("7 rue Neuve"), "{}", email.body_text);
 
         let stale = app.update_student(&token, ids.hugo, &json!({"version": hugo.version, "changes": {"address": "9 rue Neuve"}})).await;
-        assert_eq!(expect_error(stale, StatusCode::CONFLICT, "stale student edit").await.code, ErrorCode::Conflict);
+        assert_eq!(expect_error(stale, StatusCode::CONFLICT, "stale student edit").await.code, ErrorCode::StaleVersion);
         assert_eq!(app.student(&token, ids.hugo).await, view, "the stale edit changed nothing");
     }
 }

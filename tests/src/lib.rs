@@ -368,7 +368,7 @@ impl TestApp {
         let config = tutti_api::config::Config::from_vars(vars.clone())
             .expect("the test configuration is valid");
         let seed_config = config.clone();
-        tokio::task::spawn_blocking(move || tutti_api::tasks::seed_demo(&seed_config))
+        tokio::task::spawn_blocking(move || tutti_api::demo::seed_demo(&seed_config))
             .await
             .expect("seed_demo panicked")
             .unwrap_or_else(|error| panic!("seed_demo failed: {error:?}"));

@@ -1,12 +1,24 @@
-//! The Tutti API server: configuration, database layer, authentication, email, HTTP routes
-//! and the administrative tasks of the `tutti` command.
+//! The Tutti API server, organised by feature.
+//!
+//! Plumbing at the top (configuration, start-up, the database, the HTTP error, the
+//! caller, email); one folder per feature (`auth`, `sites`, `household`, `school`),
+//! each with `http.rs -> service.rs -> store.rs`. See ARCHITECTURE.md.
 
+pub mod api;
+pub mod audit;
 pub mod auth;
+pub mod caller;
 pub mod config;
 pub mod db;
+pub mod demo;
+pub mod domain;
 pub mod email;
 pub mod error;
-pub mod routes;
+pub mod household;
+pub mod json;
+pub mod openapi_responses;
+pub mod school;
+pub mod sites;
 pub mod startup;
 pub mod state;
 pub mod tasks;

@@ -61,7 +61,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Openapi = command {
-        return match tutti_api::routes::openapi_json() {
+        return match tutti_api::api::openapi_json() {
             Ok(json) => {
                 print!("{json}");
                 ExitCode::SUCCESS
@@ -102,12 +102,12 @@ fn fail(message: &str) -> ExitCode {
 }
 
 fn seed_demo(config: &Config) -> Result<(), String> {
-    tasks::seed_demo(config).map_err(|error| error.to_string())?;
+    tutti_api::demo::seed_demo(config).map_err(|error| error.to_string())?;
     println!(
         "Demo data ready on site {:?} (\"Conservatoire 1\"). Logins:",
-        tasks::DEMO_SITE
+        tutti_api::demo::DEMO_SITE
     );
-    for (login, password, who) in tasks::DEMO_LOGINS {
+    for (login, password, who) in tutti_api::demo::DEMO_LOGINS {
         println!("  {login:<16} {password:<20} {who}");
     }
     Ok(())

@@ -14,13 +14,14 @@ use tutti_shared::ErrorCode;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
+use crate::caller::AccessMap;
 use crate::config::{Config, ConfigError};
 use crate::db::{Db, DbError};
 use crate::email::{EmailError, Mailer};
 use crate::error::envelope;
-use crate::routes;
 use crate::state::AppState;
 
 /// Largest JSON body accepted by the API.
@@ -66,7 +67,8 @@ impl Application {
             config.smtp_url.as_ref().map(|url| url.expose()),
             &config.mail_from,
         )?;
-        let openapi = routes::openapi();
+        let openapi = api::openapi();
+        let access = AccessMap::from_openapi(&openapi).map_err(StartupError::Other)?;
         let csp = content_security_policy(config.web_dir.as_deref());
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
@@ -77,6 +79,7 @@ impl Application {
             jwt,
             hasher,
             mailer,
+            access,
         });
 
         let server = HttpServer::new(move || {
@@ -115,7 +118,7 @@ impl Application {
                 })
                 .service(
                     utoipa_actix_web::scope("/api/v1")
-                        .configure(routes::configure)
+                        .configure(api::configure)
                         .map(|scope| scope.default_service(web::to(api_not_found))),
                 )
                 .split_for_parts();

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
+use crate::caller::AccessMap;
 use crate::config::Config;
 use crate::db::Db;
 use crate::email::Mailer;
@@ -18,4 +19,6 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: PasswordHasher,
     pub mailer: Mailer,
+    /// Which callers each operation admits, read from the OpenAPI document.
+    pub access: AccessMap,
 }

@@ -15,20 +15,47 @@ pub enum ErrorCode {
     Validation,
     /// Missing, expired or invalid credentials (401).
     Unauthorized,
-    /// Authenticated but not allowed (403).
+    /// Authenticated but not allowed: this kind of caller may not use the operation (403).
     Forbidden,
     /// No such record, or not one the caller may see (404).
     NotFound,
-    /// The record changed since it was read, or the action conflicts with its state (409).
+    /// The action conflicts with the record's state (409).
     Conflict,
-    /// The body is too large (413).
+    /// The record changed since it was read (its `version` moved): nothing was written;
+    /// read it again and redo the edit (409).
+    StaleVersion,
+    /// A record with the same unique value (identifiant, label, name) already exists (409).
+    AlreadyExists,
+    /// The record is no longer in a state that allows this action, e.g. a change request
+    /// already decided (409).
+    InvalidTransition,
+    /// A password-reset link that is unknown, used or expired (400).
+    InvalidLink,
+    /// The request body is too large (413).
     PayloadTooLarge,
-    /// The media type is not accepted (415).
+    /// An uploaded file is larger than allowed (413).
+    FileTooLarge,
+    /// The request's media type is not accepted (415).
     UnsupportedMediaType,
+    /// An uploaded file is not of an accepted type (415).
+    UnsupportedFileType,
     /// Too many attempts; retry after the `Retry-After` header's delay (429).
-    TooManyRequests,
+    Throttled,
     /// An unexpected server error; details are in the server log only (500).
     Internal,
+}
+
+impl ErrorCode {
+    /// Whether this is one of the 409 codes (the record or its state moved).
+    pub fn is_conflict(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Conflict
+                | ErrorCode::StaleVersion
+                | ErrorCode::AlreadyExists
+                | ErrorCode::InvalidTransition
+        )
+    }
 }
 
 /// The JSON body of every error response.

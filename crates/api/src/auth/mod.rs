@@ -1,8 +1,12 @@
-//! Authentication: password hashing, access tokens, opaque tokens and the role extractors.
+//! Signing in: login, sessions and refresh tokens, logout, password recovery and
+//! change, "who am I"; with bcrypt off the executor and strict access tokens.
 
-pub mod extractors;
+mod emails;
+pub mod http;
 pub mod jwt;
 pub mod password;
+pub mod service;
+pub mod store;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};

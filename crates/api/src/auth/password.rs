@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::error::AppError;
+use crate::domain::DomainError;
 
 /// Hashes and verifies passwords with a configured cost on the blocking thread pool.
 ///
@@ -32,17 +32,17 @@ impl PasswordHasher {
     }
 
     /// Hashes a password (already checked by `Password::parse`).
-    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+    pub async fn hash(&self, password: String) -> Result<String, DomainError> {
         let cost = self.cost;
         let _permit = self
             .permits
             .acquire()
             .await
-            .map_err(|error| AppError::Internal(error.to_string()))?;
+            .map_err(|error| DomainError::Internal(error.to_string()))?;
         actix_web::web::block(move || bcrypt::hash(password, cost))
             .await
-            .map_err(|error| AppError::Internal(error.to_string()))?
-            .map_err(|error| AppError::Internal(error.to_string()))
+            .map_err(|error| DomainError::Internal(error.to_string()))?
+            .map_err(|error| DomainError::Internal(error.to_string()))
     }
 
     /// Verifies a password against a stored hash, or against the dummy hash when there is
@@ -52,18 +52,18 @@ impl PasswordHasher {
         &self,
         password: String,
         stored_hash: Option<String>,
-    ) -> Result<bool, AppError> {
+    ) -> Result<bool, DomainError> {
         let has_hash = stored_hash.is_some();
         let hash = stored_hash.unwrap_or_else(|| self.dummy_hash.as_str().to_owned());
         let _permit = self
             .permits
             .acquire()
             .await
-            .map_err(|error| AppError::Internal(error.to_string()))?;
+            .map_err(|error| DomainError::Internal(error.to_string()))?;
         let matches =
             actix_web::web::block(move || bcrypt::verify(password, &hash).unwrap_or(false))
                 .await
-                .map_err(|error| AppError::Internal(error.to_string()))?;
+                .map_err(|error| DomainError::Internal(error.to_string()))?;
         Ok(has_hash && matches)
     }
 

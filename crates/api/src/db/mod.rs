@@ -1,20 +1,13 @@
-//! The database layer: the only module that speaks diesel.
+//! The database plumbing: the connection enum over both backends, the pool, migrations,
+//! transactions, and the mapping of diesel's errors into the domain error. Besides the
+//! features' `store` modules, this is the only code that speaks diesel (a test checks it).
 //!
 //! One connection type covers SQLite and PostgreSQL; the URL's scheme chooses. Handlers
 //! never touch a connection on the async executor: [`Db::run`] moves the work (pool
 //! checkout included) to the blocking thread pool.
 
-pub mod accounts;
-pub mod audit;
 pub mod emails;
-pub mod families;
-pub mod household;
-pub mod review;
 pub mod schema;
-pub mod school;
-pub mod sessions;
-pub mod sites;
-pub mod throttle;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -214,4 +207,26 @@ where
         }
         work(connection)
     })
+}
+
+/// What the services see of a failed query: not found stays not found, a unique
+/// violation is a 409 `already_exists`, anything else an opaque internal error.
+impl From<diesel::result::Error> for crate::domain::DomainError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => crate::domain::DomainError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                crate::domain::DomainError::already_exists("Cet enregistrement existe déjà.")
+            }
+            other => crate::domain::DomainError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Operator tasks use the stores directly, on their own connection.
+impl From<diesel::result::Error> for crate::tasks::TaskError {
+    fn from(error: diesel::result::Error) -> Self {
+        crate::tasks::TaskError::Domain(error.into())
+    }
 }

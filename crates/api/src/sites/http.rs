@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, get, web};
 use tutti_shared::SiteSummary;
 
-use crate::db::sites::list_sites as load_sites;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -14,17 +13,6 @@ use crate::state::AppState;
 )]
 #[get("/sites")]
 pub async fn list_sites(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let sites = state
-        .db
-        .run(|connection| load_sites(connection).map_err(AppError::from))
-        .await?;
-    let body: Vec<SiteSummary> = sites
-        .into_iter()
-        .map(|site| SiteSummary {
-            id: site.id,
-            slug: site.slug,
-            name: site.name,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
+    let sites = state.db.run(super::service::list_sites).await?;
+    Ok(HttpResponse::Ok().json(sites))
 }

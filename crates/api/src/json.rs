@@ -43,14 +43,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         Box::pin(async move {
             let web::Json(value) = value.await?;
             if !value.is_object() {
-                return Err(AppError::BadRequest(
-                    "Le corps de la requête doit être un objet JSON.".to_owned(),
+                return Err(AppError::bad_request(
+                    "Le corps de la requête doit être un objet JSON.",
                 )
                 .into());
             }
             serde_json::from_value::<T>(value)
                 .map(ApiJson)
-                .map_err(|error| AppError::BadRequest(format!("JSON invalide : {error}")).into())
+                .map_err(|error| AppError::bad_request(format!("JSON invalide : {error}")).into())
         })
     }
 }

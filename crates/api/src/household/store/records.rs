@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use tutti_shared::{ChangeStatus, Decision, GuardianFields, PendingChange, StudentFields};
+use tutti_shared::{ChangeStatus, GuardianFields, PendingChange, StudentFields};
 
-use super::DbConnection;
-use super::schema::{change_requests, guardians, students};
-use crate::error::AppError;
+use crate::db::DbConnection;
+use crate::db::schema::{change_requests, guardians, students};
+use crate::domain::{HouseholdId, SiteId};
 
 /// Which kind of record a change request targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,11 @@ pub struct Guardian {
 }
 
 impl Guardian {
+    /// "Prénom Nom".
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
     /// The editable fields.
     pub fn fields(&self) -> GuardianFields {
         GuardianFields {
@@ -142,9 +147,11 @@ impl Student {
 /// The guardians of a household, first one first.
 pub fn family_guardians(
     connection: &mut DbConnection,
-    family_id: i64,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
 ) -> QueryResult<Vec<Guardian>> {
     guardians::table
+        .filter(guardians::site_id.eq(site_id))
         .filter(guardians::family_id.eq(family_id))
         .order((guardians::position.asc(), guardians::id.asc()))
         .select(Guardian::as_select())
@@ -152,8 +159,13 @@ pub fn family_guardians(
 }
 
 /// The children of a household, eldest first.
-pub fn family_students(connection: &mut DbConnection, family_id: i64) -> QueryResult<Vec<Student>> {
+pub fn family_students(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
+) -> QueryResult<Vec<Student>> {
     students::table
+        .filter(students::site_id.eq(site_id))
         .filter(students::family_id.eq(family_id))
         .order((students::birth_date.asc(), students::id.asc()))
         .select(Student::as_select())
@@ -163,11 +175,13 @@ pub fn family_students(connection: &mut DbConnection, family_id: i64) -> QueryRe
 /// A guardian, if it belongs to this household.
 pub fn find_family_guardian(
     connection: &mut DbConnection,
-    family_id: i64,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
     id: i64,
 ) -> QueryResult<Option<Guardian>> {
     guardians::table
         .filter(guardians::id.eq(id))
+        .filter(guardians::site_id.eq(site_id))
         .filter(guardians::family_id.eq(family_id))
         .select(Guardian::as_select())
         .first(connection)
@@ -177,11 +191,13 @@ pub fn find_family_guardian(
 /// A student, if it belongs to this household.
 pub fn find_family_student(
     connection: &mut DbConnection,
-    family_id: i64,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
     id: i64,
 ) -> QueryResult<Option<Student>> {
     students::table
         .filter(students::id.eq(id))
+        .filter(students::site_id.eq(site_id))
         .filter(students::family_id.eq(family_id))
         .select(Student::as_select())
         .first(connection)
@@ -191,7 +207,7 @@ pub fn find_family_student(
 /// A student, if it belongs to this site.
 pub fn find_site_student(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
 ) -> QueryResult<Option<Student>> {
     students::table
@@ -232,85 +248,64 @@ pub fn pending_changes(
     Ok(pending)
 }
 
-/// What a family asked to change on one record.
-pub struct ChangeSet {
+/// A new pending change request.
+pub struct NewChangeRequest<'a> {
     pub site_id: i64,
     pub family_id: i64,
     pub target: Target,
     pub target_id: i64,
-    pub expected_version: i32,
-    pub current_version: i32,
-    /// (field, value in force, value asked for).
-    pub changes: Vec<(&'static str, String, String)>,
+    pub field: &'a str,
+    pub old_value: &'a str,
+    pub new_value: &'a str,
     pub account_id: i64,
+    pub requested_at: NaiveDateTime,
 }
 
-/// Stores a family's edit as pending change requests, one per field. A newer request on
-/// the same field supersedes the older one; asking for the value in force just withdraws
-/// the pending one. The record's version moves, so a concurrent edit gets 409.
-pub fn request_changes(
+/// Marks the pending request on one field of a record, if any, as superseded.
+pub fn supersede_pending(
     connection: &mut DbConnection,
-    change_set: &ChangeSet,
-) -> Result<usize, AppError> {
-    if change_set.expected_version != change_set.current_version {
-        return Err(stale());
-    }
-    let time = super::now();
-    let bumped = bump_version(
-        connection,
-        change_set.target,
-        change_set.target_id,
-        change_set.expected_version,
-        time,
-    )?;
-    if !bumped {
-        return Err(stale());
-    }
-    let mut created = 0;
-    for (field, old_value, new_value) in &change_set.changes {
-        diesel::update(
-            change_requests::table
-                .filter(change_requests::target_type.eq(change_set.target.as_str()))
-                .filter(change_requests::target_id.eq(change_set.target_id))
-                .filter(change_requests::field.eq(*field))
-                .filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
-        )
-        .set((
-            change_requests::status.eq(ChangeStatus::Superseded.as_str()),
-            change_requests::decided_at.eq(time),
-        ))
-        .execute(connection)?;
-        if old_value == new_value {
-            continue;
-        }
-        diesel::insert_into(change_requests::table)
-            .values((
-                change_requests::site_id.eq(change_set.site_id),
-                change_requests::family_id.eq(change_set.family_id),
-                change_requests::target_type.eq(change_set.target.as_str()),
-                change_requests::target_id.eq(change_set.target_id),
-                change_requests::field.eq(*field),
-                change_requests::old_value.eq(old_value),
-                change_requests::new_value.eq(new_value),
-                change_requests::status.eq(ChangeStatus::Pending.as_str()),
-                change_requests::requested_by.eq(change_set.account_id),
-                change_requests::requested_at.eq(time),
-            ))
-            .execute(connection)?;
-        created += 1;
-    }
-    Ok(created)
+    target: Target,
+    target_id: i64,
+    field: &str,
+    time: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        change_requests::table
+            .filter(change_requests::target_type.eq(target.as_str()))
+            .filter(change_requests::target_id.eq(target_id))
+            .filter(change_requests::field.eq(field))
+            .filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
+    )
+    .set((
+        change_requests::status.eq(ChangeStatus::Superseded.as_str()),
+        change_requests::decided_at.eq(time),
+    ))
+    .execute(connection)
 }
 
-/// The 409 of an edit made against an old version.
-pub fn stale() -> AppError {
-    AppError::Conflict(
-        "Ces informations ont été modifiées entre-temps. Les données à jour sont affichées ; vos saisies n'ont pas été enregistrées, vérifiez-les puis enregistrez à nouveau.".to_owned(),
-    )
+/// Stores one pending change request.
+pub fn insert_change_request(
+    connection: &mut DbConnection,
+    request: &NewChangeRequest<'_>,
+) -> QueryResult<usize> {
+    diesel::insert_into(change_requests::table)
+        .values((
+            change_requests::site_id.eq(request.site_id),
+            change_requests::family_id.eq(request.family_id),
+            change_requests::target_type.eq(request.target.as_str()),
+            change_requests::target_id.eq(request.target_id),
+            change_requests::field.eq(request.field),
+            change_requests::old_value.eq(request.old_value),
+            change_requests::new_value.eq(request.new_value),
+            change_requests::status.eq(ChangeStatus::Pending.as_str()),
+            change_requests::requested_by.eq(request.account_id),
+            change_requests::requested_at.eq(request.requested_at),
+        ))
+        .execute(connection)
 }
 
 /// Moves the record's version on, only if it is still `expected`.
-fn bump_version(
+pub fn bump_version(
     connection: &mut DbConnection,
     target: Target,
     id: i64,
@@ -354,7 +349,8 @@ macro_rules! set_text_field {
     };
 }
 
-fn apply_change(
+/// Writes an approved value into the record (and moves its version on).
+pub fn apply_change(
     connection: &mut DbConnection,
     target: Target,
     id: i64,
@@ -422,16 +418,35 @@ fn apply_change(
     }
 }
 
-/// Approves or rejects pending requests of a site. Ids that are not pending requests of
-/// this site are refused as a whole (404), so a batch never half-applies.
-pub fn decide(
+/// A pending change request, as staff decide it.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingRequestRow {
+    pub id: i64,
+    pub family_id: i64,
+    pub target_type: String,
+    pub target_id: i64,
+    pub field: String,
+    pub new_value: String,
+}
+
+impl PendingRequestRow {
+    /// The kind of record the request targets.
+    pub fn target(&self) -> Target {
+        if self.target_type == "student" {
+            Target::Student
+        } else {
+            Target::Guardian
+        }
+    }
+}
+
+/// The given ids that are pending requests of this site.
+pub fn pending_requests(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     ids: &[i64],
-    decision: Decision,
-    staff_id: i64,
-) -> Result<Vec<(i64, i64)>, AppError> {
-    let rows: Vec<(i64, i64, String, i64, String, String)> = change_requests::table
+) -> QueryResult<Vec<PendingRequestRow>> {
+    change_requests::table
         .filter(change_requests::id.eq_any(ids))
         .filter(change_requests::site_id.eq(site_id))
         .filter(change_requests::status.eq(ChangeStatus::Pending.as_str()))
@@ -443,80 +458,50 @@ pub fn decide(
             change_requests::field,
             change_requests::new_value,
         ))
-        .load(connection)?;
-    let mut unique_ids = ids.to_vec();
-    unique_ids.sort_unstable();
-    unique_ids.dedup();
-    if rows.len() != unique_ids.len() {
-        return Err(AppError::Conflict(
-            "Certaines demandes ont déjà été traitées ou n'existent pas. Rechargez la liste."
-                .to_owned(),
-        ));
-    }
-    let time = super::now();
-    let status = match decision {
-        Decision::Approve => ChangeStatus::Approved,
-        Decision::Reject => ChangeStatus::Rejected,
-    };
-    let mut decided = Vec::with_capacity(rows.len());
-    for (id, family_id, target_type, target_id, field, new_value) in rows {
-        // Claim the request first, guarded on its status: of two staff deciding the same
-        // request at once, the second updates nothing and the whole batch is refused.
-        let claimed = diesel::update(
-            change_requests::table
-                .filter(change_requests::id.eq(id))
-                .filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
-        )
-        .set((
-            change_requests::status.eq(status.as_str()),
-            change_requests::decided_by.eq(staff_id),
-            change_requests::decided_at.eq(time),
-        ))
-        .execute(connection)?;
-        if claimed != 1 {
-            return Err(AppError::Conflict(
-                "Certaines demandes ont déjà été traitées entre-temps. Rechargez la liste."
-                    .to_owned(),
-            ));
-        }
-        let target = if target_type == "student" {
-            Target::Student
-        } else {
-            Target::Guardian
-        };
-        match decision {
-            Decision::Approve => {
-                apply_change(connection, target, target_id, &field, &new_value)?;
-            }
-            Decision::Reject => match target {
-                // The family's view changes either way: move the version on.
-                Target::Guardian => {
-                    diesel::update(guardians::table.find(target_id))
-                        .set(guardians::version.eq(guardians::version + 1))
-                        .execute(connection)?;
-                }
-                Target::Student => {
-                    diesel::update(students::table.find(target_id))
-                        .set(students::version.eq(students::version + 1))
-                        .execute(connection)?;
-                }
-            },
-        }
-        decided.push((id, family_id));
-    }
-    Ok(decided)
+        .load(connection)
 }
 
-#[diesel::declare_sql_function]
-extern "SQL" {
-    /// SQL `lower()`, for case-insensitive search on both backends.
-    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+/// Moves a pending request to its decided status, guarded on its still being pending:
+/// of two staff deciding the same request at once, the second updates nothing.
+pub fn claim_request(
+    connection: &mut DbConnection,
+    id: i64,
+    status: ChangeStatus,
+    staff_id: i64,
+    time: NaiveDateTime,
+) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        change_requests::table
+            .filter(change_requests::id.eq(id))
+            .filter(change_requests::status.eq(ChangeStatus::Pending.as_str())),
+    )
+    .set((
+        change_requests::status.eq(status.as_str()),
+        change_requests::decided_by.eq(staff_id),
+        change_requests::decided_at.eq(time),
+    ))
+    .execute(connection)?;
+    Ok(claimed == 1)
 }
+
+/// Moves a record's version on whatever it is (its family's view changed).
+pub fn touch_version(connection: &mut DbConnection, target: Target, id: i64) -> QueryResult<usize> {
+    match target {
+        Target::Guardian => diesel::update(guardians::table.find(id))
+            .set(guardians::version.eq(guardians::version + 1))
+            .execute(connection),
+        Target::Student => diesel::update(students::table.find(id))
+            .set(students::version.eq(students::version + 1))
+            .execute(connection),
+    }
+}
+
+use super::families::lower;
 
 /// One page of a site's students, by name; `search` matches first or last name.
 pub fn list_site_students(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     search: Option<&str>,
     page: i64,
     per_page: i64,

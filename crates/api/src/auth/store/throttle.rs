@@ -3,8 +3,8 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::login_throttle;
+use crate::db::DbConnection;
+use crate::db::schema::login_throttle;
 
 /// How a counter turns into delays.
 #[derive(Debug, Clone, Copy)]

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::audit_log;
+use crate::db::DbConnection;
+use crate::db::schema::audit_log;
 
 /// One audit entry. Never put a password, token or document content in `details`.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +28,7 @@ pub fn record(connection: &mut DbConnection, entry: &AuditEntry) -> QueryResult<
             audit_log::target_id.eq(entry.target_id),
             audit_log::ip.eq(entry.ip.as_deref()),
             audit_log::details.eq(entry.details.as_deref()),
-            audit_log::created_at.eq(super::now()),
+            audit_log::created_at.eq(crate::db::now()),
         ))
         .execute(connection)?;
     Ok(())

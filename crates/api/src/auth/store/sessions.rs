@@ -6,8 +6,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::{password_reset_tokens, sessions};
+use crate::db::DbConnection;
+use crate::db::schema::{accounts, password_reset_tokens, sessions};
 
 /// A session row.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -42,21 +42,30 @@ pub fn insert_session(connection: &mut DbConnection, session: &NewSession<'_>) -
         .get_result(connection)
 }
 
-/// Whether the session exists, belongs to the account, is not revoked and not expired.
-pub fn session_is_active(
+/// What a live session's account is: its site, role and household.
+#[derive(Debug, Clone, Queryable)]
+pub struct LiveSession {
+    pub site_id: i64,
+    pub role: String,
+    pub family_id: Option<i64>,
+}
+
+/// The account behind a session that exists, belongs to the account, is not revoked and
+/// not expired; `None` otherwise. One query, on every authenticated request.
+pub fn live_session(
     connection: &mut DbConnection,
     session_id: i64,
     account_id: i64,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let count: i64 = sessions::table
+) -> QueryResult<Option<LiveSession>> {
+    sessions::table
+        .inner_join(accounts::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(now))
-        .count()
-        .get_result(connection)?;
-    Ok(count == 1)
+        .filter(sessions::expires_at.gt(crate::db::now()))
+        .select((accounts::site_id, accounts::role, accounts::family_id))
+        .first(connection)
+        .optional()
 }
 
 /// The session whose current refresh token has this hash.

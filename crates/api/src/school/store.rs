@@ -5,11 +5,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use tutti_shared as wire;
 
-use super::DbConnection;
-use super::schema::{
+use crate::db::DbConnection;
+use crate::db::schema::{
     absences, courses, disciplines, enrolments, evaluations, events, participations, school_years,
     students,
 };
+use crate::domain::SiteId;
 
 /// A course row joined with its discipline's name.
 type CourseRow = (
@@ -91,7 +92,7 @@ fn to_course(row: CourseRow) -> wire::Course {
 /// The site's school years, latest first.
 pub fn list_years(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
 ) -> QueryResult<Vec<wire::SchoolYear>> {
     let rows: Vec<(i64, String, NaiveDate, NaiveDate)> = school_years::table
         .filter(school_years::site_id.eq(site_id))
@@ -117,10 +118,10 @@ pub fn list_years(
 /// The year in progress on `today`, or else the latest one already started.
 pub fn current_year(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     today: NaiveDate,
 ) -> QueryResult<Option<wire::SchoolYear>> {
-    let years = list_years(connection, site_id)?;
+    let years = list_years(connection, SiteId(site_id))?;
     Ok(years
         .iter()
         .find(|year| year.starts_on <= today && today <= year.ends_on)
@@ -131,7 +132,7 @@ pub fn current_year(
 /// Creates a school year.
 pub fn insert_year(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     input: &wire::SchoolYearInput,
 ) -> QueryResult<i64> {
     diesel::insert_into(school_years::table)
@@ -148,7 +149,7 @@ pub fn insert_year(
 /// Edits a school year of the site; false when there is none with that id.
 pub fn update_year(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
     input: &wire::SchoolYearInput,
 ) -> QueryResult<bool> {
@@ -169,7 +170,7 @@ pub fn update_year(
 /// The site's disciplines, by name.
 pub fn list_disciplines(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
 ) -> QueryResult<Vec<wire::Discipline>> {
     let rows: Vec<(i64, String, bool)> = disciplines::table
         .filter(disciplines::site_id.eq(site_id))
@@ -185,7 +186,7 @@ pub fn list_disciplines(
 /// Creates a discipline.
 pub fn insert_discipline(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     input: &wire::DisciplineInput,
 ) -> QueryResult<i64> {
     diesel::insert_into(disciplines::table)
@@ -201,7 +202,7 @@ pub fn insert_discipline(
 /// Edits a discipline of the site.
 pub fn update_discipline(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
     input: &wire::DisciplineInput,
 ) -> QueryResult<bool> {
@@ -219,7 +220,11 @@ pub fn update_discipline(
 }
 
 /// Whether a row with this id belongs to the site, for each referenced table.
-pub fn year_in_site(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
+pub fn year_in_site(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    id: i64,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         school_years::table
             .filter(school_years::id.eq(id))
@@ -231,7 +236,7 @@ pub fn year_in_site(connection: &mut DbConnection, site_id: i64, id: i64) -> Que
 /// Whether the discipline belongs to the site.
 pub fn discipline_in_site(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
@@ -245,7 +250,7 @@ pub fn discipline_in_site(
 /// The site's courses, optionally of one year, by weekday and time.
 pub fn list_courses(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     year_id: Option<i64>,
     teacher: Option<i64>,
 ) -> QueryResult<Vec<wire::Course>> {
@@ -273,7 +278,7 @@ pub fn list_courses(
 /// One course of the site.
 pub fn find_course(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
 ) -> QueryResult<Option<wire::Course>> {
     let row: Option<CourseRow> = courses::table
@@ -289,7 +294,7 @@ pub fn find_course(
 /// Creates a course.
 pub fn insert_course(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     input: &wire::CourseInput,
 ) -> QueryResult<i64> {
     diesel::insert_into(courses::table)
@@ -312,7 +317,7 @@ pub fn insert_course(
 /// Edits a course if it is still at `version`; false otherwise.
 pub fn update_course(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
     version: i32,
     input: &wire::CourseInput,
@@ -342,7 +347,7 @@ pub fn update_course(
 /// Enrols a student in a course.
 pub fn insert_enrolment(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     student_id: i64,
     course_id: i64,
     time: NaiveDateTime,
@@ -361,7 +366,7 @@ pub fn insert_enrolment(
 /// The class list of a course.
 pub fn course_enrolments(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     course_id: i64,
 ) -> QueryResult<Vec<wire::Enrolment>> {
     let rows: Vec<(i64, i64, String, String, i64)> = enrolments::table
@@ -391,7 +396,7 @@ pub fn course_enrolments(
 /// The course of an enrolment of the site, with its teacher: (course id, teacher account).
 pub fn enrolment_course(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     enrolment_id: i64,
 ) -> QueryResult<Option<(i64, Option<i64>)>> {
     enrolments::table
@@ -404,7 +409,11 @@ pub fn enrolment_course(
 }
 
 /// Removes an enrolment with its evaluations and absences.
-pub fn delete_enrolment(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
+pub fn delete_enrolment(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    id: i64,
+) -> QueryResult<bool> {
     diesel::delete(
         evaluations::table
             .filter(evaluations::enrolment_id.eq(id))
@@ -429,7 +438,7 @@ pub fn delete_enrolment(connection: &mut DbConnection, site_id: i64, id: i64) ->
 /// Records an evaluation.
 pub fn insert_evaluation(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     author: i64,
     input: &wire::EvaluationInput,
     time: NaiveDateTime,
@@ -456,7 +465,7 @@ pub fn insert_evaluation(
 /// The enrolment of an evaluation of the site.
 pub fn evaluation_enrolment(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
 ) -> QueryResult<Option<i64>> {
     evaluations::table
@@ -470,7 +479,7 @@ pub fn evaluation_enrolment(
 /// Edits an evaluation if still at `version`.
 pub fn update_evaluation(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
     version: i32,
     input: &wire::EvaluationInput,
@@ -500,7 +509,7 @@ pub fn update_evaluation(
 /// Records an absence.
 pub fn insert_absence(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     author: i64,
     input: &wire::AbsenceInput,
     time: NaiveDateTime,
@@ -522,7 +531,7 @@ pub fn insert_absence(
 /// The enrolment of an absence of the site.
 pub fn absence_enrolment(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
 ) -> QueryResult<Option<i64>> {
     absences::table
@@ -536,7 +545,7 @@ pub fn absence_enrolment(
 /// Edits an absence (date, justified, reason).
 pub fn update_absence(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
     input: &wire::AbsenceInput,
 ) -> QueryResult<bool> {
@@ -612,7 +621,10 @@ fn to_event((id, name, kind, date, place, programme): EventRow) -> wire::Event {
 }
 
 /// The site's events, latest first.
-pub fn list_events(connection: &mut DbConnection, site_id: i64) -> QueryResult<Vec<wire::Event>> {
+pub fn list_events(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+) -> QueryResult<Vec<wire::Event>> {
     let rows: Vec<EventRow> = events::table
         .filter(events::site_id.eq(site_id))
         .order(events::date.desc())
@@ -631,7 +643,7 @@ pub fn list_events(connection: &mut DbConnection, site_id: i64) -> QueryResult<V
 /// Creates an event.
 pub fn insert_event(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     input: &wire::EventInput,
 ) -> QueryResult<i64> {
     diesel::insert_into(events::table)
@@ -650,7 +662,7 @@ pub fn insert_event(
 /// Edits an event of the site.
 pub fn update_event(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
     input: &wire::EventInput,
 ) -> QueryResult<bool> {
@@ -671,7 +683,11 @@ pub fn update_event(
 }
 
 /// Whether the event belongs to the site.
-pub fn event_in_site(connection: &mut DbConnection, site_id: i64, id: i64) -> QueryResult<bool> {
+pub fn event_in_site(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    id: i64,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         events::table
             .filter(events::id.eq(id))
@@ -683,7 +699,7 @@ pub fn event_in_site(connection: &mut DbConnection, site_id: i64, id: i64) -> Qu
 /// Adds a student to an event.
 pub fn insert_participation(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     event_id: i64,
     input: &wire::ParticipationInput,
 ) -> QueryResult<i64> {
@@ -701,7 +717,7 @@ pub fn insert_participation(
 /// Removes a participation of the site.
 pub fn delete_participation(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     id: i64,
 ) -> QueryResult<bool> {
     let deleted = diesel::delete(
@@ -748,10 +764,10 @@ pub fn student_repertoire(
 /// The class list of a course with each student's evaluations and absences in it.
 pub fn course_class(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     course_id: i64,
 ) -> QueryResult<Vec<wire::ClassMember>> {
-    let members = course_enrolments(connection, site_id, course_id)?;
+    let members = course_enrolments(connection, SiteId(site_id), course_id)?;
     let ids: Vec<i64> = members.iter().map(|member| member.id).collect();
     let evaluations = evaluations_of(connection, &ids)?;
     let absences = absences_of(connection, &ids)?;
@@ -772,7 +788,7 @@ pub fn course_class(
 /// The students taking part in an event of the site.
 pub fn event_participants(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     event_id: i64,
 ) -> QueryResult<Vec<wire::Participant>> {
     let rows: Vec<(i64, i64, String, String, String)> = participations::table

@@ -6,8 +6,9 @@ use tutti_shared::{
     ChangeRequest, ChangeRequestQuery, ChangeStatus, GuardianFields, StudentFields,
 };
 
-use super::DbConnection;
-use super::schema::{accounts, change_requests, families, guardians, students};
+use crate::db::DbConnection;
+use crate::db::schema::{accounts, change_requests, families, guardians, students};
+use crate::domain::SiteId;
 
 type Row = (
     i64,
@@ -27,7 +28,7 @@ type Row = (
 /// One page of the site's change requests, oldest first, and the total.
 pub fn list_change_requests(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     filters: &ChangeRequestQuery,
     page: i64,
     per_page: i64,

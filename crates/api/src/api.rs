@@ -1,13 +1,7 @@
-//! HTTP handlers, grouped by resource. Handlers are thin: extract, call the db layer,
-//! convert to wire types, respond. Their names are the OpenAPI operation ids.
+//! The `/api/v1` surface: every feature's handlers registered in one place, and the
+//! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-pub mod account;
-pub mod admin;
-pub mod auth;
-pub mod family;
-pub mod json;
-pub mod school;
-pub mod sites;
+use crate::{auth, household, school, sites};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -16,54 +10,54 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every `/api/v1` handler (also used to build the OpenAPI document).
 pub fn configure(config: &mut ServiceConfig<'_>) {
     config
-        .service(sites::list_sites)
-        .service(auth::create_session)
-        .service(auth::refresh_session)
-        .service(auth::delete_session)
-        .service(auth::request_password_reset)
-        .service(auth::confirm_password_reset)
-        .service(account::find_account)
-        .service(account::update_password)
-        .service(family::find_family)
-        .service(family::update_guardian)
-        .service(family::list_students)
-        .service(family::find_student)
-        .service(family::update_student)
-        .service(family::list_student_courses)
-        .service(family::list_student_history)
-        .service(family::list_student_repertoire)
-        .service(admin::list_families)
-        .service(admin::create_family)
-        .service(admin::find_family_detail)
-        .service(admin::list_site_students)
-        .service(admin::find_site_student)
-        .service(admin::list_change_requests)
-        .service(admin::decide_change_requests)
-        .service(school::list_school_years)
-        .service(school::create_school_year)
-        .service(school::update_school_year)
-        .service(school::list_disciplines)
-        .service(school::create_discipline)
-        .service(school::update_discipline)
-        .service(school::list_courses)
-        .service(school::create_course)
-        .service(school::update_course)
-        .service(school::find_course)
-        .service(school::list_course_enrolments)
-        .service(school::list_course_class)
-        .service(school::list_event_participations)
-        .service(school::list_teachers)
-        .service(school::create_enrolment)
-        .service(school::delete_enrolment)
-        .service(school::create_evaluation)
-        .service(school::update_evaluation)
-        .service(school::create_absence)
-        .service(school::update_absence)
-        .service(school::list_events)
-        .service(school::create_event)
-        .service(school::update_event)
-        .service(school::create_participation)
-        .service(school::delete_participation);
+        .service(sites::http::list_sites)
+        .service(auth::http::create_session)
+        .service(auth::http::refresh_session)
+        .service(auth::http::delete_session)
+        .service(auth::http::request_password_reset)
+        .service(auth::http::confirm_password_reset)
+        .service(auth::http::find_account)
+        .service(auth::http::update_password)
+        .service(household::http::find_family)
+        .service(household::http::update_guardian)
+        .service(household::http::list_students)
+        .service(household::http::find_student)
+        .service(household::http::update_student)
+        .service(school::http::list_student_courses)
+        .service(school::http::list_student_history)
+        .service(school::http::list_student_repertoire)
+        .service(household::http::list_families)
+        .service(household::http::create_family)
+        .service(household::http::find_family_detail)
+        .service(household::http::list_site_students)
+        .service(household::http::find_site_student)
+        .service(household::http::list_change_requests)
+        .service(household::http::decide_change_requests)
+        .service(school::http::list_school_years)
+        .service(school::http::create_school_year)
+        .service(school::http::update_school_year)
+        .service(school::http::list_disciplines)
+        .service(school::http::create_discipline)
+        .service(school::http::update_discipline)
+        .service(school::http::list_courses)
+        .service(school::http::create_course)
+        .service(school::http::update_course)
+        .service(school::http::find_course)
+        .service(school::http::list_course_enrolments)
+        .service(school::http::list_course_class)
+        .service(school::http::list_event_participations)
+        .service(school::http::list_teachers)
+        .service(school::http::create_enrolment)
+        .service(school::http::delete_enrolment)
+        .service(school::http::create_evaluation)
+        .service(school::http::update_evaluation)
+        .service(school::http::create_absence)
+        .service(school::http::update_absence)
+        .service(school::http::list_events)
+        .service(school::http::create_event)
+        .service(school::http::update_event)
+        .service(school::http::create_participation)
+        .service(school::http::delete_participation);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -117,6 +111,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut document = BaseDoc::openapi();
     document.merge(paths);
+    crate::openapi_responses::document_answers(&mut document);
     document
 }
 

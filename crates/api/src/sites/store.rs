@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::sites;
+use crate::db::DbConnection;
+use crate::db::schema::sites;
 
 /// A site row.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

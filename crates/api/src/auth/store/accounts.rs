@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::{accounts, families, sites};
+use crate::db::DbConnection;
+use crate::db::schema::{accounts, families, sites};
+use crate::domain::SiteId;
 
 /// An account row.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -59,14 +60,6 @@ pub fn find_account(connection: &mut DbConnection, id: i64) -> QueryResult<Accou
         .first(connection)
 }
 
-/// The household name of a family account, if it has one.
-pub fn family_name(connection: &mut DbConnection, family_id: i64) -> QueryResult<String> {
-    families::table
-        .find(family_id)
-        .select(families::name)
-        .first(connection)
-}
-
 /// Inserts an account and returns its id.
 pub fn insert_account(connection: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<i64> {
     diesel::insert_into(accounts::table)
@@ -94,7 +87,7 @@ pub fn set_password_hash(
 /// The teacher accounts of a site, by name.
 pub fn site_teachers(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
 ) -> QueryResult<Vec<(i64, String)>> {
     accounts::table
         .filter(accounts::site_id.eq(site_id))
@@ -104,12 +97,12 @@ pub fn site_teachers(
         .load(connection)
 }
 
+/// An account, its site (id, slug, name) and its household's name.
+pub type AccountWithSite = (Account, (i64, String, String), Option<String>);
+
 /// An account with its site (id, slug, name) and household name, in one query: the
 /// "who am I" read on every page load.
-pub fn account_with_site(
-    connection: &mut DbConnection,
-    id: i64,
-) -> QueryResult<(Account, (i64, String, String), Option<String>)> {
+pub fn account_with_site(connection: &mut DbConnection, id: i64) -> QueryResult<AccountWithSite> {
     accounts::table
         .inner_join(sites::table)
         .left_join(families::table.on(accounts::family_id.eq(families::id.nullable())))

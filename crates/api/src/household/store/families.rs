@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::{families, guardians, students};
+use crate::db::DbConnection;
+use crate::db::schema::{accounts, families, guardians, students};
+use crate::domain::{HouseholdId, SiteId};
 
 #[diesel::declare_sql_function]
 extern "SQL" {
@@ -75,7 +76,7 @@ pub struct NewStudent<'a> {
 /// Inserts a household and returns its id.
 pub fn insert_family(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     name: &str,
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
@@ -115,7 +116,7 @@ pub type FamilyWithCounts = (Family, i64, i64);
 /// One page of a site's households, by name, with guardian and student counts.
 pub fn list_site_families(
     connection: &mut DbConnection,
-    site_id: i64,
+    SiteId(site_id): SiteId,
     search: Option<&str>,
     page: i64,
     per_page: i64,
@@ -175,4 +176,32 @@ fn escape_like(text: &str) -> String {
         escaped.push(character);
     }
     escaped
+}
+
+/// The household's display name, if it belongs to this site.
+pub fn household_name(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
+) -> QueryResult<Option<String>> {
+    families::table
+        .filter(families::id.eq(family_id))
+        .filter(families::site_id.eq(site_id))
+        .select(families::name)
+        .first(connection)
+        .optional()
+}
+
+/// The identifiants of a household's accounts, in order.
+pub fn household_logins(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
+) -> QueryResult<Vec<String>> {
+    accounts::table
+        .filter(accounts::family_id.eq(family_id))
+        .filter(accounts::site_id.eq(site_id))
+        .order(accounts::login.asc())
+        .select(accounts::login)
+        .load(connection)
 }

@@ -1,0 +1,611 @@
+//! The rules of signing in: throttling, bcrypt off the executor, sessions with rotating
+//! refresh tokens, single-use reset links, password changes. Each use case is one
+//! function; each database step one transaction.
+
+use chrono::TimeDelta;
+use tutti_shared::{AccountInfo, ErrorCode, FamilySummary, Password, Role, SiteSummary};
+
+use super::store::{self as auth_store, Account, NewSession, ThrottlePolicy};
+use super::{hash_token, random_token};
+use crate::audit::{AuditEntry, record};
+use crate::db::{DbConnection, now, write_transaction};
+use crate::domain::{AccountId, DomainError};
+use crate::email::OutgoingEmail;
+use crate::state::AppState;
+
+/// A session (and its refresh cookie) lasts this long without a new login.
+pub const SESSION_DAYS: i64 = 30;
+/// A reset link works this long.
+const RESET_TOKEN_MINUTES: i64 = 30;
+/// Reset emails an account can receive per hour.
+const RESET_LINKS_PER_HOUR: i64 = 5;
+
+/// Per account: five free failures, then 15 s doubling up to 15 minutes.
+pub const ACCOUNT_POLICY: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 5,
+    base_delay: TimeDelta::seconds(15),
+    max_delay: TimeDelta::minutes(15),
+    forget_after: TimeDelta::hours(1),
+};
+/// Per client address: more room (a school's shared network), same growth.
+const ADDRESS_POLICY: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 20,
+    base_delay: TimeDelta::seconds(15),
+    max_delay: TimeDelta::minutes(15),
+    forget_after: TimeDelta::hours(1),
+};
+
+const BAD_CREDENTIALS: &str = "Identifiant ou mot de passe incorrect.";
+const EXPIRED: &str = "Votre session a expiré. Veuillez vous reconnecter.";
+
+/// The throttle key of a login on a site (it exists whether or not the account does).
+pub fn account_throttle_key(site: &str, login: &str) -> String {
+    format!("login:{}:{}", site.trim(), login.trim())
+}
+
+fn address_throttle_key(ip: &str) -> String {
+    format!("address:{ip}")
+}
+
+/// bcrypt reads at most 72 bytes; a 128-character password can be 512. Hashing first
+/// with SHA-256 makes every character count (the hex digest is 64 bytes).
+pub fn prehash_for_login(password: &str) -> String {
+    hash_token(password)
+}
+
+fn seconds_rounded_up(delay: TimeDelta) -> i64 {
+    let milliseconds = delay.num_milliseconds().max(0);
+    ((milliseconds + 999) / 1000).max(1)
+}
+
+/// The 422 of empty required fields.
+pub fn require_fields(fields: &[(&str, &str)]) -> Result<(), DomainError> {
+    let missing: crate::domain::FieldErrors = fields
+        .iter()
+        .filter(|(_, value)| value.trim().is_empty())
+        .map(|(name, _)| ((*name).to_owned(), "Ce champ est obligatoire.".to_owned()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(DomainError::Invalid {
+        message: "Veuillez vérifier les renseignements saisis : tous les champs sont obligatoires."
+            .to_owned(),
+        fields: missing,
+    })
+}
+
+/// A started or refreshed session: what the client needs.
+pub struct SessionGrant {
+    pub access_token: String,
+    /// The new refresh token, for the HttpOnly cookie.
+    pub refresh_token: String,
+    pub account: AccountInfo,
+}
+
+/// What the SPA needs to know about an account.
+fn account_info(
+    connection: &mut DbConnection,
+    account_id: i64,
+) -> Result<AccountInfo, DomainError> {
+    let (account, (site_id, site_slug, site_name), family_name) =
+        auth_store::account_with_site(connection, account_id)?;
+    let family = account
+        .family_id
+        .zip(family_name)
+        .map(|(id, name)| FamilySummary { id, name });
+    let role = Role::from_db(&account.role)
+        .ok_or_else(|| DomainError::Internal(format!("unknown role {:?}", account.role)))?;
+    Ok(AccountInfo {
+        id: account.id,
+        login: account.login,
+        email: account.email,
+        display_name: account.display_name,
+        role,
+        site: SiteSummary {
+            id: site_id,
+            slug: site_slug,
+            name: site_name,
+        },
+        family,
+    })
+}
+
+/// Who is logged in: role, site and (for families) the household.
+pub async fn find_account(
+    state: &AppState,
+    account: AccountId,
+) -> Result<AccountInfo, DomainError> {
+    state
+        .db
+        .run(move |connection| account_info(connection, account.0))
+        .await
+}
+
+fn grant(
+    state: &AppState,
+    account: AccountInfo,
+    session_id: i64,
+    refresh_token: String,
+) -> Result<SessionGrant, DomainError> {
+    let access_token = state
+        .jwt
+        .issue(
+            account.id,
+            session_id,
+            account.site.id,
+            account.role.as_str(),
+        )
+        .map_err(|error| DomainError::Internal(error.to_string()))?;
+    Ok(SessionGrant {
+        access_token,
+        refresh_token,
+        account,
+    })
+}
+
+/// Logs in with site, identifiant and password. Failed attempts are throttled per
+/// account and per client address.
+pub async fn log_in(
+    state: &AppState,
+    site: &str,
+    login: &str,
+    password: &str,
+    ip: String,
+) -> Result<SessionGrant, DomainError> {
+    require_fields(&[("site", site), ("login", login), ("password", password)])?;
+    if password.chars().count() > tutti_shared::domain::PASSWORD_MAX_CHARS
+        || login.len() > 200
+        || site.len() > 200
+    {
+        return Err(DomainError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
+    }
+    let account_key = account_throttle_key(site, login);
+    let address_key = address_throttle_key(&ip);
+
+    let (lookup_site, lookup_login) = (site.trim().to_owned(), login.trim().to_owned());
+    let keys = (account_key.clone(), address_key.clone());
+    let (locked, account) = state
+        .db
+        .run(move |connection| {
+            let time = now();
+            let locked = [&keys.0, &keys.1]
+                .into_iter()
+                .map(|key| auth_store::locked_for(connection, key, time))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .max();
+            let account =
+                auth_store::find_account_by_login(connection, &lookup_site, &lookup_login)?;
+            Ok::<_, DomainError>((locked, account))
+        })
+        .await?;
+    if let Some(wait) = locked {
+        return Err(DomainError::Limited {
+            retry_after_seconds: seconds_rounded_up(wait),
+        });
+    }
+
+    let stored_hash = account
+        .as_ref()
+        .and_then(|account| account.password_hash.clone());
+    let valid = state
+        .hasher
+        .verify(prehash_for_login(password), stored_hash)
+        .await?;
+
+    let Some(account) = account.filter(|_| valid) else {
+        let login_for_audit = login.trim().to_owned();
+        state
+            .db
+            .run(move |connection| {
+                let time = now();
+                auth_store::record_failure(connection, &account_key, &ACCOUNT_POLICY, time)?;
+                auth_store::record_failure(connection, &address_key, &ADDRESS_POLICY, time)?;
+                record(
+                    connection,
+                    &AuditEntry {
+                        action: "login_failed",
+                        ip: Some(ip),
+                        details: Some(format!("identifiant: {login_for_audit}")),
+                        ..AuditEntry::default()
+                    },
+                )?;
+                Ok::<_, DomainError>(())
+            })
+            .await?;
+        return Err(DomainError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
+    };
+
+    let refresh_token = random_token();
+    let refresh_hash = hash_token(&refresh_token);
+    let (account_id, site_id) = (account.id, account.site_id);
+    let (info, session_id) = state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                auth_store::clear(connection, &account_key)?;
+                record(
+                    connection,
+                    &AuditEntry {
+                        site_id: Some(site_id),
+                        account_id: Some(account_id),
+                        action: "login",
+                        target_type: Some("account"),
+                        target_id: Some(account_id),
+                        ip: Some(ip),
+                        ..AuditEntry::default()
+                    },
+                )?;
+                let created = now();
+                let session_id = auth_store::insert_session(
+                    connection,
+                    &NewSession {
+                        account_id,
+                        refresh_token_hash: &refresh_hash,
+                        created_at: created,
+                        last_used_at: created,
+                        expires_at: created + TimeDelta::days(SESSION_DAYS),
+                    },
+                )?;
+                Ok::<_, DomainError>((account_info(connection, account_id)?, session_id))
+            })
+        })
+        .await?;
+    grant(state, info, session_id, refresh_token)
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh token.
+///
+/// A refresh token works once. Presenting one that was already rotated means it was
+/// copied: the whole session is then revoked.
+pub async fn refresh(
+    state: &AppState,
+    token: &str,
+    ip: String,
+) -> Result<SessionGrant, DomainError> {
+    let current_hash = hash_token(token);
+    let new_token = random_token();
+    let new_hash = hash_token(&new_token);
+    let rotated = state
+        .db
+        .run(move |connection| rotate(connection, &current_hash, &new_hash, &ip))
+        .await?;
+    let (info, session_id) =
+        rotated.ok_or_else(|| DomainError::Unauthenticated(EXPIRED.to_owned()))?;
+    grant(state, info, session_id, new_token)
+}
+
+fn rotate(
+    connection: &mut DbConnection,
+    current_hash: &str,
+    new_hash: &str,
+    ip: &str,
+) -> Result<Option<(AccountInfo, i64)>, DomainError> {
+    let time = now();
+    let Some(session) = auth_store::find_by_refresh_hash(connection, current_hash)? else {
+        if let Some(stolen) = auth_store::find_by_previous_refresh_hash(connection, current_hash)? {
+            auth_store::revoke_session(connection, stolen.id, time)?;
+            let account = auth_store::find_account(connection, stolen.account_id)?;
+            record(
+                connection,
+                &AuditEntry {
+                    site_id: Some(account.site_id),
+                    account_id: Some(account.id),
+                    action: "refresh_token_reused",
+                    target_type: Some("session"),
+                    target_id: Some(stolen.id),
+                    ip: Some(ip.to_owned()),
+                    ..AuditEntry::default()
+                },
+            )?;
+        }
+        return Ok(None);
+    };
+    if session.revoked_at.is_some() || session.expires_at <= time {
+        return Ok(None);
+    }
+    if !auth_store::rotate_refresh_token(connection, session.id, current_hash, new_hash, time)? {
+        return Ok(None);
+    }
+    Ok(Some((
+        account_info(connection, session.account_id)?,
+        session.id,
+    )))
+}
+
+/// Logs out: revokes the session named by the refresh token and/or the access token.
+pub async fn log_out(
+    state: &AppState,
+    refresh_token: Option<String>,
+    session_from_token: Option<i64>,
+    ip: String,
+) -> Result<(), DomainError> {
+    let cookie_hash = refresh_token.map(|token| hash_token(&token));
+    state
+        .db
+        .run(move |connection| {
+            let time = now();
+            let mut session_ids = Vec::new();
+            if let Some(hash) = cookie_hash
+                && let Some(session) = auth_store::find_by_refresh_hash(connection, &hash)?
+            {
+                session_ids.push(session.id);
+            }
+            session_ids.extend(session_from_token);
+            session_ids.dedup();
+            for session_id in session_ids {
+                auth_store::revoke_session(connection, session_id, time)?;
+                record(
+                    connection,
+                    &AuditEntry {
+                        action: "logout",
+                        target_type: Some("session"),
+                        target_id: Some(session_id),
+                        ip: Some(ip.clone()),
+                        ..AuditEntry::default()
+                    },
+                )?;
+            }
+            Ok::<_, DomainError>(())
+        })
+        .await
+}
+
+/// "Générer un nouveau mot de passe": emails a single-use link when the identifiant and
+/// email match the school's records. Returns nothing either way: the caller answers the
+/// same whether or not anything matched.
+pub async fn request_password_reset(
+    state: &AppState,
+    site: &str,
+    login: &str,
+    email: &str,
+    ip: String,
+) -> Result<(), DomainError> {
+    require_fields(&[("site", site), ("login", login), ("email", email)])?;
+    let token = random_token();
+    let token_hash = hash_token(&token);
+    let (site, login, email) = (
+        site.trim().to_owned(),
+        login.trim().to_owned(),
+        email.to_owned(),
+    );
+    let matched = state
+        .db
+        .run(move |connection| {
+            let account = auth_store::find_account_by_login(connection, &site, &login)?;
+            let account = account.filter(|account| {
+                tutti_shared::EmailAddress::parse(&account.email)
+                    .is_ok_and(|stored| stored.matches(&email))
+            });
+            let time = now();
+            // At most a few links an hour per account, so that nobody can flood a
+            // family's mailbox; the answer stays the same either way.
+            let flooded = match &account {
+                Some(account) => {
+                    auth_store::count_reset_tokens_since(
+                        connection,
+                        account.id,
+                        time - TimeDelta::hours(1),
+                    )? >= RESET_LINKS_PER_HOUR
+                }
+                None => false,
+            };
+            let account = account.filter(|_| !flooded);
+            if let Some(account) = &account {
+                auth_store::insert_reset_token(
+                    connection,
+                    account.id,
+                    &token_hash,
+                    time,
+                    time + TimeDelta::minutes(RESET_TOKEN_MINUTES),
+                )?;
+            }
+            record(
+                connection,
+                &AuditEntry {
+                    site_id: account.as_ref().map(|account| account.site_id),
+                    account_id: account.as_ref().map(|account| account.id),
+                    action: if flooded {
+                        "password_reset_throttled"
+                    } else if account.is_some() {
+                        "password_reset_requested"
+                    } else {
+                        "password_reset_unmatched"
+                    },
+                    ip: Some(ip),
+                    ..AuditEntry::default()
+                },
+            )?;
+            Ok::<_, DomainError>(account)
+        })
+        .await?;
+    if let Some(account) = matched {
+        // Sent in the background so that the response time does not tell whether the
+        // identifiant and email matched.
+        let email = super::emails::reset_link(&state.config.public_url, &account, &token);
+        let state = state.clone();
+        actix_web::rt::spawn(async move {
+            if let Err(error) = state.mailer.send(&state.db, email).await {
+                tracing::error!(%error, "could not record the password reset email");
+            }
+        });
+    }
+    Ok(())
+}
+
+fn invalid_link() -> DomainError {
+    DomainError::rejected(
+        ErrorCode::InvalidLink,
+        "Ce lien n'est plus valable. Faites une nouvelle demande de mot de passe.",
+    )
+}
+
+/// Sets a new password with the token of an emailed link. The link then stops working,
+/// so do all other links of the account, and every session of the account ends.
+pub async fn confirm_password_reset(
+    state: &AppState,
+    token: &str,
+    new_password: &str,
+    ip: String,
+) -> Result<(), DomainError> {
+    let password = Password::parse(new_password)
+        .map_err(|error| DomainError::field("new_password", error.0))?;
+    let token_hash = hash_token(token.trim());
+    let lookup_hash = token_hash.clone();
+    let live = state
+        .db
+        .run(move |connection| {
+            auth_store::find_live_reset_token(connection, &lookup_hash, now())
+                .map_err(DomainError::from)
+        })
+        .await?;
+    if live.is_none() {
+        return Err(invalid_link());
+    }
+    let new_hash = state
+        .hasher
+        .hash(prehash_for_login(password.expose()))
+        .await?;
+    let changed = state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                let time = now();
+                // Re-read inside the transaction: two concurrent uses of one link, one wins.
+                let Some(token) = auth_store::find_live_reset_token(connection, &token_hash, time)?
+                else {
+                    return Ok::<_, DomainError>(false);
+                };
+                let account = auth_store::find_account(connection, token.account_id)?;
+                auth_store::set_password_hash(connection, account.id, &new_hash, time)?;
+                auth_store::burn_reset_tokens(connection, account.id, time)?;
+                auth_store::revoke_account_sessions(connection, account.id, None, time)?;
+                let site = crate::sites::store::find_site(connection, account.site_id)?;
+                auth_store::clear(
+                    connection,
+                    &account_throttle_key(&site.slug, &account.login),
+                )?;
+                record(
+                    connection,
+                    &AuditEntry {
+                        site_id: Some(account.site_id),
+                        account_id: Some(account.id),
+                        action: "password_reset",
+                        target_type: Some("account"),
+                        target_id: Some(account.id),
+                        ip: Some(ip),
+                        ..AuditEntry::default()
+                    },
+                )?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !changed {
+        return Err(invalid_link());
+    }
+    Ok(())
+}
+
+/// Changes the password of the logged-in account. Every other session of the account
+/// ends; this one stays open. Wrong current passwords count as failed logins.
+pub async fn change_password(
+    state: &AppState,
+    account_id: AccountId,
+    session_id: i64,
+    current_password: &str,
+    new_password: &str,
+    ip: String,
+) -> Result<(), DomainError> {
+    let password = Password::parse(new_password)
+        .map_err(|error| DomainError::field("new_password", error.0))?;
+    let AccountId(account_id) = account_id;
+    let (account, throttle_key, locked) = state
+        .db
+        .run(move |connection| {
+            let account = auth_store::find_account(connection, account_id)?;
+            let site = crate::sites::store::find_site(connection, account.site_id)?;
+            let key = account_throttle_key(&site.slug, &account.login);
+            let locked = auth_store::locked_for(connection, &key, now())?;
+            Ok::<_, DomainError>((account, key, locked))
+        })
+        .await?;
+    if let Some(wait) = locked {
+        return Err(DomainError::Limited {
+            retry_after_seconds: wait.num_seconds().max(1),
+        });
+    }
+    let valid = state
+        .hasher
+        .verify(
+            prehash_for_login(current_password),
+            account.password_hash.clone(),
+        )
+        .await?;
+    if !valid {
+        let key = throttle_key.clone();
+        state
+            .db
+            .run(move |connection| {
+                auth_store::record_failure(connection, &key, &ACCOUNT_POLICY, now())
+                    .map_err(DomainError::from)
+            })
+            .await?;
+        return Err(DomainError::field(
+            "current_password",
+            "Le mot de passe actuel est incorrect.",
+        ));
+    }
+    let new_hash = state
+        .hasher
+        .hash(prehash_for_login(password.expose()))
+        .await?;
+    let site_id = account.site_id;
+    state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                let time = now();
+                auth_store::set_password_hash(connection, account_id, &new_hash, time)?;
+                auth_store::burn_reset_tokens(connection, account_id, time)?;
+                auth_store::revoke_account_sessions(
+                    connection,
+                    account_id,
+                    Some(session_id),
+                    time,
+                )?;
+                auth_store::clear(connection, &throttle_key)?;
+                record(
+                    connection,
+                    &AuditEntry {
+                        site_id: Some(site_id),
+                        account_id: Some(account_id),
+                        action: "password_changed",
+                        target_type: Some("account"),
+                        target_id: Some(account_id),
+                        ip: Some(ip),
+                        ..AuditEntry::default()
+                    },
+                )?;
+                Ok::<_, DomainError>(())
+            })
+        })
+        .await?;
+    // Tell the account holder, so that a change they did not make does not go unnoticed.
+    let notice: OutgoingEmail = super::emails::password_changed(&account);
+    if let Err(error) = state.mailer.send(&state.db, notice).await {
+        tracing::error!(%error, "could not record the password change notice");
+    }
+    Ok(())
+}
+
+/// The account an operator task acts on (CLI), found by site and identifiant.
+pub fn find_account_by_login(
+    connection: &mut DbConnection,
+    site: &str,
+    login: &str,
+) -> Result<Option<Account>, DomainError> {
+    Ok(auth_store::find_account_by_login(connection, site, login)?)
+}

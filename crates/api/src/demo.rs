@@ -1,0 +1,687 @@
+//! The demo data of `tutti seed-demo`: a site, staff, a teacher and two households with
+//! a school year of courses, evaluations, absences and events. Idempotent.
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::service::prehash_for_login;
+use crate::auth::store::{NewAccount, find_account_by_login, insert_account};
+use crate::config::Config;
+use crate::db::{Db, DbConnection, now};
+use crate::domain::{HouseholdId, SiteId};
+use crate::household::store::{
+    NewGuardian, NewStudent, insert_family, insert_guardian, insert_student,
+};
+use crate::sites::store::{NewSite, find_site_by_slug, insert_site};
+use crate::tasks::TaskError;
+
+/// Demo logins, printed by `tutti seed-demo`. Demo data exists only when asked for.
+pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
+    (
+        "famille.demo",
+        "Demo-Famille-2026",
+        "famille Martin : deux responsables, trois enfants",
+    ),
+    (
+        "famille.durand",
+        "Demo-Famille-2026",
+        "famille Durand : une responsable, un enfant",
+    ),
+    ("admin.demo", "Demo-Admin-2026", "administration"),
+    (
+        "prof.demo",
+        "Demo-Professeur-2026",
+        "professeure de piano (Isabelle Moreau)",
+    ),
+];
+
+/// Slug of the demo site.
+pub const DEMO_SITE: &str = "conservatoire";
+
+/// Creates the demo site, accounts and households. Run twice, it changes nothing the
+/// second time: each part is created only when missing.
+pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
+    let db = Db::connect(config)?;
+    let hasher = PasswordHasher::new(config.bcrypt_cost.min(12))
+        .map_err(|error| TaskError::Invalid(format!("bcrypt: {error}")))?;
+    let mut connection = db.get()?;
+    let site_id = match find_site_by_slug(&mut connection, DEMO_SITE)? {
+        Some(site) => site.id,
+        None => insert_site(
+            &mut connection,
+            &NewSite {
+                slug: DEMO_SITE,
+                name: "Conservatoire 1",
+                contact_email: "conservatoire@ville-exemple.fr",
+                forms_url: "",
+                created_at: now(),
+            },
+        )?,
+    };
+    let hash = |password: &str| {
+        hasher
+            .hash_blocking(&prehash_for_login(password))
+            .map_err(|error| TaskError::Invalid(format!("bcrypt: {error}")))
+    };
+
+    if find_account_by_login(&mut connection, DEMO_SITE, "admin.demo")?.is_none() {
+        let password_hash = hash("Demo-Admin-2026")?;
+        insert_account(
+            &mut connection,
+            &NewAccount {
+                site_id,
+                login: "admin.demo",
+                email: "secretariat@ville-exemple.fr",
+                password_hash: Some(&password_hash),
+                role: "staff",
+                family_id: None,
+                display_name: "Secrétariat du conservatoire",
+                password_changed_at: Some(now()),
+                created_at: now(),
+            },
+        )?;
+    }
+    if find_account_by_login(&mut connection, DEMO_SITE, "famille.demo")?.is_none() {
+        let password_hash = hash("Demo-Famille-2026")?;
+        seed_martin(&mut connection, site_id, &password_hash)?;
+    }
+    if find_account_by_login(&mut connection, DEMO_SITE, "famille.durand")?.is_none() {
+        let password_hash = hash("Demo-Famille-2026")?;
+        seed_durand(&mut connection, site_id, &password_hash)?;
+    }
+    if find_account_by_login(&mut connection, DEMO_SITE, "prof.demo")?.is_none() {
+        let password_hash = hash("Demo-Professeur-2026")?;
+        insert_account(
+            &mut connection,
+            &NewAccount {
+                site_id,
+                login: "prof.demo",
+                email: "isabelle.moreau@ville-exemple.fr",
+                password_hash: Some(&password_hash),
+                role: "teacher",
+                family_id: None,
+                display_name: "Isabelle Moreau",
+                password_changed_at: Some(now()),
+                created_at: now(),
+            },
+        )?;
+    }
+    if crate::school::store::list_years(&mut connection, SiteId(site_id))?.is_empty() {
+        seed_school(&mut connection, site_id, chrono::Utc::now().date_naive())?;
+    }
+    Ok(())
+}
+
+/// Two school years (the current one and the one before) with courses, enrolments of
+/// the demo children, evaluations per term, a few absences and two concerts.
+fn seed_school(
+    connection: &mut DbConnection,
+    site_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<(), TaskError> {
+    use crate::household::store::family_students;
+    use crate::school::store::{
+        insert_absence, insert_course, insert_discipline, insert_enrolment, insert_evaluation,
+        insert_event, insert_participation, insert_year,
+    };
+    use chrono::Datelike;
+    use tutti_shared::{
+        AbsenceInput, CourseInput, DisciplineInput, EvaluationInput, EventInput,
+        ParticipationInput, SchoolYearInput,
+    };
+
+    crate::db::write_transaction(connection, |connection| {
+        let first_year = if today.month() >= 9 {
+            today.year()
+        } else {
+            today.year() - 1
+        };
+        let date = |year: i32, month: u32, day: u32| {
+            chrono::NaiveDate::from_ymd_opt(year, month, day)
+                .ok_or_else(|| TaskError::Invalid("bad demo date".to_owned()))
+        };
+        let mut year_ids = Vec::new();
+        for start in [first_year - 1, first_year] {
+            let id = insert_year(
+                connection,
+                SiteId(site_id),
+                &SchoolYearInput {
+                    label: format!("{}-{}", start, start + 1),
+                    starts_on: date(start, 9, 1)?,
+                    ends_on: date(start + 1, 7, 4)?,
+                },
+            )?;
+            year_ids.push((start, id));
+        }
+        let mut discipline_ids = std::collections::HashMap::new();
+        for (name, is_dance) in [
+            ("Piano", false),
+            ("Violon", false),
+            ("Formation musicale", false),
+            ("Danse classique", true),
+            ("Hip-hop", true),
+            ("Éveil musical", false),
+        ] {
+            discipline_ids.insert(
+                name,
+                insert_discipline(
+                    connection,
+                    SiteId(site_id),
+                    &DisciplineInput {
+                        name: name.to_owned(),
+                        is_dance,
+                    },
+                )?,
+            );
+        }
+        let teacher_id =
+            find_account_by_login(connection, DEMO_SITE, "prof.demo")?.map(|account| account.id);
+        let students_of = |connection: &mut DbConnection,
+                           login: &str|
+         -> Result<Vec<crate::household::store::Student>, TaskError> {
+            let account = find_account_by_login(connection, DEMO_SITE, login)?
+                .ok_or_else(|| TaskError::Invalid("demo account missing".to_owned()))?;
+            let family_id = account
+                .family_id
+                .ok_or_else(|| TaskError::Invalid("demo family missing".to_owned()))?;
+            Ok(family_students(
+                connection,
+                SiteId(site_id),
+                HouseholdId(family_id),
+            )?)
+        };
+        let martins = students_of(connection, "famille.demo")?;
+        let durands = students_of(connection, "famille.durand")?;
+        let (lea, hugo, chloe) = match martins.as_slice() {
+            [lea, hugo, chloe, ..] => (lea.id, hugo.id, chloe.id),
+            _ => return Err(TaskError::Invalid("demo children missing".to_owned())),
+        };
+        let nathan = durands
+            .first()
+            .map(|student| student.id)
+            .ok_or_else(|| TaskError::Invalid("demo child missing".to_owned()))?;
+
+        // (discipline, level, teacher, weekday, start, end, room, uses the demo teacher account, students)
+        type Plan<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            i32,
+            &'a str,
+            &'a str,
+            &'a str,
+            bool,
+            Vec<i64>,
+        );
+        let plans = |previous: bool| -> Vec<Plan<'static>> {
+            if previous {
+                vec![
+                    (
+                        "Piano",
+                        "Cycle 1 - 3e année",
+                        "Isabelle Moreau",
+                        3,
+                        "14:00",
+                        "14:30",
+                        "Salle 12",
+                        true,
+                        vec![lea],
+                    ),
+                    (
+                        "Formation musicale",
+                        "Cycle 1 - 3e année",
+                        "Marc Lefèvre",
+                        3,
+                        "15:00",
+                        "16:00",
+                        "Salle 4",
+                        false,
+                        vec![lea],
+                    ),
+                    (
+                        "Éveil musical",
+                        "Éveil 2",
+                        "Nadia Benali",
+                        6,
+                        "10:00",
+                        "10:45",
+                        "Salle 1",
+                        false,
+                        vec![hugo],
+                    ),
+                    (
+                        "Violon",
+                        "Cycle 1 - 1re année",
+                        "Paul Girard",
+                        2,
+                        "17:30",
+                        "18:00",
+                        "Salle 8",
+                        false,
+                        vec![nathan],
+                    ),
+                ]
+            } else {
+                vec![
+                    (
+                        "Piano",
+                        "Cycle 1 - 4e année",
+                        "Isabelle Moreau",
+                        3,
+                        "14:00",
+                        "14:45",
+                        "Salle 12",
+                        true,
+                        vec![lea],
+                    ),
+                    (
+                        "Formation musicale",
+                        "Cycle 2 - 1re année",
+                        "Marc Lefèvre",
+                        3,
+                        "15:00",
+                        "16:15",
+                        "Salle 4",
+                        false,
+                        vec![lea],
+                    ),
+                    (
+                        "Danse classique",
+                        "Initiation 1",
+                        "Claire Dubois",
+                        6,
+                        "11:00",
+                        "12:00",
+                        "Studio de danse",
+                        false,
+                        vec![chloe],
+                    ),
+                    (
+                        "Hip-hop",
+                        "Débutants 8-11 ans",
+                        "Yanis Haddad",
+                        5,
+                        "18:00",
+                        "19:00",
+                        "Studio de danse",
+                        false,
+                        vec![hugo],
+                    ),
+                    (
+                        "Formation musicale",
+                        "Cycle 1 - 1re année",
+                        "Marc Lefèvre",
+                        2,
+                        "17:00",
+                        "18:00",
+                        "Salle 4",
+                        false,
+                        vec![hugo, nathan],
+                    ),
+                    (
+                        "Violon",
+                        "Cycle 1 - 2e année",
+                        "Paul Girard",
+                        2,
+                        "18:00",
+                        "18:30",
+                        "Salle 8",
+                        false,
+                        vec![nathan],
+                    ),
+                ]
+            }
+        };
+        for (index, (start, year_id)) in year_ids.iter().enumerate() {
+            let previous = index == 0;
+            let periods: &[(&str, i32, u32, u32)] = if previous {
+                &[
+                    ("1er trimestre", *start, 12, 12),
+                    ("2e trimestre", *start + 1, 3, 20),
+                    ("3e trimestre", *start + 1, 6, 19),
+                ]
+            } else {
+                &[("1er trimestre", *start, 11, 21)]
+            };
+            for (discipline, level, teacher, weekday, start_time, end_time, room, own, students) in
+                plans(previous)
+            {
+                let course_id = insert_course(
+                    connection,
+                    SiteId(site_id),
+                    &CourseInput {
+                        school_year_id: *year_id,
+                        discipline_id: discipline_ids[discipline],
+                        level: level.to_owned(),
+                        teacher_account_id: if own { teacher_id } else { None },
+                        teacher_name: teacher.to_owned(),
+                        weekday,
+                        start_time: start_time.to_owned(),
+                        end_time: end_time.to_owned(),
+                        room: room.to_owned(),
+                        version: None,
+                    },
+                )?;
+                for student_id in students {
+                    let enrolment_id = insert_enrolment(
+                        connection,
+                        SiteId(site_id),
+                        student_id,
+                        course_id,
+                        now(),
+                    )?;
+                    for (period_index, (period, year, month, day)) in periods.iter().enumerate() {
+                        let comment = demo_comment(discipline, period_index);
+                        let mark = if discipline == "Formation musicale" {
+                            Some(format!("{}/20", 13 + period_index))
+                        } else {
+                            None
+                        };
+                        insert_evaluation(
+                            connection,
+                            SiteId(site_id),
+                            teacher_id.unwrap_or_default(),
+                            &EvaluationInput {
+                                enrolment_id,
+                                period: (*period).to_owned(),
+                                comment,
+                                mark,
+                                version: None,
+                            },
+                            date(*year, *month, *day)?.and_time(chrono::NaiveTime::MIN),
+                        )?;
+                    }
+                    if discipline == "Formation musicale" || discipline == "Hip-hop" {
+                        insert_absence(
+                            connection,
+                            SiteId(site_id),
+                            teacher_id.unwrap_or_default(),
+                            &AbsenceInput {
+                                enrolment_id,
+                                date: date(*start, 10, 8 + u32::try_from(weekday).unwrap_or(0))?,
+                                justified: true,
+                                reason: "Malade (certificat fourni)".to_owned(),
+                            },
+                            now(),
+                        )?;
+                        if !previous {
+                            insert_absence(
+                                connection,
+                                SiteId(site_id),
+                                teacher_id.unwrap_or_default(),
+                                &AbsenceInput {
+                                    enrolment_id,
+                                    date: date(
+                                        *start,
+                                        11,
+                                        12 + u32::try_from(weekday).unwrap_or(0),
+                                    )?,
+                                    justified: false,
+                                    reason: String::new(),
+                                },
+                                now(),
+                            )?;
+                        }
+                    }
+                }
+            }
+        }
+        let previous_start = first_year - 1;
+        let winter = insert_event(
+            connection,
+            SiteId(site_id),
+            &EventInput {
+                name: "Concert de Noël".to_owned(),
+                kind: "concert".to_owned(),
+                date: date(previous_start, 12, 17)?,
+                place: "Auditorium du conservatoire".to_owned(),
+                programme: "Noëls traditionnels, pièces pour piano et ensemble à cordes."
+                    .to_owned(),
+            },
+        )?;
+        let spring = insert_event(
+            connection,
+            SiteId(site_id),
+            &EventInput {
+                name: "Spectacle de fin d'année".to_owned(),
+                kind: "spectacle".to_owned(),
+                date: date(previous_start + 1, 6, 14)?,
+                place: "Salle des fêtes".to_owned(),
+                programme: "Musique et danse : les élèves de toutes les classes sur scène."
+                    .to_owned(),
+            },
+        )?;
+        for (event_id, student_id, piece) in [
+            (winter, lea, "J. S. Bach, Menuet en sol majeur (piano)"),
+            (winter, nathan, "Douce nuit, arrangement pour violons"),
+            (
+                spring,
+                lea,
+                "R. Schumann, « Le gai laboureur » (Album pour la jeunesse)",
+            ),
+            (spring, hugo, "Chanson des éveils : « Le petit orchestre »"),
+        ] {
+            insert_participation(
+                connection,
+                SiteId(site_id),
+                event_id,
+                &ParticipationInput {
+                    student_id,
+                    piece: piece.to_owned(),
+                },
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn demo_comment(discipline: &str, period_index: usize) -> String {
+    let comments: &[&str] = match discipline {
+        "Piano" => &[
+            "Bon travail de lecture. Attention à la régularité du travail à la maison.",
+            "Progrès nets dans la souplesse du poignet. Le trac en audition diminue.",
+            "Très bonne fin d'année, répertoire varié et bien maîtrisé.",
+        ],
+        "Formation musicale" => &[
+            "Élève attentive et participative. Le rythme reste à consolider.",
+            "Bonne progression en lecture de notes, dictées encore hésitantes.",
+            "Ensemble solide ; passage en cycle supérieur conseillé.",
+        ],
+        "Violon" => &[
+            "Belle posture, justesse à travailler.",
+            "Son plus ample, continuer les gammes.",
+            "Bonne audition de fin d'année.",
+        ],
+        "Danse classique" => &[
+            "Enthousiaste et concentrée. Travail des pliés à poursuivre.",
+            "",
+            "",
+        ],
+        "Hip-hop" => &["Bonne énergie, écoute du groupe à améliorer.", "", ""],
+        _ => &[
+            "Participe avec plaisir aux activités.",
+            "Bonne écoute et curiosité.",
+            "Très belle année.",
+        ],
+    };
+    comments
+        .get(period_index)
+        .copied()
+        .filter(|comment| !comment.is_empty())
+        .unwrap_or("Bon trimestre.")
+        .to_owned()
+}
+
+fn seed_martin(
+    connection: &mut DbConnection,
+    site_id: i64,
+    password_hash: &str,
+) -> Result<(), TaskError> {
+    crate::db::write_transaction(connection, |connection| {
+        let time = now();
+        let family_id = insert_family(connection, SiteId(site_id), "Famille Martin", time)?;
+        let address = "12 rue des Lilas";
+        insert_guardian(
+            connection,
+            &NewGuardian {
+                site_id,
+                family_id,
+                position: 1,
+                civility: "Madame",
+                last_name: "Martin",
+                first_name: "Claire",
+                address,
+                postcode: "94420",
+                city: "Le Plessis-Trévise",
+                phone_home: "01 45 76 12 34",
+                phone_mobile: "06 12 34 56 78",
+                phone_work: "01 49 00 11 22",
+                email: "claire.martin@example.fr",
+                marital_status: "Mariée",
+                socio_professional_code: "37",
+                profession: "Cadre administrative",
+                created_at: time,
+                updated_at: time,
+            },
+        )?;
+        insert_guardian(
+            connection,
+            &NewGuardian {
+                site_id,
+                family_id,
+                position: 2,
+                civility: "Monsieur",
+                last_name: "Martin",
+                first_name: "Julien",
+                address,
+                postcode: "94420",
+                city: "Le Plessis-Trévise",
+                phone_mobile: "06 98 76 54 32",
+                email: "julien.martin@example.fr",
+                marital_status: "Marié",
+                socio_professional_code: "47",
+                profession: "Technicien",
+                created_at: time,
+                updated_at: time,
+                ..NewGuardian::default()
+            },
+        )?;
+        let children = [
+            ("Mademoiselle", "Léa", "2012-03-14", "Collège - 4e"),
+            ("Monsieur", "Hugo", "2015-09-02", "École élémentaire - CM2"),
+            (
+                "Mademoiselle",
+                "Chloé",
+                "2018-06-21",
+                "École élémentaire - CP",
+            ),
+        ];
+        for (civility, first_name, birth_date, school_level) in children {
+            insert_student(
+                connection,
+                &NewStudent {
+                    site_id,
+                    family_id,
+                    civility,
+                    last_name: "Martin",
+                    first_name,
+                    birth_date: chrono::NaiveDate::parse_from_str(birth_date, "%Y-%m-%d").ok(),
+                    birth_place: "Créteil",
+                    birth_department: "94",
+                    address,
+                    postcode: "94420",
+                    city: "Le Plessis-Trévise",
+                    emergency_contact_name: "Monique Martin (grand-mère)",
+                    emergency_phone: "06 11 22 33 44",
+                    school_level,
+                    created_at: time,
+                    updated_at: time,
+                    ..NewStudent::default()
+                },
+            )?;
+        }
+        insert_account(
+            connection,
+            &NewAccount {
+                site_id,
+                login: "famille.demo",
+                email: "claire.martin@example.fr",
+                password_hash: Some(password_hash),
+                role: "family",
+                family_id: Some(family_id),
+                display_name: "Claire Martin",
+                password_changed_at: Some(time),
+                created_at: time,
+            },
+        )?;
+        Ok(())
+    })
+}
+
+fn seed_durand(
+    connection: &mut DbConnection,
+    site_id: i64,
+    password_hash: &str,
+) -> Result<(), TaskError> {
+    crate::db::write_transaction(connection, |connection| {
+        let time = now();
+        let family_id = insert_family(connection, SiteId(site_id), "Famille Durand", time)?;
+        insert_guardian(
+            connection,
+            &NewGuardian {
+                site_id,
+                family_id,
+                position: 1,
+                civility: "Madame",
+                last_name: "Durand",
+                first_name: "Sophie",
+                address: "3 allée des Tilleuls",
+                postcode: "94490",
+                city: "Ormesson-sur-Marne",
+                phone_mobile: "07 61 23 45 67",
+                email: "sophie.durand@example.fr",
+                marital_status: "Célibataire",
+                socio_professional_code: "54",
+                profession: "Employée de bureau",
+                created_at: time,
+                updated_at: time,
+                ..NewGuardian::default()
+            },
+        )?;
+        insert_student(
+            connection,
+            &NewStudent {
+                site_id,
+                family_id,
+                civility: "Monsieur",
+                last_name: "Durand",
+                first_name: "Nathan",
+                birth_date: chrono::NaiveDate::from_ymd_opt(2013, 11, 5),
+                birth_place: "Paris 12e",
+                birth_department: "75",
+                address: "3 allée des Tilleuls",
+                postcode: "94490",
+                city: "Ormesson-sur-Marne",
+                emergency_contact_name: "Sophie Durand",
+                emergency_phone: "07 61 23 45 67",
+                school_level: "Collège - 6e",
+                created_at: time,
+                updated_at: time,
+                ..NewStudent::default()
+            },
+        )?;
+        insert_account(
+            connection,
+            &NewAccount {
+                site_id,
+                login: "famille.durand",
+                email: "sophie.durand@example.fr",
+                password_hash: Some(password_hash),
+                role: "family",
+                family_id: Some(family_id),
+                display_name: "Sophie Durand",
+                password_changed_at: Some(time),
+                created_at: time,
+            },
+        )?;
+        Ok(())
+    })
+}

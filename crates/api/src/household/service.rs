@@ -1,0 +1,649 @@
+//! The rules of households: what a family sees, how its edits become pending change
+//! requests (version check, diff against what is pending, validation of the record as
+//! it would be), and how staff create households and decide requests.
+//!
+//! Every function runs its work in one transaction on the blocking pool: a family's edit
+//! is one trip (the caller's session check is the other).
+
+use std::collections::BTreeMap;
+
+use tutti_shared::{
+    ChangeRequest, ChangeRequestQuery, ChangeStatus, Decision, EditableRecord, ErrorCode,
+    FamilyDetail, FamilyListItem, FamilyView, GuardianFields, GuardianView, NewFamilyInput,
+    StudentFields, StudentListItem, StudentSummary, StudentView,
+};
+
+use super::emails;
+use super::store::{self, Guardian, NewChangeRequest, Student, Target};
+use crate::audit::{AuditEntry, record};
+use crate::caller::{FamilyCaller, SchoolCaller};
+use crate::db::{DbConnection, now, write_transaction};
+use crate::domain::{DomainError, HouseholdId, SiteId};
+use crate::email::OutgoingEmail;
+use crate::state::AppState;
+
+/// A guardian with its pending changes.
+fn guardian_view(guardian: &Guardian, pending: &mut PendingByRecord) -> GuardianView {
+    GuardianView {
+        id: guardian.id,
+        version: guardian.version,
+        fields: guardian.fields(),
+        pending: pending.remove(&guardian.id).unwrap_or_default(),
+    }
+}
+
+/// A student with its pending changes.
+fn student_view(student: &Student, pending: &mut PendingByRecord) -> StudentView {
+    StudentView {
+        id: student.id,
+        version: student.version,
+        fields: student.fields(),
+        pending: pending.remove(&student.id).unwrap_or_default(),
+    }
+}
+
+type PendingByRecord = BTreeMap<i64, BTreeMap<String, tutti_shared::PendingChange>>;
+
+/// The household with its guardians and their pending changes; 404 when the household
+/// is not of this site.
+fn family_view(
+    connection: &mut DbConnection,
+    site: SiteId,
+    household: HouseholdId,
+) -> Result<FamilyView, DomainError> {
+    let name = store::household_name(connection, site, household)?.ok_or(DomainError::NotFound)?;
+    let guardians = store::family_guardians(connection, site, household)?;
+    let ids: Vec<i64> = guardians.iter().map(|guardian| guardian.id).collect();
+    let mut pending = store::pending_changes(connection, Target::Guardian, &ids)?;
+    Ok(FamilyView {
+        id: household.0,
+        name,
+        guardians: guardians
+            .iter()
+            .map(|guardian| guardian_view(guardian, &mut pending))
+            .collect(),
+    })
+}
+
+/// Every child of the household with its pending changes, in one query for all.
+fn student_views(
+    connection: &mut DbConnection,
+    site: SiteId,
+    household: HouseholdId,
+) -> Result<Vec<StudentView>, DomainError> {
+    let students = store::family_students(connection, site, household)?;
+    let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
+    let mut pending = store::pending_changes(connection, Target::Student, &ids)?;
+    Ok(students
+        .iter()
+        .map(|student| student_view(student, &mut pending))
+        .collect())
+}
+
+fn one_student_view(
+    connection: &mut DbConnection,
+    student: &Student,
+) -> Result<StudentView, DomainError> {
+    let mut pending = store::pending_changes(connection, Target::Student, &[student.id])?;
+    Ok(student_view(student, &mut pending))
+}
+
+/// The family's household.
+pub async fn find_family(
+    state: &AppState,
+    family: FamilyCaller,
+) -> Result<FamilyView, DomainError> {
+    state
+        .db
+        .run(move |connection| family_view(connection, family.site, family.household))
+        .await
+}
+
+/// The family's children, eldest first.
+pub async fn list_students(
+    state: &AppState,
+    family: FamilyCaller,
+) -> Result<Vec<StudentSummary>, DomainError> {
+    let students = state
+        .db
+        .run(move |connection| {
+            store::family_students(connection, family.site, family.household)
+                .map_err(DomainError::from)
+        })
+        .await?;
+    Ok(students
+        .into_iter()
+        .map(|student| StudentSummary {
+            id: student.id,
+            first_name: student.first_name,
+            last_name: student.last_name,
+        })
+        .collect())
+}
+
+/// A child of the household; 404 for anyone else's.
+pub fn own_student(
+    connection: &mut DbConnection,
+    family: &FamilyCaller,
+    student_id: i64,
+) -> Result<Student, DomainError> {
+    store::find_family_student(connection, family.site, family.household, student_id)?
+        .ok_or(DomainError::NotFound)
+}
+
+/// A child's identity with its pending changes.
+pub async fn find_student(
+    state: &AppState,
+    family: FamilyCaller,
+    student_id: i64,
+) -> Result<StudentView, DomainError> {
+    state
+        .db
+        .run(move |connection| {
+            let student = own_student(connection, &family, student_id)?;
+            one_student_view(connection, &student)
+        })
+        .await
+}
+
+/// Turns a family's edit of one record into pending change requests. The version must be
+/// the current one; the record is validated as it would be once every pending and new
+/// change applied. Returns the changed fields as (French label, value).
+fn request_changes<R: EditableRecord>(
+    connection: &mut DbConnection,
+    family: &FamilyCaller,
+    target: Target,
+    (target_id, current_version): (i64, i32),
+    current: &R,
+    (expected_version, changes): (i32, &R::Changes),
+) -> Result<Vec<(String, String)>, DomainError> {
+    if expected_version != current_version {
+        return Err(DomainError::Stale);
+    }
+    let pending = store::pending_changes(connection, target, &[target_id])?
+        .remove(&target_id)
+        .unwrap_or_default();
+    let changed = current.changes_against(changes, &pending);
+    let mut wished = current.clone();
+    for (field, change) in &pending {
+        wished.set_field(field, change.new_value.clone());
+    }
+    for (field, value) in &changed {
+        wished.set_field(field, value.clone());
+    }
+    DomainError::check(wished.check())?;
+    if changed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let time = now();
+    // The version moves, so that a concurrent edit made against the same version loses.
+    if !store::bump_version(connection, target, target_id, expected_version, time)? {
+        return Err(DomainError::Stale);
+    }
+    for (field, new_value) in &changed {
+        store::supersede_pending(connection, target, target_id, field, time)?;
+        let old_value = current.field(field).unwrap_or_default();
+        // Asking for the value in force just withdraws the pending request.
+        if old_value == new_value {
+            continue;
+        }
+        store::insert_change_request(
+            connection,
+            &NewChangeRequest {
+                site_id: family.site.0,
+                family_id: family.household.0,
+                target,
+                target_id,
+                field,
+                old_value,
+                new_value,
+                account_id: family.account.0,
+                requested_at: time,
+            },
+        )?;
+    }
+    Ok(changed
+        .into_iter()
+        .map(|(field, value)| (R::field_label(field).to_owned(), value))
+        .collect())
+}
+
+/// The acknowledgment of a family's changes, to the account that made them.
+fn acknowledgment(
+    connection: &mut DbConnection,
+    family: &FamilyCaller,
+    whose: &str,
+    changed: &[(String, String)],
+) -> Result<Option<OutgoingEmail>, DomainError> {
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    let account = crate::auth::store::find_account(connection, family.account.0)?;
+    Ok(Some(emails::acknowledgment(&account, whose, changed)))
+}
+
+/// Sends what a use case decided to send. Delivery never fails the request: the change
+/// is already committed.
+async fn send(state: &AppState, email: Option<OutgoingEmail>) {
+    if let Some(email) = email
+        && let Err(error) = state.mailer.send(&state.db, email).await
+    {
+        tracing::error!(%error, "could not record an email");
+    }
+}
+
+/// A family asks to change fields of a guardian.
+pub async fn update_guardian(
+    state: &AppState,
+    family: FamilyCaller,
+    guardian_id: i64,
+    expected_version: i32,
+    changes: <GuardianFields as EditableRecord>::Changes,
+) -> Result<GuardianView, DomainError> {
+    let (view, email) = state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                let guardian = store::find_family_guardian(
+                    connection,
+                    family.site,
+                    family.household,
+                    guardian_id,
+                )?
+                .ok_or(DomainError::NotFound)?;
+                let changed = request_changes(
+                    connection,
+                    &family,
+                    Target::Guardian,
+                    (guardian.id, guardian.version),
+                    &guardian.fields(),
+                    (expected_version, &changes),
+                )?;
+                let guardian = store::find_family_guardian(
+                    connection,
+                    family.site,
+                    family.household,
+                    guardian_id,
+                )?
+                .ok_or(DomainError::NotFound)?;
+                let mut pending =
+                    store::pending_changes(connection, Target::Guardian, &[guardian.id])?;
+                let email = acknowledgment(connection, &family, &guardian.full_name(), &changed)?;
+                Ok::<_, DomainError>((guardian_view(&guardian, &mut pending), email))
+            })
+        })
+        .await?;
+    send(state, email).await;
+    Ok(view)
+}
+
+/// A family asks to change fields of a child's identity.
+pub async fn update_student(
+    state: &AppState,
+    family: FamilyCaller,
+    student_id: i64,
+    expected_version: i32,
+    changes: <StudentFields as EditableRecord>::Changes,
+) -> Result<StudentView, DomainError> {
+    let (view, email) = state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                let student = own_student(connection, &family, student_id)?;
+                let changed = request_changes(
+                    connection,
+                    &family,
+                    Target::Student,
+                    (student.id, student.version),
+                    &student.fields(),
+                    (expected_version, &changes),
+                )?;
+                let student = own_student(connection, &family, student_id)?;
+                let email = acknowledgment(connection, &family, &student.full_name(), &changed)?;
+                Ok::<_, DomainError>((one_student_view(connection, &student)?, email))
+            })
+        })
+        .await?;
+    send(state, email).await;
+    Ok(view)
+}
+
+/// Writes the audit entry of a staff member's read of personal data.
+fn audit_read(
+    connection: &mut DbConnection,
+    staff: &SchoolCaller,
+    target_type: &'static str,
+    target_id: i64,
+) -> Result<(), DomainError> {
+    record(
+        connection,
+        &AuditEntry {
+            site_id: Some(staff.site.0),
+            account_id: Some(staff.account.0),
+            action: "staff_read",
+            target_type: Some(target_type),
+            target_id: Some(target_id),
+            ip: Some(staff.ip.clone()),
+            ..AuditEntry::default()
+        },
+    )?;
+    Ok(())
+}
+
+/// One page of the site's households, by name; `search` matches the name.
+pub async fn list_families(
+    state: &AppState,
+    site: SiteId,
+    search: Option<String>,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<FamilyListItem>, i64), DomainError> {
+    let (rows, total) = state
+        .db
+        .run(move |connection| {
+            store::list_site_families(connection, site, search.as_deref(), page, per_page)
+                .map_err(DomainError::from)
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(family, guardian_count, student_count)| FamilyListItem {
+            id: family.id,
+            name: family.name,
+            guardian_count,
+            student_count,
+        })
+        .collect();
+    Ok((items, total))
+}
+
+fn family_detail(
+    connection: &mut DbConnection,
+    site: SiteId,
+    household: HouseholdId,
+) -> Result<FamilyDetail, DomainError> {
+    let view = family_view(connection, site, household)?;
+    Ok(FamilyDetail {
+        id: view.id,
+        name: view.name,
+        guardians: view.guardians,
+        students: student_views(connection, site, household)?,
+        logins: store::household_logins(connection, site, household)?,
+    })
+}
+
+/// A household of the site with guardians, children, pending changes and logins; the
+/// read is audited.
+pub async fn find_family_detail(
+    state: &AppState,
+    staff: SchoolCaller,
+    household: HouseholdId,
+) -> Result<FamilyDetail, DomainError> {
+    state
+        .db
+        .run(move |connection| {
+            let detail = family_detail(connection, staff.site, household)?;
+            audit_read(connection, &staff, "family", household.0)?;
+            Ok(detail)
+        })
+        .await
+}
+
+fn login_is_valid(login: &str) -> bool {
+    !login.is_empty()
+        && login.len() <= 100
+        && login
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || ".-_@".contains(character))
+}
+
+/// Creates a household with its first guardian and a family account, and emails the
+/// family its identifiant and how to set a first password.
+pub async fn create_family(
+    state: &AppState,
+    staff: SchoolCaller,
+    input: NewFamilyInput,
+) -> Result<FamilyDetail, DomainError> {
+    let NewFamilyInput { login, guardian } = input;
+    let login = login.trim().to_owned();
+    let mut errors = guardian.validate();
+    if !login_is_valid(&login) {
+        errors.insert(
+            "login".to_owned(),
+            "Identifiant invalide (lettres, chiffres, . - _ @).".to_owned(),
+        );
+    }
+    DomainError::check(errors)?;
+    let forgot_password_url = format!("{}/mot-de-passe/oubli", state.config.public_url);
+    let (detail, email) = state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                let site = crate::sites::store::find_site(connection, staff.site.0)?;
+                if crate::auth::store::find_account_by_login(connection, &site.slug, &login)?
+                    .is_some()
+                {
+                    return Err(DomainError::already_exists(
+                        "Cet identifiant est déjà utilisé.",
+                    ));
+                }
+                let time = now();
+                let household = store::insert_family(
+                    connection,
+                    staff.site,
+                    &format!("Famille {}", guardian.last_name.trim()),
+                    time,
+                )?;
+                let household = HouseholdId(household);
+                let g = &guardian;
+                store::insert_guardian(
+                    connection,
+                    &store::NewGuardian {
+                        site_id: staff.site.0,
+                        family_id: household.0,
+                        position: 1,
+                        civility: &g.civility,
+                        last_name: g.last_name.trim(),
+                        first_name: g.first_name.trim(),
+                        address: g.address.trim(),
+                        postcode: g.postcode.trim(),
+                        city: g.city.trim(),
+                        phone_home: g.phone_home.trim(),
+                        phone_mobile: g.phone_mobile.trim(),
+                        phone_work: g.phone_work.trim(),
+                        email: g.email.trim(),
+                        marital_status: g.marital_status.trim(),
+                        socio_professional_code: g.socio_professional_code.trim(),
+                        profession: g.profession.trim(),
+                        created_at: time,
+                        updated_at: time,
+                    },
+                )?;
+                let display_name = format!("{} {}", g.first_name.trim(), g.last_name.trim());
+                let account_id = crate::auth::store::insert_account(
+                    connection,
+                    &crate::auth::store::NewAccount {
+                        site_id: staff.site.0,
+                        login: &login,
+                        email: g.email.trim(),
+                        password_hash: None,
+                        role: tutti_shared::Role::Family.as_str(),
+                        family_id: Some(household.0),
+                        display_name: &display_name,
+                        password_changed_at: None,
+                        created_at: time,
+                    },
+                )?;
+                record(
+                    connection,
+                    &AuditEntry {
+                        site_id: Some(staff.site.0),
+                        account_id: Some(staff.account.0),
+                        action: "account_created",
+                        target_type: Some("account"),
+                        target_id: Some(account_id),
+                        ip: Some(staff.ip.clone()),
+                        details: Some("role: family".to_owned()),
+                    },
+                )?;
+                let email = emails::welcome(
+                    staff.site,
+                    g.email.trim(),
+                    &display_name,
+                    &site.name,
+                    &login,
+                    &forgot_password_url,
+                );
+                Ok((family_detail(connection, staff.site, household)?, email))
+            })
+        })
+        .await?;
+    send(state, Some(email)).await;
+    Ok(detail)
+}
+
+/// One page of the site's students, by name; `search` matches first and last names.
+pub async fn list_site_students(
+    state: &AppState,
+    site: SiteId,
+    search: Option<String>,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<StudentListItem>, i64), DomainError> {
+    let (rows, total) = state
+        .db
+        .run(move |connection| {
+            store::list_site_students(connection, site, search.as_deref(), page, per_page)
+                .map_err(DomainError::from)
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|student| StudentListItem {
+            id: student.id,
+            family_id: student.family_id,
+            first_name: student.first_name,
+            last_name: student.last_name,
+            birth_date: student.birth_date,
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// A student of the site with pending changes; the read is audited.
+pub async fn find_site_student(
+    state: &AppState,
+    staff: SchoolCaller,
+    student_id: i64,
+) -> Result<StudentView, DomainError> {
+    state
+        .db
+        .run(move |connection| {
+            let student = store::find_site_student(connection, staff.site, student_id)?
+                .ok_or(DomainError::NotFound)?;
+            audit_read(connection, &staff, "student", student_id)?;
+            one_student_view(connection, &student)
+        })
+        .await
+}
+
+/// One page of the site's change requests, oldest first.
+pub async fn list_change_requests(
+    state: &AppState,
+    site: SiteId,
+    filters: ChangeRequestQuery,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<ChangeRequest>, i64), DomainError> {
+    state
+        .db
+        .run(move |connection| {
+            store::list_change_requests(connection, site, &filters, page, per_page)
+                .map_err(DomainError::from)
+        })
+        .await
+}
+
+/// Approves or rejects pending requests of the site, all or nothing: ids that are not
+/// pending requests of this site refuse the whole batch (409 `invalid_transition`).
+pub async fn decide_change_requests(
+    state: &AppState,
+    staff: SchoolCaller,
+    ids: Vec<i64>,
+    decision: Decision,
+) -> Result<usize, DomainError> {
+    if ids.is_empty() || ids.len() > 500 {
+        return Err(DomainError::field("ids", "Choisissez de 1 à 500 demandes."));
+    }
+    state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                decide(connection, &staff, &ids, decision)
+            })
+        })
+        .await
+}
+
+fn already_decided(message: &str) -> DomainError {
+    DomainError::conflict(ErrorCode::InvalidTransition, message)
+}
+
+fn decide(
+    connection: &mut DbConnection,
+    staff: &SchoolCaller,
+    ids: &[i64],
+    decision: Decision,
+) -> Result<usize, DomainError> {
+    let rows = store::pending_requests(connection, staff.site, ids)?;
+    let mut unique_ids = ids.to_vec();
+    unique_ids.sort_unstable();
+    unique_ids.dedup();
+    if rows.len() != unique_ids.len() {
+        return Err(already_decided(
+            "Certaines demandes ont déjà été traitées ou n'existent pas. Rechargez la liste.",
+        ));
+    }
+    let time = now();
+    let (status, action) = match decision {
+        Decision::Approve => (ChangeStatus::Approved, "change_approved"),
+        Decision::Reject => (ChangeStatus::Rejected, "change_rejected"),
+    };
+    for row in &rows {
+        // Of two staff deciding the same request at once, the second claims nothing and
+        // its whole batch is refused.
+        if !store::claim_request(connection, row.id, status, staff.account.0, time)? {
+            return Err(already_decided(
+                "Certaines demandes ont déjà été traitées entre-temps. Rechargez la liste.",
+            ));
+        }
+        match decision {
+            Decision::Approve => {
+                store::apply_change(
+                    connection,
+                    row.target(),
+                    row.target_id,
+                    &row.field,
+                    &row.new_value,
+                )?;
+            }
+            // The family's view changes either way: move the version on.
+            Decision::Reject => {
+                store::touch_version(connection, row.target(), row.target_id)?;
+            }
+        }
+        record(
+            connection,
+            &AuditEntry {
+                site_id: Some(staff.site.0),
+                account_id: Some(staff.account.0),
+                action,
+                target_type: Some("change_request"),
+                target_id: Some(row.id),
+                ip: Some(staff.ip.clone()),
+                details: None,
+            },
+        )?;
+    }
+    Ok(rows.len())
+}
