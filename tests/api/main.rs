@@ -6,6 +6,7 @@
 #![expect(clippy::expect_used, reason = "tests fail loudly, with the reason")]
 
 mod auth;
+mod authorization;
 mod change_requests;
 mod config;
 mod email_smtp;

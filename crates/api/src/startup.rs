@@ -9,7 +9,7 @@ use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse, fn_servic
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
-use actix_web::{App, HttpResponse, HttpServer, error::JsonPayloadError, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use tutti_shared::ErrorCode;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -245,35 +245,10 @@ async fn no_web_dir() -> HttpResponse {
         .body("Tutti API. The web app is not served by this process (TUTTI_WEB_DIR is unset). API reference: /api/docs/\n")
 }
 
+/// The JSON body limit; `crate::json::ApiJson` turns the extractor's errors into the
+/// envelope (after the caller's check, see there).
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(JSON_LIMIT_BYTES)
-        .error_handler(|error, _request| {
-            let response = match &error {
-                JsonPayloadError::ContentType => envelope(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    ErrorCode::UnsupportedMediaType,
-                    "Le corps de la requête doit être du JSON (Content-Type: application/json).",
-                ),
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => envelope(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorCode::PayloadTooLarge,
-                    "La requête est trop volumineuse.",
-                ),
-                JsonPayloadError::Deserialize(inner) => envelope(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::BadRequest,
-                    format!("JSON invalide : {inner}"),
-                ),
-                _ => envelope(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::BadRequest,
-                    "Corps de requête illisible.",
-                ),
-            };
-            actix_web::error::InternalError::from_response(error, response).into()
-        })
+    web::JsonConfig::default().limit(JSON_LIMIT_BYTES)
 }
 
 fn query_config() -> web::QueryConfig {

@@ -78,7 +78,7 @@ pub async fn create_session(
         site,
         login,
         password,
-    } = body.into_inner();
+    } = body.into_inner()?;
     let grant = service::log_in(&state, &site, &login, &password, client_ip(&request)).await?;
     Ok(session_response(&state, grant))
 }
@@ -161,7 +161,7 @@ pub async fn request_password_reset(
     request: HttpRequest,
     body: ApiJson<PasswordResetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let PasswordResetRequest { site, login, email } = body.into_inner();
+    let PasswordResetRequest { site, login, email } = body.into_inner()?;
     service::request_password_reset(&state, &site, &login, &email, client_ip(&request)).await?;
     Ok(HttpResponse::Accepted().json(MessageResponse {
         message: RESET_ACCEPTED.to_owned(),
@@ -190,7 +190,7 @@ pub async fn confirm_password_reset(
     let PasswordResetConfirm {
         token,
         new_password,
-    } = body.into_inner();
+    } = body.into_inner()?;
     service::confirm_password_reset(&state, &token, &new_password, client_ip(&request)).await?;
     Ok(HttpResponse::Ok()
         .cookie(expired_refresh_cookie(&state))
@@ -242,7 +242,7 @@ pub async fn update_password(
     let ChangePasswordRequest {
         current_password,
         new_password,
-    } = body.into_inner();
+    } = body.into_inner()?;
     service::change_password(
         &state,
         caller.account,

@@ -56,7 +56,7 @@ pub async fn create_school_year(
     caller: Caller,
     body: ApiJson<SchoolYearInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_school_year(&state, caller.staff()?.site, body.into_inner()).await?;
+    let id = service::create_school_year(&state, caller.staff()?.site, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -74,7 +74,7 @@ pub async fn update_school_year(
         &state,
         caller.staff()?.site,
         path.into_inner(),
-        body.into_inner(),
+        body.into_inner()?,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -100,7 +100,7 @@ pub async fn create_discipline(
     caller: Caller,
     body: ApiJson<DisciplineInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_discipline(&state, caller.staff()?.site, body.into_inner()).await?;
+    let id = service::create_discipline(&state, caller.staff()?.site, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -118,7 +118,7 @@ pub async fn update_discipline(
         &state,
         caller.staff()?.site,
         path.into_inner(),
-        body.into_inner(),
+        body.into_inner()?,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -145,7 +145,7 @@ pub async fn create_course(
     caller: Caller,
     body: ApiJson<CourseInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_course(&state, caller.staff()?.site, body.into_inner()).await?;
+    let id = service::create_course(&state, caller.staff()?.site, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -164,7 +164,7 @@ pub async fn update_course(
         &state,
         caller.staff()?.site,
         path.into_inner(),
-        body.into_inner(),
+        body.into_inner()?,
     )
     .await?;
     Ok(HttpResponse::Ok().json(course))
@@ -231,7 +231,7 @@ pub async fn create_enrolment(
     caller: Caller,
     body: ApiJson<EnrolmentInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_enrolment(&state, caller.staff()?.site, body.into_inner()).await?;
+    let id = service::create_enrolment(&state, caller.staff()?.site, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -257,7 +257,7 @@ pub async fn create_evaluation(
     caller: Caller,
     body: ApiJson<EvaluationInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_evaluation(&state, caller.school()?, body.into_inner()).await?;
+    let id = service::create_evaluation(&state, caller.school()?, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -275,7 +275,7 @@ pub async fn update_evaluation(
         &state,
         caller.school()?,
         path.into_inner(),
-        body.into_inner(),
+        body.into_inner()?,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -290,7 +290,7 @@ pub async fn create_absence(
     caller: Caller,
     body: ApiJson<AbsenceInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_absence(&state, caller.school()?, body.into_inner()).await?;
+    let id = service::create_absence(&state, caller.school()?, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -308,7 +308,7 @@ pub async fn update_absence(
         &state,
         caller.school()?,
         path.into_inner(),
-        body.into_inner(),
+        body.into_inner()?,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -334,7 +334,7 @@ pub async fn create_event(
     caller: Caller,
     body: ApiJson<EventInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_event(&state, caller.staff()?.site, body.into_inner()).await?;
+    let id = service::create_event(&state, caller.staff()?.site, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -352,7 +352,7 @@ pub async fn update_event(
         &state,
         caller.staff()?.site,
         path.into_inner(),
-        body.into_inner(),
+        body.into_inner()?,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -372,7 +372,7 @@ pub async fn create_participation(
         &state,
         caller.staff()?.site,
         path.into_inner(),
-        body.into_inner(),
+        body.into_inner()?,
     )
     .await?;
     Ok(created(id))
