@@ -56,7 +56,7 @@ pub async fn update_guardian(
     path: web::Path<i64>,
     body: ApiJson<GuardianPatch>,
 ) -> Result<HttpResponse, AppError> {
-    let GuardianPatch { version, changes } = body.into_inner();
+    let GuardianPatch { version, changes } = body.into_inner()?;
     let view: GuardianView = service::update_guardian(
         &state,
         caller.family()?,
@@ -124,7 +124,7 @@ pub async fn update_student(
     path: web::Path<i64>,
     body: ApiJson<StudentPatch>,
 ) -> Result<HttpResponse, AppError> {
-    let StudentPatch { version, changes } = body.into_inner();
+    let StudentPatch { version, changes } = body.into_inner()?;
     let view: StudentView = service::update_student(
         &state,
         caller.family()?,
@@ -207,7 +207,7 @@ pub async fn create_family(
     body: ApiJson<NewFamilyInput>,
 ) -> Result<HttpResponse, AppError> {
     let detail: FamilyDetail =
-        service::create_family(&state, caller.staff()?, body.into_inner()).await?;
+        service::create_family(&state, caller.staff()?, body.into_inner()?).await?;
     Ok(HttpResponse::Created().json(detail))
 }
 
@@ -315,7 +315,7 @@ pub async fn decide_change_requests(
     caller: Caller,
     body: ApiJson<DecisionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let DecisionInput { ids, decision } = body.into_inner();
+    let DecisionInput { ids, decision } = body.into_inner()?;
     let decided = service::decide_change_requests(&state, caller.staff()?, ids, decision).await?;
     Ok(HttpResponse::Ok().json(DecisionOutcome { decided }))
 }
