@@ -13,7 +13,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use tutti_shared::{
-    CIVILITIES, ErrorCode, GuardianChanges, GuardianFields, GuardianPatch, PendingChange,
+    CIVILITIES, GuardianChanges, GuardianFields, GuardianPatch, PendingChange,
     StudentChanges, StudentFields, StudentPatch,
 };
 use wasm_bindgen::JsCast;
@@ -369,7 +369,7 @@ impl FormSignals {
             }
             Err(error) => error,
         };
-        if !matches!(&error, ApiError::Api { body, .. } if body.code == ErrorCode::Conflict) {
+        if !matches!(&error, ApiError::Api { body, .. } if body.code.is_conflict()) {
             let fields = error.fields();
             self.refuse(alert_summary(&error.to_string(), &fields), fields);
             return;
