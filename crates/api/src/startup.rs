@@ -18,8 +18,8 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
 use crate::config::{Config, ConfigError};
 use crate::db::{Db, DbError};
-use crate::email::{EmailError, Mailer};
 use crate::error::envelope;
+use crate::mail::{EmailError, Mailer, Worker};
 use crate::routes;
 use crate::state::AppState;
 
@@ -45,6 +45,8 @@ pub enum StartupError {
 pub struct Application {
     server: Server,
     port: u16,
+    /// Sends the outbox over SMTP; `None` in outbox mode.
+    mail_worker: Option<Worker>,
 }
 
 impl Application {
@@ -66,6 +68,7 @@ impl Application {
             config.smtp_url.as_ref().map(|url| url.expose()),
             &config.mail_from,
         )?;
+        let mail_worker = mailer.worker(db.clone());
         let openapi = routes::openapi();
         let csp = content_security_policy(config.web_dir.as_deref());
         let listener = TcpListener::bind(config.bind)?;
@@ -131,7 +134,11 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { server, port })
+        Ok(Self {
+            server,
+            port,
+            mail_worker,
+        })
     }
 
     /// The port the server listens on (useful with port 0).
@@ -139,9 +146,17 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped, with the mail worker alongside: it runs as
+    /// long as the server does, and stops with it (a crash or a stop mid-send loses
+    /// nothing: the claimed row is sent again once its lease expires).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some(worker) = self.mail_worker else {
+            return self.server.await;
+        };
+        tokio::select! {
+            result = self.server => result,
+            never = worker.run() => match never {},
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::password::PasswordHasher;
 use crate::config::Config;
 use crate::db::Db;
-use crate::email::Mailer;
+use crate::mail::Mailer;
 
 /// Shared, read-only application state.
 #[derive(Clone)]

@@ -6,7 +6,6 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod emails;
 pub mod families;
 pub mod household;
 pub mod review;
