@@ -73,8 +73,9 @@ pub fn enqueue(
         .get_result(connection)
 }
 
-/// An email a worker has claimed.
-#[derive(Debug, Queryable, Selectable)]
+/// An email a worker has claimed. No `Debug`: its bodies may hold a reset link, and
+/// nothing should make printing them easy.
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = outgoing_emails)]
 pub struct ClaimedEmail {
     /// Its id.
