@@ -17,7 +17,7 @@ both! {
         assert_eq!(response.status(), StatusCode::ACCEPTED);
 
         let Some(raw) = sink.wait_for_message().await else {
-            let errors: Vec<TextRow> = app.query("SELECT status || ': ' || COALESCE(error, '') AS value FROM outgoing_emails");
+            let errors: Vec<TextRow> = app.query("SELECT status || ': ' || COALESCE(last_error, '') AS value FROM outgoing_emails");
             panic!("no message reached the SMTP sink within 10 s; outbox: {errors:?}");
         };
         let bodies = decoded_bodies(&raw);

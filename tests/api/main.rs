@@ -14,6 +14,7 @@ mod headers;
 mod household;
 mod household_helpers;
 mod isolation;
+mod mail_outbox;
 mod openapi;
 mod password;
 mod refresh;

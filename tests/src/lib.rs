@@ -283,9 +283,38 @@ pub struct Email {
     /// The HTML body, if any.
     #[diesel(sql_type = Nullable<Text>)]
     pub body_html: Option<String>,
-    /// `outbox`, `sent` or `failed`.
+    /// `outbox`, `pending`, `sending`, `sent` or `failed`.
     #[diesel(sql_type = Text)]
     pub status: String,
+}
+
+/// One row of the outbox with its delivery state, for the mail tests.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct MailRow {
+    /// The row's id.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+    /// The recipient.
+    #[diesel(sql_type = Text)]
+    pub to_address: String,
+    /// The subject line.
+    #[diesel(sql_type = Text)]
+    pub subject: String,
+    /// The plain-text body.
+    #[diesel(sql_type = Text)]
+    pub body_text: String,
+    /// The HTML body.
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    /// `outbox`, `pending`, `sending`, `sent` or `failed`.
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    /// Delivery attempts so far.
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub attempts: i32,
+    /// Why the last attempt failed.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_error: Option<String>,
 }
 
 /// One text column, for `SELECT x AS value ...`.
@@ -312,6 +341,33 @@ pub struct TestApp {
     // Dropped after the server task is aborted: the database goes last.
     _postgres: Option<PostgresDatabase>,
     _data_dir: TempDir,
+}
+
+/// Builds the application and runs it in a task of the test's runtime.
+async fn start_server(config: tutti_api::config::Config) -> (u16, tokio::task::JoinHandle<()>) {
+    let application = tutti_api::startup::Application::build(config)
+        .await
+        .unwrap_or_else(|error| panic!("the application failed to build: {error:?}"));
+    let port = application.port();
+    let server = tokio::spawn(async move {
+        if let Err(error) = application.run_until_stopped().await {
+            eprintln!("test server stopped: {error}");
+        }
+    });
+    (port, server)
+}
+
+/// Another server on a [`TestApp`]'s database; see [`TestApp::spawn_sibling`].
+pub struct Instance {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 impl Drop for TestApp {
@@ -373,15 +429,7 @@ impl TestApp {
             .expect("seed_demo panicked")
             .unwrap_or_else(|error| panic!("seed_demo failed: {error:?}"));
 
-        let application = tutti_api::startup::Application::build(config)
-            .await
-            .unwrap_or_else(|error| panic!("the application failed to build: {error:?}"));
-        let port = application.port();
-        let server = tokio::spawn(async move {
-            if let Err(error) = application.run_until_stopped().await {
-                eprintln!("test server stopped: {error}");
-            }
-        });
+        let (port, server) = start_server(config).await;
 
         TestApp {
             address: format!("http://127.0.0.1:{port}"),
@@ -393,6 +441,46 @@ impl TestApp {
             server,
             _postgres: postgres,
             _data_dir: data_dir,
+        }
+    }
+
+    /// Stops this server as a crash would (its mail worker stops wherever it is), and
+    /// waits until it is gone, so that it cannot send anything more. The database stays.
+    pub async fn stop(&mut self) {
+        let server = std::mem::replace(&mut self.server, tokio::spawn(async {}));
+        server.abort();
+        let _ = server.await;
+    }
+
+    /// Stops this server (as a crash would: its mail worker stops mid-flight) and starts
+    /// a new one on the same database and data folder, with `extra` variables changed.
+    /// The new server listens on another port; `address` and `port` follow it.
+    pub async fn restart_with(&mut self, extra: Vec<(&str, String)>) {
+        self.stop().await;
+        for (name, value) in extra {
+            self.vars.retain(|(existing, _)| existing != name);
+            self.vars.push((name.to_owned(), value));
+        }
+        let (port, server) = start_server(self.config()).await;
+        self.server = server;
+        self.port = port;
+        self.address = format!("http://127.0.0.1:{port}");
+    }
+
+    /// A second server on the same database (another instance behind the same load
+    /// balancer), with `extra` variables changed; it stops when the returned value drops.
+    pub async fn spawn_sibling(&self, extra: Vec<(&str, String)>) -> Instance {
+        let mut vars = self.vars.clone();
+        for (name, value) in extra {
+            vars.retain(|(existing, _)| existing != name);
+            vars.push((name.to_owned(), value));
+        }
+        let config =
+            tutti_api::config::Config::from_vars(vars).expect("the test configuration is valid");
+        let (port, server) = start_server(config).await;
+        Instance {
+            address: format!("http://127.0.0.1:{port}"),
+            server,
         }
     }
 
@@ -648,6 +736,44 @@ impl TestApp {
     /// Every email the server queued or sent, oldest first.
     pub fn outbox(&self) -> Vec<Email> {
         self.query("SELECT to_address, subject, body_text, body_html, status FROM outgoing_emails ORDER BY id")
+    }
+
+    /// Every outbox row with its delivery state, oldest first.
+    pub fn mail_rows(&self) -> Vec<MailRow> {
+        self.query(
+            "SELECT id, to_address, subject, body_text, body_html, status, attempts, last_error \
+             FROM outgoing_emails ORDER BY id",
+        )
+    }
+
+    /// Waits (up to `seconds`) until `check` finds what it wants among the outbox rows.
+    pub async fn wait_for_mail_rows<T>(
+        &self,
+        seconds: u64,
+        what: &str,
+        check: impl Fn(&[MailRow]) -> Option<T>,
+    ) -> T {
+        let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let rows = self.mail_rows();
+            if let Some(found) = check(&rows) {
+                return found;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: not within {seconds} s; outbox: {:#?}",
+                rows.iter()
+                    .map(|row| (
+                        row.id,
+                        &row.subject,
+                        &row.status,
+                        row.attempts,
+                        &row.last_error
+                    ))
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The newest email to `to`, if any.
@@ -922,6 +1048,94 @@ impl SmtpSink {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+}
+
+impl SmtpSink {
+    /// Every message delivered so far (raw bytes), in no particular order.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        let new = self.maildir.path().join("Maildir").join("new");
+        let Ok(entries) = std::fs::read_dir(&new) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.is_file())
+            .map(|path| std::fs::read(&path).expect("reading a delivered message"))
+            .collect()
+    }
+
+    /// Waits (up to `seconds`) until at least `count` messages arrived, and returns them.
+    pub async fn wait_for_messages(&self, count: usize, seconds: u64) -> Vec<Vec<u8>> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count || std::time::Instant::now() > deadline {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// The decoded `Subject` of a raw message.
+pub fn subject_of(raw: &[u8]) -> String {
+    use mailparse::MailHeaderMap as _;
+    mailparse::parse_mail(raw)
+        .expect("the delivered message is MIME")
+        .headers
+        .get_first_value("Subject")
+        .unwrap_or_default()
+}
+
+/// An SMTP server that accepts connections and then says nothing, ever: what a stuck
+/// relay looks like. Counts the connections it accepted; stops when dropped.
+pub struct SilentSmtpServer {
+    /// The port it listens on.
+    pub port: u16,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SilentSmtpServer {
+    /// Listens on a free port.
+    pub async fn start() -> SilentSmtpServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding the silent SMTP server");
+        let port = listener.local_addr().expect("its address").port();
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&connections);
+        let task = tokio::spawn(async move {
+            // Held open, never written to, never read.
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                held.push(socket);
+            }
+        });
+        SilentSmtpServer {
+            port,
+            connections,
+            task,
+        }
+    }
+
+    /// `smtp://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// How many connections it accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for SilentSmtpServer {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
 

@@ -20,8 +20,8 @@ use crate::auth::password::PasswordHasher;
 use crate::caller::AccessMap;
 use crate::config::{Config, ConfigError};
 use crate::db::{Db, DbError};
-use crate::email::{EmailError, Mailer};
 use crate::error::envelope;
+use crate::mail::{EmailError, Mailer, Worker};
 use crate::state::AppState;
 
 /// Largest JSON body accepted by the API.
@@ -46,6 +46,8 @@ pub enum StartupError {
 pub struct Application {
     server: Server,
     port: u16,
+    /// Sends the outbox over SMTP; `None` in outbox mode.
+    mail_worker: Option<Worker>,
 }
 
 impl Application {
@@ -69,6 +71,7 @@ impl Application {
         )?;
         let openapi = api::openapi();
         let access = AccessMap::from_openapi(&openapi).map_err(StartupError::Other)?;
+        let mail_worker = mailer.worker(db.clone());
         let csp = content_security_policy(config.web_dir.as_deref());
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
@@ -134,7 +137,11 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { server, port })
+        Ok(Self {
+            server,
+            port,
+            mail_worker,
+        })
     }
 
     /// The port the server listens on (useful with port 0).
@@ -142,9 +149,17 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped, with the mail worker alongside: it runs as
+    /// long as the server does, and stops with it (a crash or a stop mid-send loses
+    /// nothing: the claimed row is sent again once its lease expires).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some(worker) = self.mail_worker else {
+            return self.server.await;
+        };
+        tokio::select! {
+            result = self.server => result,
+            never = worker.run() => match never {},
+        }
     }
 }
 

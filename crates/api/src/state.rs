@@ -9,7 +9,7 @@ use crate::auth::password::PasswordHasher;
 use crate::caller::AccessMap;
 use crate::config::Config;
 use crate::db::Db;
-use crate::email::Mailer;
+use crate::mail::Mailer;
 
 /// Shared, read-only application state.
 #[derive(Clone)]

@@ -10,7 +10,7 @@ use super::{hash_token, random_token};
 use crate::audit::{AuditEntry, record};
 use crate::db::{DbConnection, now, write_transaction};
 use crate::domain::{AccountId, DomainError};
-use crate::email::OutgoingEmail;
+use crate::mail::store::enqueue;
 use crate::state::AppState;
 
 /// A session (and its refresh cookie) lasts this long without a new login.
@@ -371,67 +371,64 @@ pub async fn request_password_reset(
         login.trim().to_owned(),
         email.to_owned(),
     );
-    let matched = state
+    let delivery = state.mailer.delivery();
+    let public_url = state.config.public_url.clone();
+    state
         .db
         .run(move |connection| {
-            let account = auth_store::find_account_by_login(connection, &site, &login)?;
-            let account = account.filter(|account| {
-                tutti_shared::EmailAddress::parse(&account.email)
-                    .is_ok_and(|stored| stored.matches(&email))
-            });
-            let time = now();
-            // At most a few links an hour per account, so that nobody can flood a
-            // family's mailbox; the answer stays the same either way.
-            let flooded = match &account {
-                Some(account) => {
-                    auth_store::count_reset_tokens_since(
+            write_transaction(connection, |connection| {
+                let account = auth_store::find_account_by_login(connection, &site, &login)?;
+                let account = account.filter(|account| {
+                    tutti_shared::EmailAddress::parse(&account.email)
+                        .is_ok_and(|stored| stored.matches(&email))
+                });
+                let time = now();
+                // At most a few links an hour per account, so that nobody can flood a
+                // family's mailbox; the answer stays the same either way.
+                let flooded = match &account {
+                    Some(account) => {
+                        auth_store::count_reset_tokens_since(
+                            connection,
+                            account.id,
+                            time - TimeDelta::hours(1),
+                        )? >= RESET_LINKS_PER_HOUR
+                    }
+                    None => false,
+                };
+                let account = account.filter(|_| !flooded);
+                if let Some(account) = &account {
+                    auth_store::insert_reset_token(
                         connection,
                         account.id,
-                        time - TimeDelta::hours(1),
-                    )? >= RESET_LINKS_PER_HOUR
+                        &token_hash,
+                        time,
+                        time + TimeDelta::minutes(RESET_TOKEN_MINUTES),
+                    )?;
+                    // The link exists if and only if its token was committed.
+                    let email = super::emails::reset_link(&public_url, account, &token)?;
+                    enqueue(connection, &email, delivery)?;
                 }
-                None => false,
-            };
-            let account = account.filter(|_| !flooded);
-            if let Some(account) = &account {
-                auth_store::insert_reset_token(
+                record(
                     connection,
-                    account.id,
-                    &token_hash,
-                    time,
-                    time + TimeDelta::minutes(RESET_TOKEN_MINUTES),
-                )?;
-            }
-            record(
-                connection,
-                &AuditEntry {
-                    site_id: account.as_ref().map(|account| account.site_id),
-                    account_id: account.as_ref().map(|account| account.id),
-                    action: if flooded {
-                        "password_reset_throttled"
-                    } else if account.is_some() {
-                        "password_reset_requested"
-                    } else {
-                        "password_reset_unmatched"
+                    &AuditEntry {
+                        site_id: account.as_ref().map(|account| account.site_id),
+                        account_id: account.as_ref().map(|account| account.id),
+                        action: if flooded {
+                            "password_reset_throttled"
+                        } else if account.is_some() {
+                            "password_reset_requested"
+                        } else {
+                            "password_reset_unmatched"
+                        },
+                        ip: Some(ip),
+                        ..AuditEntry::default()
                     },
-                    ip: Some(ip),
-                    ..AuditEntry::default()
-                },
-            )?;
-            Ok::<_, DomainError>(account)
+                )?;
+                Ok::<_, DomainError>(())
+            })
         })
         .await?;
-    if let Some(account) = matched {
-        // Sent in the background so that the response time does not tell whether the
-        // identifiant and email matched.
-        let email = super::emails::reset_link(&state.config.public_url, &account, &token);
-        let state = state.clone();
-        actix_web::rt::spawn(async move {
-            if let Err(error) = state.mailer.send(&state.db, email).await {
-                tracing::error!(%error, "could not record the password reset email");
-            }
-        });
-    }
+    state.mailer.wake();
     Ok(())
 }
 
@@ -563,11 +560,15 @@ pub async fn change_password(
         .hash(prehash_for_login(password.expose()))
         .await?;
     let site_id = account.site_id;
+    // Tell the account holder, so that a change they did not make does not go unnoticed.
+    let notice = super::emails::password_changed(&account)?;
+    let delivery = state.mailer.delivery();
     state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
                 let time = now();
+                enqueue(connection, &notice, delivery)?;
                 auth_store::set_password_hash(connection, account_id, &new_hash, time)?;
                 auth_store::burn_reset_tokens(connection, account_id, time)?;
                 auth_store::revoke_account_sessions(
@@ -593,11 +594,7 @@ pub async fn change_password(
             })
         })
         .await?;
-    // Tell the account holder, so that a change they did not make does not go unnoticed.
-    let notice: OutgoingEmail = super::emails::password_changed(&account);
-    if let Err(error) = state.mailer.send(&state.db, notice).await {
-        tracing::error!(%error, "could not record the password change notice");
-    }
+    state.mailer.wake();
     Ok(())
 }
 

@@ -6,7 +6,6 @@
 //! never touch a connection on the async executor: [`Db::run`] moves the work (pool
 //! checkout included) to the blocking thread pool.
 
-pub mod emails;
 pub mod schema;
 
 use diesel::connection::SimpleConnection;

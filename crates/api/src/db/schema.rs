@@ -136,9 +136,13 @@ diesel::table! {
         body_text -> Text,
         body_html -> Text,
         status -> Text,
-        error -> Nullable<Text>,
+        last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        secret -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
     }
 }
 

@@ -19,7 +19,8 @@ use crate::audit::{AuditEntry, record};
 use crate::caller::{FamilyCaller, SchoolCaller};
 use crate::db::{DbConnection, now, write_transaction};
 use crate::domain::{DomainError, HouseholdId, SiteId};
-use crate::email::OutgoingEmail;
+use crate::mail::Delivery;
+use crate::mail::store::enqueue;
 use crate::state::AppState;
 
 /// A guardian with its pending changes.
@@ -208,28 +209,25 @@ fn request_changes<R: EditableRecord>(
         .collect())
 }
 
-/// The acknowledgment of a family's changes, to the account that made them.
-fn acknowledgment(
+/// Writes the acknowledgment of a family's changes into the outbox, in the edit's
+/// transaction: the email exists if and only if the change committed.
+fn acknowledge(
     connection: &mut DbConnection,
     family: &FamilyCaller,
+    delivery: Delivery,
     whose: &str,
     changed: &[(String, String)],
-) -> Result<Option<OutgoingEmail>, DomainError> {
+) -> Result<(), DomainError> {
     if changed.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
     let account = crate::auth::store::find_account(connection, family.account.0)?;
-    Ok(Some(emails::acknowledgment(&account, whose, changed)))
-}
-
-/// Sends what a use case decided to send. Delivery never fails the request: the change
-/// is already committed.
-async fn send(state: &AppState, email: Option<OutgoingEmail>) {
-    if let Some(email) = email
-        && let Err(error) = state.mailer.send(&state.db, email).await
-    {
-        tracing::error!(%error, "could not record an email");
-    }
+    enqueue(
+        connection,
+        &emails::acknowledgment(&account, whose, changed)?,
+        delivery,
+    )?;
+    Ok(())
 }
 
 /// A family asks to change fields of a guardian.
@@ -240,7 +238,8 @@ pub async fn update_guardian(
     expected_version: i32,
     changes: <GuardianFields as EditableRecord>::Changes,
 ) -> Result<GuardianView, DomainError> {
-    let (view, email) = state
+    let delivery = state.mailer.delivery();
+    let view = state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
@@ -268,12 +267,18 @@ pub async fn update_guardian(
                 .ok_or(DomainError::NotFound)?;
                 let mut pending =
                     store::pending_changes(connection, Target::Guardian, &[guardian.id])?;
-                let email = acknowledgment(connection, &family, &guardian.full_name(), &changed)?;
-                Ok::<_, DomainError>((guardian_view(&guardian, &mut pending), email))
+                acknowledge(
+                    connection,
+                    &family,
+                    delivery,
+                    &guardian.full_name(),
+                    &changed,
+                )?;
+                Ok::<_, DomainError>(guardian_view(&guardian, &mut pending))
             })
         })
         .await?;
-    send(state, email).await;
+    state.mailer.wake();
     Ok(view)
 }
 
@@ -285,7 +290,8 @@ pub async fn update_student(
     expected_version: i32,
     changes: <StudentFields as EditableRecord>::Changes,
 ) -> Result<StudentView, DomainError> {
-    let (view, email) = state
+    let delivery = state.mailer.delivery();
+    let view = state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
@@ -299,12 +305,18 @@ pub async fn update_student(
                     (expected_version, &changes),
                 )?;
                 let student = own_student(connection, &family, student_id)?;
-                let email = acknowledgment(connection, &family, &student.full_name(), &changed)?;
-                Ok::<_, DomainError>((one_student_view(connection, &student)?, email))
+                acknowledge(
+                    connection,
+                    &family,
+                    delivery,
+                    &student.full_name(),
+                    &changed,
+                )?;
+                one_student_view(connection, &student)
             })
         })
         .await?;
-    send(state, email).await;
+    state.mailer.wake();
     Ok(view)
 }
 
@@ -415,7 +427,8 @@ pub async fn create_family(
     }
     DomainError::check(errors)?;
     let forgot_password_url = format!("{}/mot-de-passe/oubli", state.config.public_url);
-    let (detail, email) = state
+    let delivery = state.mailer.delivery();
+    let detail = state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
@@ -493,12 +506,13 @@ pub async fn create_family(
                     &site.name,
                     &login,
                     &forgot_password_url,
-                );
-                Ok((family_detail(connection, staff.site, household)?, email))
+                )?;
+                enqueue(connection, &email, delivery)?;
+                family_detail(connection, staff.site, household)
             })
         })
         .await?;
-    send(state, Some(email)).await;
+    state.mailer.wake();
     Ok(detail)
 }
 
