@@ -415,3 +415,20 @@ both! {
         }
     }
 }
+
+both! {
+    async fn a_family_edit_costs_two_trips_to_the_blocking_pool_email_included(app) {
+        let (token, claire) = martin_and_claire(&app).await;
+        let emails = app.outbox().len();
+        let before = app.db_trips();
+        let response = app
+            .update_guardian(&token, claire.id, &json!({"version": claire.version, "changes": {"profession": "Architecte"}}))
+            .await;
+        let trips = app.db_trips() - before;
+        let _: GuardianView = expect_json(response, StatusCode::OK, "the edit").await;
+        // One trip checks the session (the Caller), one runs the edit's transaction, which
+        // also writes the acknowledgment into the outbox.
+        assert_eq!(trips, 2, "trips to the blocking pool for one family edit");
+        assert_eq!(app.outbox().len(), emails + 1, "the acknowledgment is in the outbox");
+    }
+}

@@ -338,23 +338,28 @@ pub struct TestApp {
     vars: Vec<(String, String)>,
     database: DatabaseTarget,
     server: tokio::task::JoinHandle<()>,
+    /// The server's database handle, for its count of trips to the blocking pool.
+    db: tutti_api::db::Db,
     // Dropped after the server task is aborted: the database goes last.
     _postgres: Option<PostgresDatabase>,
     _data_dir: TempDir,
 }
 
 /// Builds the application and runs it in a task of the test's runtime.
-async fn start_server(config: tutti_api::config::Config) -> (u16, tokio::task::JoinHandle<()>) {
+async fn start_server(
+    config: tutti_api::config::Config,
+) -> (u16, tokio::task::JoinHandle<()>, tutti_api::db::Db) {
     let application = tutti_api::startup::Application::build(config)
         .await
         .unwrap_or_else(|error| panic!("the application failed to build: {error:?}"));
     let port = application.port();
+    let db = application.db();
     let server = tokio::spawn(async move {
         if let Err(error) = application.run_until_stopped().await {
             eprintln!("test server stopped: {error}");
         }
     });
-    (port, server)
+    (port, server, db)
 }
 
 /// Another server on a [`TestApp`]'s database; see [`TestApp::spawn_sibling`].
@@ -377,6 +382,11 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// How many times the server has sent work to its blocking pool (see `Db::trips`).
+    pub fn db_trips(&self) -> u64 {
+        self.db.trips()
+    }
+
     /// Starts a server on `backend` with the demo data.
     pub async fn spawn(backend: Backend) -> TestApp {
         Self::spawn_with(backend, Vec::new()).await
@@ -429,9 +439,10 @@ impl TestApp {
             .expect("seed_demo panicked")
             .unwrap_or_else(|error| panic!("seed_demo failed: {error:?}"));
 
-        let (port, server) = start_server(config).await;
+        let (port, server, db) = start_server(config).await;
 
         TestApp {
+            db,
             address: format!("http://127.0.0.1:{port}"),
             port,
             backend,
@@ -461,7 +472,7 @@ impl TestApp {
             self.vars.retain(|(existing, _)| existing != name);
             self.vars.push((name.to_owned(), value));
         }
-        let (port, server) = start_server(self.config()).await;
+        let (port, server, _) = start_server(self.config()).await;
         self.server = server;
         self.port = port;
         self.address = format!("http://127.0.0.1:{port}");
@@ -477,7 +488,7 @@ impl TestApp {
         }
         let config =
             tutti_api::config::Config::from_vars(vars).expect("the test configuration is valid");
-        let (port, server) = start_server(config).await;
+        let (port, server, _) = start_server(config).await;
         Instance {
             address: format!("http://127.0.0.1:{port}"),
             server,

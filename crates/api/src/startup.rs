@@ -48,6 +48,7 @@ pub struct Application {
     port: u16,
     /// Sends the outbox over SMTP; `None` in outbox mode.
     mail_worker: Option<Worker>,
+    db: Db,
 }
 
 impl Application {
@@ -72,6 +73,7 @@ impl Application {
         let openapi = api::openapi();
         let access = AccessMap::from_openapi(&openapi).map_err(StartupError::Other)?;
         let mail_worker = mailer.worker(db.clone());
+        let database = db.clone();
         let csp = content_security_policy(config.web_dir.as_deref());
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
@@ -141,7 +143,13 @@ impl Application {
             server,
             port,
             mail_worker,
+            db: database,
         })
+    }
+
+    /// The server's database handle (its trip counter, for tests and benchmarks).
+    pub fn db(&self) -> Db {
+        self.db.clone()
     }
 
     /// The port the server listens on (useful with port 0).

@@ -74,6 +74,9 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 pub struct Db {
     pool: Pool<ConnectionManager<DbConnection>>,
     kind: DatabaseKind,
+    /// How many times work went to the blocking pool through [`Db::run`]: what a request
+    /// costs in trips, read by tests and benchmarks.
+    trips: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Db {
@@ -95,12 +98,18 @@ impl Db {
         Ok(Self {
             pool,
             kind: config.database_kind,
+            trips: std::sync::Arc::default(),
         })
     }
 
     /// Which backend this is.
     pub fn kind(&self) -> DatabaseKind {
         self.kind
+    }
+
+    /// How many times [`Db::run`] has sent work to the blocking pool since start-up.
+    pub fn trips(&self) -> u64 {
+        self.trips.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A connection for blocking code (CLI tasks, start-up).
@@ -115,6 +124,8 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        self.trips
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let pool = self.pool.clone();
         let outcome = actix_web::web::block(move || {
             let mut connection = pool.get().map_err(|error| E::from(DbError::Pool(error)))?;
