@@ -40,7 +40,7 @@ both! {
         let page = families(&app, &staff.access_token, "").await;
         assert_eq!(page.page, 1);
         assert!(page.per_page > 0);
-        assert_eq!(page.total, 2, "the demo has two families: {page:?}");
+        assert_eq!(usize::try_from(page.total).ok(), Some(page.items.len()), "one page holds them all: {page:?}");
         let martin = page.items.iter().find(|family| family.name.contains("Martin")).expect("Famille Martin");
         assert!(page.items.iter().any(|family| family.name.contains("Durand")), "Famille Durand: {page:?}");
         assert_eq!(martin.guardian_count, 2, "Famille Martin has two guardians");

@@ -81,9 +81,10 @@ async fn chloe_in_a_new_course(app: &TestApp, staff: &str, chloe: i64) -> (i64, 
 both! {
     async fn staff_create_a_school_year_a_discipline_and_a_course(app) {
         let staff = app.staff_token().await;
+        let years_before = app.school_years(&staff).await.len();
         let year = app.create_ok("/api/v1/admin/school-years", &staff, &json!({"label": "2040-2041", "starts_on": "2040-09-01", "ends_on": "2041-07-04"})).await;
         let years = app.school_years(&staff).await;
-        assert_eq!(years.len(), 3);
+        assert_eq!(years.len(), years_before + 1);
         assert_eq!(years[0], SchoolYear {
             id: year,
             label: "2040-2041".into(),
@@ -99,7 +100,7 @@ both! {
         assert!(expect_error(unlabelled, StatusCode::UNPROCESSABLE_ENTITY, "no label").await.fields.contains_key("label"));
         let not_a_date = app.post_as("/api/v1/admin/school-years", &staff, &json!({"label": "2041-2042", "starts_on": "2041-02-30", "ends_on": "2042-07-04"})).await;
         expect_error(not_a_date, StatusCode::BAD_REQUEST, "31 February").await;
-        assert_eq!(app.school_years(&staff).await.len(), 3, "only the valid year was created");
+        assert_eq!(app.school_years(&staff).await.len(), years_before + 1, "only the valid year was created");
 
         let guitar = app.create_ok("/api/v1/admin/disciplines", &staff, &json!({"name": "Guitare"})).await;
         let disciplines: Vec<Discipline> = app.get_ok("/api/v1/admin/disciplines", &staff).await;
