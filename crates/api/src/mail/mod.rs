@@ -154,38 +154,6 @@ impl Mailer {
             .clone()
             .map(|smtp| Worker::new(db, smtp, Arc::clone(&self.inner.wake)))
     }
-
-    /// Writes the email into the outbox in a transaction of its own, then wakes the
-    /// worker. Never waits for SMTP.
-    ///
-    /// Prefer [`store::enqueue`] inside the transaction of the change that causes the
-    /// email, so that the email exists if and only if the change committed.
-    pub async fn send(&self, db: &Db, email: OutgoingEmail) -> Result<(), EmailError> {
-        let delivery = self.delivery();
-        let to = email.to.clone();
-        let subject = email.subject.clone();
-        let id = db
-            .run(move |connection| {
-                store::enqueue(connection, &email, delivery).map_err(DbError::from)
-            })
-            .await?;
-        match delivery {
-            Delivery::Smtp => self.wake(),
-            Delivery::Outbox => {
-                tracing::info!(email_id = id, %to, %subject, "email kept in the outbox (no TUTTI_SMTP_URL)");
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Escapes text for inclusion in an HTML body (for the call sites that still build their
-/// bodies by hand; templates escape by themselves).
-pub fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The bodies with the secret masked, as they are kept once the email has left.
