@@ -5,6 +5,25 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// Machine-readable error code; clients branch on it, never on the message.
+///
+/// | code | status | meaning |
+/// |---|---|---|
+/// | `bad_request` | 400 | the body or a parameter does not parse |
+/// | `invalid_link` | 400 | a password-reset link that is unknown, used or expired |
+/// | `unauthorized` | 401 | no valid credentials or session |
+/// | `forbidden` | 403 | this kind of account may not use the operation |
+/// | `not_found` | 404 | no such record, or not one the caller may see |
+/// | `stale_version` | 409 | the record changed since it was read: read it again |
+/// | `already_exists` | 409 | a unique value (identifiant, label, name) is taken |
+/// | `invalid_transition` | 409 | the record's state no longer allows the action |
+/// | `conflict` | 409 | another conflict with the data's state |
+/// | `payload_too_large` | 413 | the request body is too large |
+/// | `file_too_large` | 413 | an uploaded file is too large |
+/// | `unsupported_media_type` | 415 | the body is not JSON |
+/// | `unsupported_file_type` | 415 | an uploaded file is not of an accepted type |
+/// | `validation` | 422 | invalid fields, named in `fields` |
+/// | `throttled` | 429 | too many attempts: wait `Retry-After` seconds |
+/// | `internal` | 500 | an unexpected error (details in the server log only) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

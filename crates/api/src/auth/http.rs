@@ -65,7 +65,7 @@ fn session_response(state: &AppState, grant: SessionGrant) -> HttpResponse {
         (status = 200, description = "Logged in; the refresh cookie is set", body = SessionResponse),
         (status = 401, description = "Wrong site, identifiant or password", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "A field is empty", body = tutti_shared::ApiErrorBody),
-        (status = 429, description = "Too many failures; see Retry-After", body = tutti_shared::ApiErrorBody)
+        (status = 429, description = "Too many failures; see Retry-After (`throttled`)", body = tutti_shared::ApiErrorBody)
     )
 )]
 #[post("/auth/login")]
@@ -177,7 +177,7 @@ pub async fn request_password_reset(
     request_body = PasswordResetConfirm,
     responses(
         (status = 200, description = "Password set; log in with it", body = MessageResponse),
-        (status = 400, description = "The link is invalid, used or expired", body = tutti_shared::ApiErrorBody),
+        (status = 400, description = "The link is invalid, used or expired (`invalid_link`)", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "The new password does not meet the policy", body = tutti_shared::ApiErrorBody)
     )
 )]
@@ -230,7 +230,7 @@ pub async fn find_account(
         (status = 200, description = "Password changed", body = MessageResponse),
         (status = 401, description = "Not logged in", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "Wrong current password or invalid new one", body = tutti_shared::ApiErrorBody),
-        (status = 429, description = "Too many wrong attempts", body = tutti_shared::ApiErrorBody)
+        (status = 429, description = "Too many wrong attempts (`throttled`)", body = tutti_shared::ApiErrorBody)
     )
 )]
 #[put("/account/password")]

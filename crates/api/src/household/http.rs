@@ -45,7 +45,7 @@ pub async fn find_family(
     responses(
         (status = 200, description = "The guardian with its pending changes", body = GuardianView),
         (status = 404, description = "No such guardian in this household", body = tutti_shared::ApiErrorBody),
-        (status = 409, description = "The guardian changed since it was read", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "The guardian changed since it was read (`stale_version`)", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "Invalid fields", body = tutti_shared::ApiErrorBody)
     )
 )]
@@ -113,7 +113,7 @@ pub async fn find_student(
     responses(
         (status = 200, description = "The student with its pending changes", body = StudentView),
         (status = 404, description = "No such child in this household", body = tutti_shared::ApiErrorBody),
-        (status = 409, description = "The student changed since it was read", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "The student changed since it was read (`stale_version`)", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "Invalid fields", body = tutti_shared::ApiErrorBody)
     )
 )]
@@ -196,7 +196,7 @@ pub async fn find_family_detail(
     security(("bearer" = ["staff"])),
     responses(
         (status = 201, description = "Created", body = FamilyDetail),
-        (status = 409, description = "The identifiant is taken", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "The identifiant is taken (`already_exists`)", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "Invalid fields", body = tutti_shared::ApiErrorBody)
     )
 )]
@@ -305,7 +305,7 @@ pub async fn list_change_requests(
     security(("bearer" = ["staff"])),
     responses(
         (status = 200, description = "Decided", body = DecisionOutcome),
-        (status = 409, description = "Some requests are no longer pending or not of this site", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "Some requests are no longer pending or not of this site (`invalid_transition`)", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "No ids", body = tutti_shared::ApiErrorBody)
     )
 )]

@@ -49,7 +49,7 @@ pub async fn list_school_years(
 
 /// Creates a school year.
 #[utoipa::path(tag = "school", request_body = SchoolYearInput, security(("bearer" = ["staff"])),
-    responses((status = 201, description = "Created", body = Created), (status = 409, description = "Label taken", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
+    responses((status = 201, description = "Created", body = Created), (status = 409, description = "Label taken (`already_exists`)", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/school-years")]
 pub async fn create_school_year(
     state: web::Data<AppState>,
@@ -93,7 +93,7 @@ pub async fn list_disciplines(
 
 /// Creates a discipline.
 #[utoipa::path(tag = "school", request_body = DisciplineInput, security(("bearer" = ["staff"])),
-    responses((status = 201, description = "Created", body = Created), (status = 409, description = "Name taken", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
+    responses((status = 201, description = "Created", body = Created), (status = 409, description = "Name taken (`already_exists`)", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/disciplines")]
 pub async fn create_discipline(
     state: web::Data<AppState>,
@@ -152,7 +152,7 @@ pub async fn create_course(
 /// Edits a course; `version` must be the one read.
 #[utoipa::path(tag = "school", request_body = CourseInput, params(("id" = i64, Path, description = "Course id")), security(("bearer" = ["staff"])),
     responses((status = 200, description = "Saved", body = Course), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody),
-        (status = 409, description = "Changed since read", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
+        (status = 409, description = "Changed since read (`stale_version`)", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/courses/{id}")]
 pub async fn update_course(
     state: web::Data<AppState>,
@@ -224,7 +224,7 @@ pub async fn list_teachers(
 
 /// Enrols a student of the site in a course of the site.
 #[utoipa::path(tag = "school", request_body = EnrolmentInput, security(("bearer" = ["staff"])),
-    responses((status = 201, description = "Created", body = Created), (status = 409, description = "Already enrolled", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
+    responses((status = 201, description = "Created", body = Created), (status = 409, description = "Already enrolled (`already_exists`)", body = tutti_shared::ApiErrorBody), (status = 422, description = "Invalid", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/enrolments")]
 pub async fn create_enrolment(
     state: web::Data<AppState>,
@@ -263,7 +263,7 @@ pub async fn create_evaluation(
 
 /// Edits an evaluation; `version` must be the one read.
 #[utoipa::path(tag = "school", request_body = EvaluationInput, params(("id" = i64, Path, description = "Evaluation id")), security(("bearer" = ["staff", "teacher"])),
-    responses((status = 204, description = "Saved"), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody), (status = 409, description = "Changed since read", body = tutti_shared::ApiErrorBody)))]
+    responses((status = 204, description = "Saved"), (status = 404, description = "Not found", body = tutti_shared::ApiErrorBody), (status = 409, description = "Changed since read (`stale_version`)", body = tutti_shared::ApiErrorBody)))]
 #[put("/admin/evaluations/{id}")]
 pub async fn update_evaluation(
     state: web::Data<AppState>,
@@ -360,7 +360,7 @@ pub async fn update_event(
 
 /// Adds a student of the site to an event, with what they play or dance.
 #[utoipa::path(tag = "school", request_body = ParticipationInput, params(("id" = i64, Path, description = "Event id")), security(("bearer" = ["staff"])),
-    responses((status = 201, description = "Created", body = Created), (status = 404, description = "No such event", body = tutti_shared::ApiErrorBody), (status = 409, description = "Already taking part", body = tutti_shared::ApiErrorBody)))]
+    responses((status = 201, description = "Created", body = Created), (status = 404, description = "No such event", body = tutti_shared::ApiErrorBody), (status = 409, description = "Already taking part (`already_exists`)", body = tutti_shared::ApiErrorBody)))]
 #[post("/admin/events/{id}/participations")]
 pub async fn create_participation(
     state: web::Data<AppState>,
