@@ -7,6 +7,7 @@ pub mod db;
 pub mod email;
 pub mod error;
 pub mod routes;
+pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod tasks;
