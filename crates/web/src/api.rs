@@ -26,7 +26,8 @@ pub mod admin;
 pub mod family;
 mod transport;
 
-use transport::{Answer, Call, Caller, fetch, fetch_nothing};
+pub use transport::Answer;
+use transport::{Call, Caller, fetch, fetch_nothing};
 
 /// Why a call failed, already phrased for the person in front of the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,8 +86,10 @@ impl Call {
 
 /// Sends a call and decodes the answer as `T`.
 pub fn fetch<T: DeserializeOwned + 'static>(caller: Caller, call: Call) -> Answer<T> {
-    let body = exchange(caller, call);
-    async move { decode(&body.await?) }.boxed_local()
+    // A combinator, not an `async` block: per answer type, only a small `Map` future.
+    exchange(caller, call)
+        .map(|body| decode(&body?))
+        .boxed_local()
 }
 
 /// Sends a call whose answer has no body worth reading (logout, deletions).

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use futures::FutureExt;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ use tutti_shared::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::api::{ApiError, family as api};
+use crate::api::{Answer, ApiError, family as api};
 use crate::components::{FormAlert, StatusMessage};
 use crate::forms::{FieldErrors, alert_summary};
 use crate::i18n;
@@ -178,53 +179,50 @@ impl Subject {
     }
 
     /// The record as the server has it now (after a conflict).
-    async fn load(self, session: Session) -> Result<Sheet, ApiError> {
+    ///
+    /// Plain future combinators over the boxed answers rather than `async fn`s: each
+    /// `async` state machine would be inlined, both branches, into the form's save.
+    fn load(self, session: Session) -> Answer<Sheet> {
         match self {
-            Subject::Guardian(id) => {
-                let family = api::find_family(session).await?;
-                let guardian = family
-                    .guardians
-                    .into_iter()
-                    .find(|guardian| guardian.id == id)
-                    .ok_or(ApiError::Unexpected { status: 404 })?;
-                Ok(Sheet::new(
-                    guardian.version,
-                    &guardian.fields,
-                    &guardian.pending,
-                ))
-            }
-            Subject::Student(id) => {
-                let student = api::find_student(session, id).await?;
-                Ok(Sheet::new(
-                    student.version,
-                    &student.fields,
-                    &student.pending,
-                ))
-            }
+            Subject::Guardian(id) => api::find_family(session)
+                .map(move |family| {
+                    let guardian = family?
+                        .guardians
+                        .into_iter()
+                        .find(|guardian| guardian.id == id)
+                        .ok_or(ApiError::Unexpected { status: 404 })?;
+                    Ok(guardian_sheet(&guardian))
+                })
+                .boxed_local(),
+            Subject::Student(id) => api::find_student(session, id)
+                .map(|student| Ok(student_sheet(&student?)))
+                .boxed_local(),
         }
     }
 
     /// Sends the changed fields; answers the sheet as the server now has it.
-    async fn save(
+    fn save(
         self,
         session: Session,
         version: i32,
         changes: Vec<(&'static str, String)>,
-    ) -> Result<Sheet, ApiError> {
+    ) -> Answer<Sheet> {
         let changes = changes_map(changes);
         match self {
-            Subject::Guardian(id) => {
-                let changes = GuardianChanges::try_from(changes).map_err(unexpected)?;
-                let saved =
-                    api::update_guardian(session, id, &GuardianPatch { version, changes }).await?;
-                Ok(Sheet::new(saved.version, &saved.fields, &saved.pending))
-            }
-            Subject::Student(id) => {
-                let changes = StudentChanges::try_from(changes).map_err(unexpected)?;
-                let saved =
-                    api::update_student(session, id, &StudentPatch { version, changes }).await?;
-                Ok(Sheet::new(saved.version, &saved.fields, &saved.pending))
-            }
+            Subject::Guardian(id) => match GuardianChanges::try_from(changes) {
+                Ok(changes) => {
+                    api::update_guardian(session, id, &GuardianPatch { version, changes })
+                        .map(|saved| Ok(guardian_sheet(&saved?)))
+                        .boxed_local()
+                }
+                Err(error) => futures::future::ready(Err(unexpected(error))).boxed_local(),
+            },
+            Subject::Student(id) => match StudentChanges::try_from(changes) {
+                Ok(changes) => api::update_student(session, id, &StudentPatch { version, changes })
+                    .map(|saved| Ok(student_sheet(&saved?)))
+                    .boxed_local(),
+                Err(error) => futures::future::ready(Err(unexpected(error))).boxed_local(),
+            },
         }
     }
 }
