@@ -143,10 +143,12 @@ pub fn merge_after_conflict(
 }
 
 fn changes_map(changes: Vec<(&'static str, String)>) -> BTreeMap<String, Option<String>> {
-    changes
-        .into_iter()
-        .map(|(field, value)| (field.to_owned(), Some(value)))
-        .collect()
+    // Inserted one by one: `collect()` would sort first, with a sort's code per map type.
+    let mut map = BTreeMap::new();
+    for (field, value) in changes {
+        map.insert(field.to_owned(), Some(value));
+    }
+    map
 }
 
 /// A change list that the wire type refuses can only come from a bug here: say so

@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 use crate::components::{FormAlert, StatusMessage};
-use crate::forms::{FieldErrors, FormState};
+use crate::forms::{FieldErrors, FormState, field_errors};
 use crate::i18n;
 
 /// What kind of control a field is.
@@ -124,9 +124,7 @@ impl Values {
 }
 
 /// One field's message, as the checks of a form return it.
-pub fn field_error(name: &str, message: &str) -> FieldErrors {
-    FieldErrors::from([(name.to_owned(), message.to_owned())])
-}
+pub use crate::forms::field_error;
 
 /// What a form does with its values once the required fields are filled: either refuses
 /// some fields at once, or returns the request to send, whose success message is then
@@ -243,11 +241,12 @@ impl Form {
                     .map(|((name, _), value)| (*name, value.get_untracked()))
                     .collect(),
             );
-            let missing: FieldErrors = names
-                .iter()
-                .filter(|(name, required)| *required && typed.text(name).is_empty())
-                .map(|(name, _)| ((*name).to_owned(), i18n::REQUIRED_FIELD.to_owned()))
-                .collect();
+            let missing = field_errors(
+                names
+                    .iter()
+                    .filter(|(name, required)| *required && typed.text(name).is_empty())
+                    .map(|(name, _)| ((*name).to_owned(), i18n::REQUIRED_FIELD.to_owned())),
+            );
             if !missing.is_empty() {
                 form.refuse(i18n::FIX_THE_FIELDS, missing);
                 return;
