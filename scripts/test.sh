@@ -4,6 +4,9 @@
 #   1. tools     install what is missing (build tools, Chromium, aiosmtpd, playwright-core)
 #   2. spa       scripts/build-web.sh: the family app into dist/, the administration into
 #                dist/admin/
+#      size      what a phone downloads before the app starts (wasm + JS, gzip -9), for the
+#                families' bundle (dist/, at most 300 kB) and the administration's
+#                (dist/admin/, at most 450 kB); printed every run, fails over budget
 #   3. server    cargo build -p tutti-api (the binary the browser tests start)
 #   4. rust      cargo test --workspace --exclude tutti-web: the API tests, each on SQLite
 #                and, when TEST_DATABASE_URL is set, on PostgreSQL as well; then the SPA's
@@ -52,8 +55,58 @@ skip_phase() {
 
 run_phase tools scripts/setup-tools.sh --test || die "the tools could not be installed (see above)"
 
+# bundle_size DIR: bytes of the app's wasm and JS in DIR (not below it), each gzip -9.
+bundle_size() {
+    local total=0 file
+    for file in "$1"/*.wasm "$1"/*.js; do
+        [ -f "$file" ] || continue
+        total=$((total + $(gzip -9 -c "$file" | wc -c)))
+    done
+    echo "$total"
+}
+
+# bundle_brotli DIR: the same files' brotli variants, as the server sends them.
+bundle_brotli() {
+    local total=0 file
+    for file in "$1"/*.wasm.br "$1"/*.js.br; do
+        [ -f "$file" ] || continue
+        total=$((total + $(wc -c < "$file")))
+    done
+    echo "$total"
+}
+
+# The size gate: the families' bundle must leave room for what is coming (re-enrolment
+# wizard, documents, invoices) within what a phone on a poor network loads in reasonable
+# time. kB are 1000 bytes.
+check_bundle_sizes() {
+    local over=0 name dir budget size brotli
+    for entry in "families dist 300000" "administration dist/admin 450000"; do
+        read -r name dir budget <<< "$entry"
+        size="$(bundle_size "$dir")"
+        brotli="$(bundle_brotli "$dir")"
+        if [ "$size" -eq 0 ]; then
+            echo "bundle $name: no wasm or JS in $dir/"
+            over=1
+            continue
+        fi
+        awk -v name="$name" -v size="$size" -v budget="$budget" -v brotli="$brotli" -v dir="$dir" \
+            'BEGIN { printf "bundle %-15s %6.1f kB gzip -9 (budget %d kB), %6.1f kB brotli as served  [%s/]\n",
+                     name, size / 1000, budget / 1000, brotli / 1000, dir }'
+        if [ "$size" -gt "$budget" ]; then
+            echo "bundle $name is over budget by $(( (size - budget + 999) / 1000 )) kB"
+            over=1
+        fi
+    done
+    return "$over"
+}
+
 spa_ok=true server_ok=true
 run_phase spa scripts/build-web.sh || spa_ok=false
+if $spa_ok; then
+    run_phase size check_bundle_sizes
+else
+    skip_phase size "the SPA did not build"
+fi
 run_phase server cargo build -p tutti-api || server_ok=false
 
 # Test connections stay on loopback: no TLS (see .ci/run for why).
@@ -102,5 +155,6 @@ for index in "${!phase_names[@]}"; do
     printf '%-10s %5ss     %s\n' "${phase_names[$index]}" "${phase_seconds[$index]}" "${phase_results[$index]}"
 done
 printf 'total      %5ss\n\n' "$SECONDS"
+[ -f "$log_dir/size.log" ] && grep '^bundle' "$log_dir/size.log"
 echo "Summary: $passed passed, $failures failed, $skipped skipped"
 exit "$failed"

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod openapi_responses;
 pub mod school;
 pub mod sites;
+pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod tasks;

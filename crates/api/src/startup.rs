@@ -1,11 +1,10 @@
 //! Builds the HTTP server: state, middleware, routes, OpenAPI, the SPA.
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use actix_files::{Files, NamedFile};
-use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::dev::{Server, Service};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
@@ -22,6 +21,7 @@ use crate::config::{Config, ConfigError};
 use crate::db::{Db, DbError};
 use crate::error::envelope;
 use crate::mail::{EmailError, Mailer, Worker};
+use crate::spa;
 use crate::state::AppState;
 
 /// Largest JSON body accepted by the API.
@@ -132,8 +132,9 @@ impl Application {
                     SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()),
                 )
                 .service(web::scope("/api").default_service(web::to(api_not_found)));
+            let app = app.service(spa::robots_txt());
             match &web_dir {
-                Some(dir) => app.service(spa_files(dir)),
+                Some(dir) => app.default_service(spa::files(dir)),
                 None => app.default_service(web::to(no_web_dir)),
             }
         })
@@ -225,33 +226,6 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
         rest = &body_and_after[close..];
     }
     hashes
-}
-
-fn spa_files(dir: &Path) -> Files {
-    let family_index: PathBuf = dir.join("index.html");
-    // The staff's section is a second build of the app (dist/admin/), so that families'
-    // phones never download it. Without that build, the one app serves /admin too.
-    let admin_index: PathBuf = dir.join("admin").join("index.html");
-    Files::new("/", dir)
-        .index_file("index.html")
-        .default_handler(fn_service(move |request: ServiceRequest| {
-            let is_admin = request.path() == "/admin" || request.path().starts_with("/admin/");
-            let index = if is_admin && admin_index.is_file() {
-                admin_index.clone()
-            } else {
-                family_index.clone()
-            };
-            async move {
-                // Client-side routes (/famille, /mot-de-passe/nouveau...) all load the app.
-                let (request, _) = request.into_parts();
-                let file = NamedFile::open_async(&index).await?;
-                let mut response = file.into_response(&request);
-                response
-                    .headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-                Ok(ServiceResponse::new(request, response))
-            }
-        }))
 }
 
 async fn api_not_found() -> HttpResponse {

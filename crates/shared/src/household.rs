@@ -13,11 +13,50 @@ use crate::domain::EmailAddress;
 /// Longest text accepted in any identity field.
 pub const MAX_FIELD_CHARS: usize = 200;
 
+/// What kind of value a field holds: the form picks its control from it (an e-mail
+/// keyboard, a date picker, the civility list) and the shared rules check phones by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldInput {
+    /// A short line of text.
+    Text,
+    /// A longer line of text (an address, a full name), given more room in forms.
+    LongText,
+    /// One of [`CIVILITIES`].
+    Civility,
+    /// A day, `YYYY-MM-DD`.
+    Date,
+    /// A French postcode, five digits.
+    Postcode,
+    /// A French phone number (see [`is_valid_phone`]).
+    Phone,
+    /// An e-mail address.
+    Email,
+}
+
+/// One editable field as declared once (by the `editable_fields!` macro): everything the types,
+/// the rules and the forms need to know about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// Wire name, also the struct field's name.
+    pub name: &'static str,
+    /// French label.
+    pub label: &'static str,
+    /// Kind of value.
+    pub input: FieldInput,
+    /// Whether the rules refuse it empty.
+    pub required: bool,
+    /// The HTML `autocomplete` token: what the browser may fill in ("off" when the
+    /// value is not the person's at the keyboard).
+    pub autofill: &'static str,
+}
+
 /// What the server needs to turn a family's edit of a record into change requests; the
 /// guardian and student forms both implement it, so one code path serves both.
 pub trait EditableRecord: Clone {
     /// The partial edit of this record.
     type Changes;
+    /// Every field, in form order.
+    const SPECS: &'static [FieldSpec];
     /// A field's value by wire name.
     fn field(&self, field: &str) -> Option<&str>;
     /// Sets a field by wire name; false for an unknown name.
@@ -36,12 +75,16 @@ pub trait EditableRecord: Clone {
 
 /// Declares a record's editable fields once, and derives from that list: the full record
 /// (`$fields`), the partial edit (`$changes`, every field optional, unknown ones refused),
-/// the field list with French labels, and by-name access used by change requests.
+/// the field list with French labels and form specs ([`FieldSpec`]), and by-name access
+/// used by change requests. Each field reads
+/// `name: "Label" (Input, required | optional, "autocomplete token")`.
 macro_rules! editable_fields {
+    (@required required) => { true };
+    (@required optional) => { false };
     (
         $(#[$fields_doc:meta])* $fields:ident,
         $(#[$changes_doc:meta])* $changes:ident,
-        { $( $(#[$doc:meta])* $name:ident : $label:literal ),+ $(,)? }
+        { $( $(#[$doc:meta])* $name:ident : $label:literal ($input:ident, $presence:ident, $autofill:literal) ),+ $(,)? }
     ) => {
         $(#[$fields_doc])*
         ///
@@ -66,6 +109,7 @@ macro_rules! editable_fields {
 
         impl EditableRecord for $fields {
             type Changes = $changes;
+            const SPECS: &'static [FieldSpec] = Self::SPECS;
 
             fn field(&self, field: &str) -> Option<&str> {
                 self.get(field)
@@ -120,6 +164,15 @@ macro_rules! editable_fields {
         impl $fields {
             /// Every field: (wire name, French label), in form order.
             pub const FIELDS: &'static [(&'static str, &'static str)] = &[ $( (stringify!($name), $label) ),+ ];
+
+            /// Every field with what forms and rules need of it, in form order.
+            pub const SPECS: &'static [FieldSpec] = &[ $( FieldSpec {
+                name: stringify!($name),
+                label: $label,
+                input: FieldInput::$input,
+                required: editable_fields!(@required $presence),
+                autofill: $autofill,
+            } ),+ ];
 
             /// A field's value by wire name.
             pub fn get(&self, field: &str) -> Option<&str> {
@@ -187,37 +240,37 @@ editable_fields!(
     GuardianChanges,
     {
         /// Madame, Monsieur.
-        civility: "Civilité",
+        civility: "Civilité" (Civility, optional, "honorific-prefix"),
         /// Family name.
-        last_name: "Nom",
+        last_name: "Nom" (Text, required, "family-name"),
         /// Given name.
-        first_name: "Prénom",
+        first_name: "Prénom" (Text, required, "given-name"),
         /// Street address.
-        address: "Adresse",
+        address: "Adresse" (LongText, required, "street-address"),
         /// French postcode, five digits.
-        postcode: "Code postal",
+        postcode: "Code postal" (Postcode, required, "postal-code"),
         /// Town.
-        city: "Ville",
+        city: "Ville" (Text, required, "address-level2"),
         /// Home phone.
-        phone_home: "Tél. domicile",
+        phone_home: "Tél. domicile" (Phone, optional, "tel"),
         /// Mobile phone.
-        phone_mobile: "Mobile",
+        phone_mobile: "Mobile" (Phone, optional, "tel"),
         /// Work phone.
-        phone_work: "Tél. professionnel",
+        phone_work: "Tél. professionnel" (Phone, optional, "off"),
         /// Email address.
-        email: "E-mail",
+        email: "E-mail" (Email, required, "email"),
         /// Situation familiale (mariée, pacsé, célibataire...).
-        marital_status: "Situation familiale",
+        marital_status: "Situation familiale" (Text, optional, "off"),
         /// INSEE socio-professional category code.
-        socio_professional_code: "Code socio-professionnel",
+        socio_professional_code: "Code socio-professionnel" (Text, optional, "off"),
         /// Profession.
-        profession: "Profession",
+        profession: "Profession" (Text, optional, "organization-title"),
         /// Extra phone 1.
-        extra_phone_1: "Tél. supplémentaire 1",
+        extra_phone_1: "Tél. supplémentaire 1" (Phone, optional, "off"),
         /// Extra phone 2.
-        extra_phone_2: "Tél. supplémentaire 2",
+        extra_phone_2: "Tél. supplémentaire 2" (Phone, optional, "off"),
         /// Extra phone 3.
-        extra_phone_3: "Tél. supplémentaire 3",
+        extra_phone_3: "Tél. supplémentaire 3" (Phone, optional, "off"),
     }
 );
 
@@ -228,35 +281,35 @@ editable_fields!(
     StudentChanges,
     {
         /// Madame, Monsieur, Mademoiselle.
-        civility: "Civilité",
+        civility: "Civilité" (Civility, optional, "off"),
         /// Family name.
-        last_name: "Nom",
+        last_name: "Nom" (Text, required, "off"),
         /// Given name.
-        first_name: "Prénom",
+        first_name: "Prénom" (Text, required, "off"),
         /// Date of birth, `YYYY-MM-DD`.
-        birth_date: "Date de naissance",
+        birth_date: "Date de naissance" (Date, required, "off"),
         /// Town of birth.
-        birth_place: "Lieu de naissance",
+        birth_place: "Lieu de naissance" (Text, optional, "off"),
         /// Département of birth (e.g. 94, 2A, 971, 99 for abroad).
-        birth_department: "Département de naissance",
+        birth_department: "Département de naissance" (Text, optional, "off"),
         /// Street address.
-        address: "Adresse",
+        address: "Adresse" (LongText, optional, "off"),
         /// French postcode, five digits.
-        postcode: "Code postal",
+        postcode: "Code postal" (Postcode, optional, "off"),
         /// Town.
-        city: "Ville",
+        city: "Ville" (Text, optional, "off"),
         /// Home phone.
-        phone_home: "Tél. domicile",
+        phone_home: "Tél. domicile" (Phone, optional, "off"),
         /// Mobile phone.
-        phone_mobile: "Mobile",
+        phone_mobile: "Mobile" (Phone, optional, "off"),
         /// Email address.
-        email: "E-mail",
+        email: "E-mail" (Email, optional, "off"),
         /// Person to call in an emergency.
-        emergency_contact_name: "Personne à prévenir",
+        emergency_contact_name: "Personne à prévenir" (LongText, optional, "off"),
         /// Emergency phone.
-        emergency_phone: "Tél. urgence",
+        emergency_phone: "Tél. urgence" (Phone, optional, "off"),
         /// School level (niveau scolaire).
-        school_level: "Niveau scolaire",
+        school_level: "Niveau scolaire" (Text, optional, "off"),
     }
 );
 
@@ -285,35 +338,35 @@ pub fn is_valid_postcode(value: &str) -> bool {
     value.len() == 5 && value.chars().all(|character| character.is_ascii_digit())
 }
 
+/// The rules every record shares, driven by its field specs: length and control
+/// characters, required fields, phones, postcode, e-mail and civility.
 fn check_common(
     errors: &mut BTreeMap<String, String>,
     get: &dyn Fn(&str) -> Option<String>,
-    all_fields: &[(&str, &str)],
-    required: &[&str],
-    phones: &[&str],
+    specs: &[FieldSpec],
 ) {
-    for (field, _) in all_fields {
-        let value = get(field).unwrap_or_default();
+    for spec in specs {
+        let value = get(spec.name).unwrap_or_default();
         if value.chars().count() > MAX_FIELD_CHARS {
             errors.insert(
-                (*field).to_owned(),
+                spec.name.to_owned(),
                 format!("{MAX_FIELD_CHARS} caractères au plus."),
             );
         } else if value.chars().any(char::is_control) {
-            errors.insert((*field).to_owned(), "Caractères non autorisés.".to_owned());
+            errors.insert(spec.name.to_owned(), "Caractères non autorisés.".to_owned());
         }
     }
-    for field in required {
-        if get(field).unwrap_or_default().trim().is_empty() {
+    for spec in specs.iter().filter(|spec| spec.required) {
+        if get(spec.name).unwrap_or_default().trim().is_empty() {
             errors
-                .entry((*field).to_owned())
+                .entry(spec.name.to_owned())
                 .or_insert_with(|| "Ce champ est obligatoire.".to_owned());
         }
     }
-    for field in phones {
-        let value = get(field).unwrap_or_default();
+    for spec in specs.iter().filter(|spec| spec.input == FieldInput::Phone) {
+        let value = get(spec.name).unwrap_or_default();
         if !value.is_empty() && !is_valid_phone(&value) {
-            errors.entry((*field).to_owned()).or_insert_with(|| {
+            errors.entry(spec.name.to_owned()).or_insert_with(|| {
                 "Numéro de téléphone invalide (10 chiffres, ex. 06 12 34 56 78).".to_owned()
             });
         }
@@ -344,27 +397,7 @@ impl GuardianFields {
     pub fn validate(&self) -> BTreeMap<String, String> {
         let mut errors = BTreeMap::new();
         let get = |field: &str| self.get(field).map(str::to_owned);
-        check_common(
-            &mut errors,
-            &get,
-            Self::FIELDS,
-            &[
-                "last_name",
-                "first_name",
-                "address",
-                "postcode",
-                "city",
-                "email",
-            ],
-            &[
-                "phone_home",
-                "phone_mobile",
-                "phone_work",
-                "extra_phone_1",
-                "extra_phone_2",
-                "extra_phone_3",
-            ],
-        );
+        check_common(&mut errors, &get, Self::SPECS);
         if self.phone_home.trim().is_empty() && self.phone_mobile.trim().is_empty() {
             errors.entry("phone_mobile".to_owned()).or_insert_with(|| {
                 "Indiquez au moins un téléphone (domicile ou mobile).".to_owned()
@@ -379,13 +412,7 @@ impl StudentFields {
     pub fn validate(&self) -> BTreeMap<String, String> {
         let mut errors = BTreeMap::new();
         let get = |field: &str| self.get(field).map(str::to_owned);
-        check_common(
-            &mut errors,
-            &get,
-            Self::FIELDS,
-            &["last_name", "first_name", "birth_date"],
-            &["phone_home", "phone_mobile", "emergency_phone"],
-        );
+        check_common(&mut errors, &get, Self::SPECS);
         if !self.birth_date.is_empty()
             && chrono::NaiveDate::parse_from_str(&self.birth_date, "%Y-%m-%d").is_err()
         {
@@ -566,6 +593,47 @@ mod tests {
             guardian.diff(&changes),
             vec![("phone_mobile", "07 00 00 00 00".to_owned())]
         );
+    }
+
+    #[test]
+    fn the_declared_required_fields_are_exactly_those_refused_when_empty() {
+        fn refused_when_empty(errors: BTreeMap<String, String>) -> Vec<String> {
+            errors
+                .into_iter()
+                .filter(|(_, message)| message == "Ce champ est obligatoire.")
+                .map(|(field, _)| field)
+                .collect()
+        }
+        fn declared(specs: &[FieldSpec]) -> Vec<String> {
+            let mut names: Vec<String> = specs
+                .iter()
+                .filter(|spec| spec.required)
+                .map(|spec| spec.name.to_owned())
+                .collect();
+            names.sort();
+            names
+        }
+        assert_eq!(
+            refused_when_empty(GuardianFields::default().validate()),
+            declared(GuardianFields::SPECS)
+        );
+        assert_eq!(
+            refused_when_empty(StudentFields::default().validate()),
+            declared(StudentFields::SPECS)
+        );
+    }
+
+    #[test]
+    fn specs_and_labels_follow_the_one_declaration() {
+        assert_eq!(GuardianFields::SPECS.len(), GuardianFields::FIELDS.len());
+        for (spec, (name, label)) in StudentFields::SPECS.iter().zip(StudentFields::FIELDS) {
+            assert_eq!((spec.name, spec.label), (*name, *label));
+            assert!(StudentFields::default().get(name).is_some(), "{name}");
+        }
+        let birth_date = StudentFields::SPECS
+            .iter()
+            .find(|spec| spec.name == "birth_date");
+        assert_eq!(birth_date.map(|spec| spec.input), Some(FieldInput::Date));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::pages::{
     AccessibilityPage, AdminPage, ChangePasswordPage, FamilyPage, ForgotPasswordPage, HomePage,
     LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage, StudentsPage,
 };
-use crate::session::{Area, Session};
+use crate::session::{Area, Session, session_may_exist};
 
 /// The app: restores the session, then routes.
 ///
@@ -21,13 +21,19 @@ use crate::session::{Area, Session};
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::provide();
-    // A reload wipes the in-memory token; the HttpOnly cookie can bring it back.
-    spawn_local(async move {
-        match api::refresh().await {
-            Ok(response) => session.sign_in(response),
-            Err(_) => session.sign_out_locally(),
-        }
-    });
+    // A reload wipes the in-memory token; the HttpOnly cookie can bring it back, when this
+    // browser logged in and did not log out since (otherwise the refresh could only fail,
+    // and would log a 401 in the console of every signed-out visit).
+    if session_may_exist() {
+        spawn_local(async move {
+            match api::refresh().await {
+                Ok(response) => session.sign_in(response),
+                Err(_) => session.sign_out_locally(),
+            }
+        });
+    } else {
+        session.sign_out_locally();
+    }
     let redirect = move || session.landing_path();
     let family = move || session.may_enter(Area::Family);
     let administration = move || session.may_enter(Area::Administration);

@@ -14,20 +14,39 @@ use crate::i18n;
 /// Field name (the API's, which is also the input's id) to French message.
 pub type FieldErrors = BTreeMap<String, String>;
 
+/// Field errors from `(name, message)` pairs.
+///
+/// Inserted one by one on purpose: `collect()` and `From<[_; N]>` sort their input first,
+/// which puts a stable sort's code in the wasm for each map type (the SPA has a size
+/// budget), for maps of a handful of entries.
+pub fn field_errors(pairs: impl IntoIterator<Item = (String, String)>) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for (name, message) in pairs {
+        errors.insert(name, message);
+    }
+    errors
+}
+
+/// One field's message.
+pub fn field_error(name: &str, message: impl Into<String>) -> FieldErrors {
+    field_errors([(name.to_owned(), message.into())])
+}
+
 /// Flags every empty field among `(name, value)` pairs as required.
 pub fn missing_fields(values: &[(&str, &str)]) -> FieldErrors {
-    values
-        .iter()
-        .filter(|(_, value)| value.trim().is_empty())
-        .map(|(name, _)| ((*name).to_owned(), i18n::REQUIRED_FIELD.to_owned()))
-        .collect()
+    field_errors(
+        values
+            .iter()
+            .filter(|(_, value)| value.trim().is_empty())
+            .map(|(name, _)| ((*name).to_owned(), i18n::REQUIRED_FIELD.to_owned())),
+    )
 }
 
 /// Checks an email's shape with the very rule the server applies.
 pub fn email_error(name: &str, value: &str) -> FieldErrors {
     match EmailAddress::parse(value) {
         Ok(_) => FieldErrors::new(),
-        Err(error) => FieldErrors::from([(name.to_owned(), error.0)]),
+        Err(error) => field_error(name, error.0),
     }
 }
 
@@ -37,13 +56,10 @@ pub const CONFIRMATION_FIELD: &str = "new_password_confirmation";
 /// Checks a new password and its confirmation: the policy first (shared with the server
 /// through `tutti_shared::Password`), then that both typings agree.
 pub fn check_new_password(new_password: &str, confirmation: &str) -> Result<Password, FieldErrors> {
-    let password = Password::parse(new_password)
-        .map_err(|error| FieldErrors::from([("new_password".to_owned(), error.0)]))?;
+    let password =
+        Password::parse(new_password).map_err(|error| field_error("new_password", error.0))?;
     if new_password != confirmation {
-        return Err(FieldErrors::from([(
-            CONFIRMATION_FIELD.to_owned(),
-            i18n::PASSWORDS_DIFFER.to_owned(),
-        )]));
+        return Err(field_error(CONFIRMATION_FIELD, i18n::PASSWORDS_DIFFER));
     }
     Ok(password)
 }

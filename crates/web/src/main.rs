@@ -8,6 +8,7 @@
 mod api;
 mod app;
 mod components;
+mod dates;
 mod forms;
 mod fragment;
 mod i18n;
@@ -15,7 +16,8 @@ mod pages;
 mod session;
 
 fn main() {
-    // index.html shows "Chargement du portail…" until now; the app takes over from here.
+    // index.html shows the page's frame and "Chargement du portail…" until now; the app
+    // draws the same frame in its place.
     if let Some(notice) = leptos::prelude::document().get_element_by_id("demarrage") {
         notice.remove();
     }

@@ -3,6 +3,10 @@
 //! The access token lives only in this in-memory state: never in `localStorage` or
 //! `sessionStorage`, where any script of the page could read it across reloads. After a
 //! reload the app asks the server for a fresh one with the HttpOnly refresh cookie.
+//!
+//! Only a non-secret hint is stored ([`session_may_exist`]): "this browser logged in and
+//! did not log out since". Without it the start-up refresh is not even tried, so opening
+//! the portal signed out costs no request and logs no 401 in the console.
 
 use leptos::prelude::*;
 use tutti_shared::{AccountInfo, Role, SessionResponse};
@@ -62,6 +66,37 @@ pub fn home_path(role: Role) -> &'static str {
 /// The login page.
 pub const LOGIN_PATH: &str = "/connexion";
 
+/// The `localStorage` key of the hint that a refresh cookie may exist. Its value is
+/// meaningless ("1"): it grants nothing, the cookie it hints at is HttpOnly.
+const SESSION_HINT_KEY: &str = "tutti.session-possible";
+
+/// The browser's `localStorage`, when the page may use it (not in native tests, nor
+/// where privacy settings refuse it).
+fn local_storage() -> Option<web_sys::Storage> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Whether this browser may hold a refresh cookie, so that trying it at start-up is
+/// worth a request. True when storage is unavailable: the cookie is then the only truth.
+pub fn session_may_exist() -> bool {
+    local_storage().is_none_or(|storage| matches!(storage.get_item(SESSION_HINT_KEY), Ok(Some(_))))
+}
+
+/// Records or forgets the hint; failures (storage full or refused) only cost the hint.
+fn remember_session_hint(signed_in: bool) {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    let _ = if signed_in {
+        storage.set_item(SESSION_HINT_KEY, "1")
+    } else {
+        storage.remove_item(SESSION_HINT_KEY)
+    };
+}
+
 /// The session, shared through a Leptos context; `Copy`, so closures take it freely.
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
@@ -116,6 +151,7 @@ impl Session {
     /// Records a fresh session from login or refresh.
     pub fn sign_in(&self, response: SessionResponse) {
         self.access_token.set_value(Some(response.access_token));
+        remember_session_hint(true);
         // Only notify when the account really changed, so that a silent token renewal does
         // not re-render every page.
         let account = response.account;
@@ -129,6 +165,7 @@ impl Session {
     /// Forgets the token and the account (the server side is `api::logout`'s business).
     pub fn sign_out_locally(&self) {
         self.access_token.set_value(None);
+        remember_session_hint(false);
         self.state.set(AuthState::SignedOut);
     }
 

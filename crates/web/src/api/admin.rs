@@ -1,11 +1,9 @@
 //! The administration's HTTP calls: staff back office and teachers' class lists.
 //!
-//! A child of `api` so that it reuses the parent's plumbing (the retryable [`Call`], the
-//! 401-renewing [`send_authorized`], the envelope decoding) without widening its
-//! visibility. One function per endpoint, named after the handler it calls.
+//! One function per endpoint, named after the handler it calls; every one of them goes
+//! through the app's one transport (`api::transport`).
 
 use futures::FutureExt;
-use futures::future::LocalBoxFuture;
 use gloo_net::http::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -16,7 +14,7 @@ use tutti_shared::{
     ParticipationInput, SchoolYear, SchoolYearInput, StudentListItem, StudentView,
 };
 
-use super::{ApiError, Call, error_from_response, send_authorized};
+use super::transport::{Answer, Call, Caller, fetch, fetch_nothing};
 use crate::session::Session;
 
 /// The query string of a list request: only the parameters that are set, the search text
@@ -43,14 +41,6 @@ pub fn page_count<T>(page: &Page<T>) -> i64 {
     ((page.total + page.per_page - 1) / page.per_page).max(1)
 }
 
-impl Call {
-    /// Only the administration's lists take query parameters.
-    fn with_query(mut self, query: Vec<(&'static str, String)>) -> Self {
-        self.query = query;
-        self
-    }
-}
-
 /// The answer of every creation in the school API: the new record's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct Created {
@@ -58,59 +48,27 @@ pub struct Created {
     pub id: i64,
 }
 
-/// Sends a call and returns the answer's body: the one non-generic transport of this
-/// module. Decoding then happens per type, synchronously, in [`decode`]; the parent's
-/// `decode_json` is generic over the whole exchange, which would repeat the request's
-/// machinery in the wasm for every type the administration reads.
-fn exchange(session: Session, call: Call) -> LocalBoxFuture<'static, Result<String, ApiError>> {
-    async move {
-        let response = send_authorized(session, &call).await?;
-        let status = response.status();
-        if !response.ok() {
-            return Err(error_from_response(response).await);
-        }
-        response
-            .text()
-            .await
-            .map_err(|_| ApiError::Unexpected { status })
-    }
-    .boxed_local()
-}
-
-/// Decodes an answer's body; a body that is not the expected JSON is "unexpected".
-fn decode<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
-    serde_json::from_str(body).map_err(|_| ApiError::Unexpected { status: 200 })
-}
-
-/// The future of one endpoint's answer. Boxed, so that each screen awaiting it holds a
-/// pointer instead of inlining the whole exchange and decoding into its own state
-/// machine (several screens read the same lists).
-type Answer<T> = LocalBoxFuture<'static, Result<T, ApiError>>;
-
+/// An authenticated read.
 fn get<T: DeserializeOwned + 'static>(session: Session, call: Call) -> Answer<T> {
-    async move { decode(&exchange(session, call).await?) }.boxed_local()
+    fetch(Caller::Account(session), call)
 }
 
+/// An authenticated write with a JSON body.
 fn send_json<T: DeserializeOwned + 'static>(
     session: Session,
     method: Method,
-    path: &str,
+    path: impl Into<String>,
     body: &impl Serialize,
 ) -> Answer<T> {
-    match Call::with_json(method, path, body) {
-        Ok(call) => get(session, call),
-        Err(error) => async move { Err(error) }.boxed_local(),
-    }
+    fetch(
+        Caller::Account(session),
+        Call::with_json(method, path, body),
+    )
 }
 
+/// An authenticated deletion.
 fn delete(session: Session, path: String) -> Answer<()> {
-    let call = Call {
-        method: Method::DELETE,
-        path,
-        query: Vec::new(),
-        json_body: None,
-    };
-    async move { exchange(session, call).await.map(drop) }.boxed_local()
+    fetch_nothing(Caller::Account(session), Call::new(Method::DELETE, path))
 }
 
 /// The query string of the change-request queue: only the filters that are set.
@@ -176,7 +134,7 @@ pub fn decide_change_requests(
 
 /// `GET /api/v1/admin/families/{id}`: guardians and children with pending changes.
 pub fn find_family_detail(session: Session, id: i64) -> Answer<FamilyDetail> {
-    get(session, Call::get(&format!("/api/v1/admin/families/{id}")))
+    get(session, Call::get(format!("/api/v1/admin/families/{id}")))
 }
 
 /// `GET /api/v1/admin/families`: one page of the site's families, optionally filtered.
@@ -198,7 +156,7 @@ pub fn list_site_students(session: Session, query: &ListQuery) -> Answer<Page<St
 
 /// `GET /api/v1/admin/students/{id}`: a student with pending changes (audited read).
 pub fn find_site_student(session: Session, id: i64) -> Answer<StudentView> {
-    get(session, Call::get(&format!("/api/v1/admin/students/{id}")))
+    get(session, Call::get(format!("/api/v1/admin/students/{id}")))
 }
 
 /// `GET /api/v1/admin/school-years`: latest first.
@@ -240,7 +198,7 @@ pub fn create_course(session: Session, input: &CourseInput) -> Answer<Created> {
 /// `PUT /api/v1/admin/courses/{id}`: 409 when someone edited it since it was read.
 pub fn update_course(session: Session, id: i64, input: &CourseInput) -> Answer<Course> {
     let path = format!("/api/v1/admin/courses/{id}");
-    send_json(session, Method::PUT, &path, input)
+    send_json(session, Method::PUT, path, input)
 }
 
 /// `GET /api/v1/admin/courses/{id}/class`: the class list, with each student's
@@ -248,7 +206,7 @@ pub fn update_course(session: Session, id: i64, input: &CourseInput) -> Answer<C
 pub fn list_course_class(session: Session, course_id: i64) -> Answer<Vec<ClassMember>> {
     get(
         session,
-        Call::get(&format!("/api/v1/admin/courses/{course_id}/class")),
+        Call::get(format!("/api/v1/admin/courses/{course_id}/class")),
     )
 }
 
@@ -289,14 +247,14 @@ pub fn create_participation(
     input: &ParticipationInput,
 ) -> Answer<Created> {
     let path = format!("/api/v1/admin/events/{event_id}/participations");
-    send_json(session, Method::POST, &path, input)
+    send_json(session, Method::POST, path, input)
 }
 
 /// `GET /api/v1/admin/events/{id}/participations`: the students taking part.
 pub fn list_participants(session: Session, event_id: i64) -> Answer<Vec<Participant>> {
     get(
         session,
-        Call::get(&format!("/api/v1/admin/events/{event_id}/participations")),
+        Call::get(format!("/api/v1/admin/events/{event_id}/participations")),
     )
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use tutti_shared::SiteSummary;
 
 use crate::api;
+use crate::components::Loader;
 use crate::i18n;
 
 /// The ids `aria-describedby` should list: the hint's, then the error's when shown.
@@ -87,13 +88,18 @@ pub fn SiteField(
     #[prop(into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let sites = LocalResource::new(api::list_sites);
+    // The app's light `Loader` rather than `LocalResource`, whose machinery would be in
+    // the wasm for this one list (the login page is what every phone loads first).
+    let sites = Loader::new(api::list_sites);
     Effect::new(move || {
-        if let Some(Ok(sites)) = sites.get()
-            && let [only_site] = sites.as_slice()
+        let only_site = sites.with(|sites| match sites {
+            Some(Ok(sites)) if sites.len() == 1 => sites.first().map(|site| site.slug.clone()),
+            _ => None,
+        });
+        if let Some(slug) = only_site
             && selected.with_untracked(String::is_empty)
         {
-            selected.set(only_site.slug.clone());
+            selected.set(slug);
         }
     });
     let describedby = move || error.with(Option::is_some).then_some("site-erreur");
@@ -115,6 +121,7 @@ pub fn SiteField(
         view! { {placeholder} {choices} }
     };
     let loaded = move || sites.with(|sites| matches!(sites, Some(Ok(_))));
+    let listed = move || sites.with(|sites| sites.cloned());
     view! {
         <div class="field">
             <label for="site">"Site"</label>
@@ -129,21 +136,20 @@ pub fn SiteField(
                 aria-describedby=describedby
                 on:change=move |event| selected.set(event_target_value(&event))
             >
-                {move || match sites.get() {
+                {move || match listed() {
                     None => view! { <option value="">{i18n::LOADING}</option> }.into_any(),
                     Some(Ok(list)) => options(list).into_any(),
                     Some(Err(_)) => view! { <option value="">"Liste indisponible"</option> }.into_any(),
                 }}
             </select>
             {move || {
-                sites
-                    .get()
+                listed()
                     .and_then(Result::err)
                     .map(|load_error| {
                         view! {
                             <div class="load-error" role="alert">
                                 <p>"Impossible de charger la liste des sites. " {load_error.to_string()}</p>
-                                <button type="button" class="button-secondary" on:click=move |_| sites.refetch()>
+                                <button type="button" class="button-secondary" on:click=move |_| sites.retry()>
                                     "Réessayer"
                                 </button>
                             </div>

@@ -46,6 +46,16 @@ impl<T: Clone + Send + Sync + 'static> Loader<T> {
         Self { state, retry }
     }
 
+    /// Reactive: the state of the read, `None` while it runs.
+    pub fn with<R>(&self, read: impl FnOnce(Option<&Result<T, ApiError>>) -> R) -> R {
+        self.state.with(|state| read(state.as_ref()))
+    }
+
+    /// Runs the read again.
+    pub fn retry(&self) {
+        self.retry.run(());
+    }
+
     /// "Chargement…" while the read runs, then `render(data)`, or on failure the error
     /// with "Réessayer". `what` completes "Impossible de charger …".
     pub fn view(

@@ -4,7 +4,6 @@
 //! The child and the tab live in the address (`/eleves/12/cours`), so that a link, a
 //! bookmark or a reload lands on the same screen; `/eleves` alone shows the first child.
 
-use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -12,6 +11,7 @@ use tutti_shared::{RepertoireEntry, StudentCourse, StudentSummary, weekday_name}
 
 use crate::api::family::{self as api, CourseYears};
 use crate::components::{Loader, Page, RecordForm, Subject, student_sheet};
+use crate::dates::{DateStyle, french_date};
 use crate::session::Session;
 
 /// The tabs of a child's file, in the legacy order.
@@ -77,37 +77,6 @@ pub fn selected_student<'a>(
             students.iter().find(|student| student.id == id)
         }
     }
-}
-
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// A day as French readers write it: "jeudi 12 novembre 2026", "lundi 1er juin 2026".
-pub fn french_date(date: NaiveDate) -> String {
-    // Day names are ASCII: no need for the Unicode case tables in the wasm.
-    let weekday =
-        weekday_name(date.weekday().number_from_monday().cast_signed()).to_ascii_lowercase();
-    let month = MONTHS
-        .get(date.month0() as usize)
-        .copied()
-        .unwrap_or_default();
-    let day = match date.day() {
-        1 => "1er".to_owned(),
-        day => day.to_string(),
-    };
-    format!("{weekday} {day} {month} {}", date.year())
 }
 
 /// The weekly slot of a course: "Mercredi 14:00–14:45".
@@ -355,7 +324,7 @@ fn CourseCard(course: StudentCourse, with_absences: bool) -> impl IntoView {
                         .then(|| view! { <span class="absence-reason">"Motif : " {absence.reason}</span> });
                     view! {
                         <li>
-                            <span class="absence-date">{french_date(absence.date)}</span>
+                            <span class="absence-date">{french_date(absence.date, DateStyle::Long)}</span>
                             <span class=class>{status}</span>
                             {reason}
                         </li>
@@ -414,7 +383,7 @@ fn repertoire(entries: Vec<RepertoireEntry>) -> AnyView {
             if let Some(first) = kind.get_mut(..1) {
                 first.make_ascii_uppercase();
             }
-            let meta = [kind, french_date(event.date), event.place]
+            let meta = [kind, french_date(event.date, DateStyle::Long), event.place]
                 .into_iter()
                 .filter(|part| !part.is_empty())
                 .collect::<Vec<_>>()
@@ -444,13 +413,6 @@ mod tests {
             first_name: first_name.to_owned(),
             last_name: "Martin".to_owned(),
         }
-    }
-
-    #[test]
-    fn dates_read_the_french_way() {
-        let date = |year, month, day| NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
-        assert_eq!(french_date(date(2026, 11, 12)), "jeudi 12 novembre 2026");
-        assert_eq!(french_date(date(2026, 6, 1)), "lundi 1er juin 2026");
     }
 
     #[test]

@@ -14,11 +14,11 @@ use tutti_shared::{
 
 use super::queue_changed;
 use super::widgets::{
-    Field, Form, Kind, Loader, alert, choices, data_table, lead, pager, paris_date_time, render,
-    section, status,
+    Field, Form, Kind, Loader, alert, choices, data_table, lead, pager, render, section, status,
 };
 use crate::api::{self, ApiError};
 use crate::components::Page;
+use crate::dates::paris_date_time;
 use crate::session::Session;
 
 /// Requests per page: a morning's worth of changes fits on one.

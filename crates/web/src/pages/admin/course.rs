@@ -10,11 +10,12 @@ use super::events::label_of;
 use super::families::student_choices;
 use super::school::{course_slot, course_title};
 use super::widgets::{
-    Field, Form, Kind, Loader, alert, confirm_button, data_table, french_date, link_line, render,
-    search_box, section, status, subheading,
+    Field, Form, Kind, Loader, alert, confirm_button, data_table, link_line, render, search_box,
+    section, status, subheading,
 };
 use crate::api;
 use crate::components::Page;
+use crate::dates::{DateStyle, french_date};
 use crate::session::Session;
 
 /// Rows of what is recorded for the class: loaded with the class list, then extended by
@@ -112,7 +113,7 @@ pub fn course_page(id: i64) -> AnyView {
                             let justified = if absence.justified { "Oui" } else { "Non" };
                             [
                                 name(member),
-                                french_date(absence.date),
+                                french_date(absence.date, DateStyle::Numeric),
                                 justified.to_owned(),
                                 absence.reason.clone(),
                             ]
@@ -211,7 +212,7 @@ pub fn course_page(id: i64) -> AnyView {
                 enrolled.with_untracked(|list| label_of(list, &input.enrolment_id.to_string()));
             Ok(async move {
                 api::admin::create_absence(session, &input).await?;
-                let day = french_date(input.date);
+                let day = french_date(input.date, DateStyle::Numeric);
                 let message = format!("Absence de {student} le {day} enregistrée.");
                 let justified = if input.justified { "Oui" } else { "Non" };
                 absences

@@ -8,11 +8,12 @@ use tutti_shared::{EVENT_KINDS, EventInput, ParticipationInput};
 
 use super::families::student_choices;
 use super::widgets::{
-    Field, Form, Kind, Loader, alert, choices, confirm_button, data_table, french_date, hint,
-    render, search_box, section, status, subheading,
+    Field, Form, Kind, Loader, alert, choices, confirm_button, data_table, hint, render,
+    search_box, section, status, subheading,
 };
 use crate::api;
 use crate::components::Page;
+use crate::dates::{DateStyle, french_date};
 use crate::session::Session;
 
 /// "Concert" for "concert": the kinds as the school writes them.
@@ -53,7 +54,11 @@ pub fn events_page() -> AnyView {
                 .map(|event| {
                     (
                         event.id.to_string(),
-                        format!("{} ({})", event.name, french_date(event.date)),
+                        format!(
+                            "{} ({})",
+                            event.name,
+                            french_date(event.date, DateStyle::Numeric)
+                        ),
                     )
                 })
                 .collect();
@@ -88,7 +93,7 @@ pub fn events_page() -> AnyView {
                         vec![
                             event.name.clone().into_any(),
                             kind_label(&event.kind).into_any(),
-                            french_date(event.date).into_any(),
+                            french_date(event.date, DateStyle::Numeric).into_any(),
                             event.place.clone().into_any(),
                             event.programme.clone().into_any(),
                         ]

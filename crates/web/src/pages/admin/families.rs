@@ -9,11 +9,12 @@ use tutti_shared::{
 };
 
 use super::widgets::{
-    Fetch, Field, Form, Kind, Loader, choices, data_table, french_date, hint, link, pager, render,
-    search_box, section,
+    Fetch, Field, Form, Kind, Loader, choices, data_table, hint, link, pager, render, search_box,
+    section,
 };
 use crate::api;
 use crate::components::{Page, StatusMessage};
+use crate::dates::{DateStyle, french_date};
 use crate::session::Session;
 
 /// "1 famille", "3 familles": French plural of the result count.
@@ -39,7 +40,7 @@ pub fn student_count_label(total: i64) -> String {
 pub fn student_label(student: &StudentListItem) -> String {
     let born = student
         .birth_date
-        .map(|day| format!(" ({})", french_date(day)))
+        .map(|day| format!(" ({})", french_date(day, DateStyle::Numeric)))
         .unwrap_or_default();
     format!("{} {}{born}", student.last_name, student.first_name)
 }
@@ -206,7 +207,7 @@ pub fn students_page() -> AnyView {
                     .map(|student| {
                         vec![
                             link(format!("/admin/eleves/{}", student.id), format!("{} {}", student.last_name, student.first_name)),
-                            student.birth_date.map(french_date).unwrap_or_default().into_any(),
+                            student.birth_date.map(|day| french_date(day, DateStyle::Numeric)).unwrap_or_default().into_any(),
                             link(format!("/admin/familles/{}", student.family_id), "Voir la famille".to_owned()),
                         ]
                     })

@@ -7,9 +7,10 @@ use futures::FutureExt;
 use leptos::prelude::*;
 use tutti_shared::{GuardianFields, PendingChange, StudentFields};
 
-use super::widgets::{Loader, french_date, link, link_line, paris_date_time, render};
+use super::widgets::{Loader, link, link_line, render};
 use crate::api;
 use crate::components::Page;
+use crate::dates::{DateStyle, french_date, paris_date_time};
 use crate::session::Session;
 
 /// A record's fields as a definition list: label, value in force ("—" when empty), and
@@ -48,7 +49,7 @@ fn record(
 fn student_value(fields: &StudentFields, field: &str) -> String {
     let value = fields.get(field).unwrap_or_default();
     match (field, value.parse()) {
-        ("birth_date", Ok(day)) => french_date(day),
+        ("birth_date", Ok(day)) => french_date(day, DateStyle::Numeric),
         _ => value.to_owned(),
     }
 }

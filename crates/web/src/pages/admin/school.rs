@@ -7,11 +7,12 @@ use tutti_shared::{
 };
 
 use super::widgets::{
-    Field, Form, Kind, Loader, Values, choices, data_table, field_error, focus_later, french_date,
-    link, render, section, status, subheading,
+    Field, Form, Kind, Loader, Values, choices, data_table, field_error, focus_later, link, render,
+    section, status, subheading,
 };
 use crate::api::{self, ApiError};
 use crate::components::Page;
+use crate::dates::{DateStyle, french_date};
 use crate::forms::{FieldErrors, FormState};
 use crate::session::Session;
 
@@ -122,8 +123,8 @@ pub fn school_year_page() -> AnyView {
                     .map(|year| {
                         vec![
                             year.label.clone().into_any(),
-                            french_date(year.starts_on).into_any(),
-                            french_date(year.ends_on).into_any(),
+                            french_date(year.starts_on, DateStyle::Numeric).into_any(),
+                            french_date(year.ends_on, DateStyle::Numeric).into_any(),
                         ]
                     })
                     .collect();

@@ -1,0 +1,173 @@
+//! The one way the SPA talks to the API: build a [`Call`], say who makes it
+//! ([`Caller`]), and [`fetch`] it. One non-generic function sends the request, attaches
+//! the access token, renews it once on a 401 through the refresh cookie, and turns a
+//! refusal into an [`ApiError`] (the envelope decoded); only the final JSON decoding is
+//! instantiated per answer type, which keeps the wasm small.
+
+use futures::FutureExt;
+use futures::future::LocalBoxFuture;
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use web_sys::RequestCredentials;
+
+use super::{ApiError, refresh};
+use crate::session::Session;
+
+/// The future of one endpoint's answer. Boxed, so that each screen awaiting it holds a
+/// pointer instead of inlining the whole exchange into its own state machine.
+pub type Answer<T> = LocalBoxFuture<'static, Result<T, ApiError>>;
+
+/// Who makes a call, which decides how the access token is handled.
+#[derive(Clone, Copy)]
+pub enum Caller {
+    /// Public endpoints (login, sites, password reset): no token.
+    Anonymous,
+    /// The logged-in account: the token is attached, and renewed once on a 401.
+    Account(Session),
+    /// The logged-in account ending its session (logout): the token when there is one,
+    /// never renewed, since a failed logout must not bring back the session it ends.
+    Leaving(Session),
+}
+
+/// A request that can be sent again: gloo's builders are consumed by `send`, and a 401
+/// retry needs the same request a second time with a new token.
+pub struct Call {
+    method: Method,
+    path: String,
+    /// Query parameters, encoded by the browser's `URLSearchParams`.
+    query: Vec<(&'static str, String)>,
+    /// The JSON body, or why it could not be written.
+    json_body: Result<Option<String>, ApiError>,
+}
+
+impl Call {
+    /// A call without a body.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            json_body: Ok(None),
+        }
+    }
+
+    /// A `GET`.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    /// A call with a JSON body.
+    pub fn with_json(method: Method, path: impl Into<String>, body: &impl Serialize) -> Self {
+        // Serialising our own plain structs cannot fail in practice; should it ever,
+        // saying "unexpected" beats a panic in the browser.
+        let json_body = serde_json::to_string(body)
+            .map(Some)
+            .map_err(|_| ApiError::Unexpected { status: 0 });
+        Self {
+            json_body,
+            ..Self::new(method, path)
+        }
+    }
+
+    /// The same call with query parameters.
+    #[cfg_attr(
+        not(feature = "admin"),
+        expect(
+            dead_code,
+            reason = "only the administration's lists take query parameters"
+        )
+    )]
+    pub fn with_query(mut self, query: Vec<(&'static str, String)>) -> Self {
+        self.query = query;
+        self
+    }
+}
+
+/// Sends a call and decodes the answer as `T`.
+pub fn fetch<T: DeserializeOwned + 'static>(caller: Caller, call: Call) -> Answer<T> {
+    // A combinator, not an `async` block: per answer type, only a small `Map` future.
+    exchange(caller, call)
+        .map(|body| decode(&body?))
+        .boxed_local()
+}
+
+/// Sends a call whose answer has no body worth reading (logout, deletions).
+pub fn fetch_nothing(caller: Caller, call: Call) -> Answer<()> {
+    exchange(caller, call)
+        .map(|body| body.map(drop))
+        .boxed_local()
+}
+
+/// Decodes an answer's body; a body that is not the expected JSON is "unexpected".
+pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|_| ApiError::Unexpected { status: 200 })
+}
+
+/// Sends the call as `caller` and returns the body of a success: the one transport.
+///
+/// With an account, a 401 renews the access token once through the refresh cookie and
+/// sends the call again; when renewal fails, or the retry is refused too, the session is
+/// over: the in-memory state is cleared, which sends the protected routes to the login
+/// page.
+pub fn exchange(caller: Caller, call: Call) -> LocalBoxFuture<'static, Result<String, ApiError>> {
+    async move {
+        let response = match caller {
+            Caller::Anonymous => send(&call, None).await?,
+            Caller::Leaving(session) => send(&call, session.access_token().as_deref()).await?,
+            Caller::Account(session) => send_renewing(session, &call).await?,
+        };
+        let status = response.status();
+        if !response.ok() {
+            let body = response.text().await.unwrap_or_default();
+            return Err(ApiError::from_status_and_body(status, &body));
+        }
+        response
+            .text()
+            .await
+            .map_err(|_| ApiError::Unexpected { status })
+    }
+    .boxed_local()
+}
+
+async fn send_renewing(session: Session, call: &Call) -> Result<Response, ApiError> {
+    if let Some(token) = session.access_token() {
+        let response = send(call, Some(&token)).await?;
+        if response.status() != 401 {
+            return Ok(response);
+        }
+    }
+    let Ok(renewed) = refresh().await else {
+        session.expire();
+        return Err(ApiError::SessionExpired);
+    };
+    let token = renewed.access_token.clone();
+    session.sign_in(renewed);
+    let response = send(call, Some(&token)).await?;
+    if response.status() == 401 {
+        session.expire();
+        return Err(ApiError::SessionExpired);
+    }
+    Ok(response)
+}
+
+async fn send(call: &Call, access_token: Option<&str>) -> Result<Response, ApiError> {
+    let json_body = call.json_body.clone()?;
+    // Same-origin credentials: the refresh cookie goes along, and only to our own server.
+    let mut builder = RequestBuilder::new(&call.path)
+        .method(call.method.clone())
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json")
+        .query(call.query.iter().map(|(name, value)| (*name, value)));
+    if let Some(token) = access_token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match json_body {
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiError::Network)?;
+    request.send().await.map_err(|_| ApiError::Network)
+}
