@@ -28,6 +28,38 @@ impl Target {
     }
 }
 
+/// The guardian's editable text columns, once for the server: the row-to-wire mapping and
+/// the writing of an approved change both expand from this list, and a test checks it
+/// names exactly the fields of the shared list (`GuardianFields::SPECS`).
+macro_rules! guardian_columns {
+    ($callback:ident ! ( $($arguments:tt)* )) => {
+        $callback!($($arguments)* [
+            civility, last_name, first_name, address, postcode, city, phone_home, phone_mobile,
+            phone_work, email, marital_status, socio_professional_code, profession,
+            extra_phone_1, extra_phone_2, extra_phone_3
+        ])
+    };
+}
+
+/// The student's editable text columns (the birth date, a date column, is handled
+/// apart), under the same rule as [`guardian_columns!`] with `StudentFields::SPECS`.
+macro_rules! student_columns {
+    ($callback:ident ! ( $($arguments:tt)* )) => {
+        $callback!($($arguments)* [
+            civility, last_name, first_name, birth_place, birth_department, address, postcode,
+            city, phone_home, phone_mobile, email, emergency_contact_name, emergency_phone,
+            school_level
+        ])
+    };
+}
+
+/// A wire record from a row: each listed column copied, plus the extra fields given.
+macro_rules! row_fields {
+    ($row:expr, $fields:ident, { $($extra:ident : $value:expr),* $(,)? } [$($column:ident),+]) => {
+        $fields { $($extra: $value,)* $($column: $row.$column.clone()),+ }
+    };
+}
+
 /// A guardian row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = guardians)]
@@ -63,26 +95,9 @@ impl Guardian {
         format!("{} {}", self.first_name, self.last_name)
     }
 
-    /// The editable fields.
+    /// The editable fields, column by column (the list in `guardian_columns!`).
     pub fn fields(&self) -> GuardianFields {
-        GuardianFields {
-            civility: self.civility.clone(),
-            last_name: self.last_name.clone(),
-            first_name: self.first_name.clone(),
-            address: self.address.clone(),
-            postcode: self.postcode.clone(),
-            city: self.city.clone(),
-            phone_home: self.phone_home.clone(),
-            phone_mobile: self.phone_mobile.clone(),
-            phone_work: self.phone_work.clone(),
-            email: self.email.clone(),
-            marital_status: self.marital_status.clone(),
-            socio_professional_code: self.socio_professional_code.clone(),
-            profession: self.profession.clone(),
-            extra_phone_1: self.extra_phone_1.clone(),
-            extra_phone_2: self.extra_phone_2.clone(),
-            extra_phone_3: self.extra_phone_3.clone(),
-        }
+        guardian_columns!(row_fields!(self, GuardianFields, {}))
     }
 }
 
@@ -114,28 +129,15 @@ pub struct Student {
 }
 
 impl Student {
-    /// The editable fields.
+    /// The editable fields, column by column (the list in `student_columns!`); the birth
+    /// date is the one column that is not text.
     pub fn fields(&self) -> StudentFields {
-        StudentFields {
-            civility: self.civility.clone(),
-            last_name: self.last_name.clone(),
-            first_name: self.first_name.clone(),
+        student_columns!(row_fields!(self, StudentFields, {
             birth_date: self
                 .birth_date
                 .map(|date| date.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
-            birth_place: self.birth_place.clone(),
-            birth_department: self.birth_department.clone(),
-            address: self.address.clone(),
-            postcode: self.postcode.clone(),
-            city: self.city.clone(),
-            phone_home: self.phone_home.clone(),
-            phone_mobile: self.phone_mobile.clone(),
-            email: self.email.clone(),
-            emergency_contact_name: self.emergency_contact_name.clone(),
-            emergency_phone: self.emergency_phone.clone(),
-            school_level: self.school_level.clone(),
-        }
+        }))
     }
 
     /// "Prénom Nom".
@@ -358,31 +360,9 @@ pub fn apply_change(
     value: &str,
 ) -> QueryResult<usize> {
     match target {
-        Target::Guardian => set_text_field!(
-            connection,
-            guardians,
-            id,
-            field,
-            value,
-            [
-                civility,
-                last_name,
-                first_name,
-                address,
-                postcode,
-                city,
-                phone_home,
-                phone_mobile,
-                phone_work,
-                email,
-                marital_status,
-                socio_professional_code,
-                profession,
-                extra_phone_1,
-                extra_phone_2,
-                extra_phone_3
-            ]
-        ),
+        Target::Guardian => {
+            guardian_columns!(set_text_field!(connection, guardians, id, field, value,))
+        }
         Target::Student if field == "birth_date" => {
             let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
             diesel::update(students::table.find(id))
@@ -392,29 +372,9 @@ pub fn apply_change(
                 ))
                 .execute(connection)
         }
-        Target::Student => set_text_field!(
-            connection,
-            students,
-            id,
-            field,
-            value,
-            [
-                civility,
-                last_name,
-                first_name,
-                birth_place,
-                birth_department,
-                address,
-                postcode,
-                city,
-                phone_home,
-                phone_mobile,
-                email,
-                emergency_contact_name,
-                emergency_phone,
-                school_level
-            ]
-        ),
+        Target::Student => {
+            student_columns!(set_text_field!(connection, students, id, field, value,))
+        }
     }
 }
 
@@ -543,4 +503,37 @@ pub fn list_site_students(
         .select(Student::as_select())
         .load(connection)?;
     Ok((rows, total))
+}
+
+/// The column names of a list, for the test below.
+#[cfg(test)]
+macro_rules! column_names {
+    ([$($column:ident),+]) => {
+        [$(stringify!($column)),+]
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use tutti_shared::{EditableRecord, GuardianFields, StudentFields};
+
+    fn spec_names<R: EditableRecord>() -> Vec<&'static str> {
+        R::SPECS.iter().map(|spec| spec.name).collect()
+    }
+
+    #[test]
+    fn the_server_maps_exactly_the_guardian_fields_of_the_shared_list() {
+        let columns: Vec<&str> = guardian_columns!(column_names!()).to_vec();
+        assert_eq!(columns, spec_names::<GuardianFields>());
+    }
+
+    #[test]
+    fn the_server_maps_exactly_the_student_fields_of_the_shared_list() {
+        let mut columns: Vec<&str> = student_columns!(column_names!()).to_vec();
+        columns.push("birth_date");
+        let mut specs = spec_names::<StudentFields>();
+        columns.sort_unstable();
+        specs.sort_unstable();
+        assert_eq!(columns, specs);
+    }
 }
