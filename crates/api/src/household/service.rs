@@ -55,7 +55,7 @@ fn family_view(
     let name = store::household_name(connection, site, household)?.ok_or(DomainError::NotFound)?;
     let guardians = store::family_guardians(connection, site, household)?;
     let ids: Vec<i64> = guardians.iter().map(|guardian| guardian.id).collect();
-    let mut pending = store::pending_changes(connection, Target::Guardian, &ids)?;
+    let mut pending = store::pending_changes(connection, site, Target::Guardian, &ids)?;
     Ok(FamilyView {
         id: household.0,
         name,
@@ -74,7 +74,7 @@ fn student_views(
 ) -> Result<Vec<StudentView>, DomainError> {
     let students = store::family_students(connection, site, household)?;
     let ids: Vec<i64> = students.iter().map(|student| student.id).collect();
-    let mut pending = store::pending_changes(connection, Target::Student, &ids)?;
+    let mut pending = store::pending_changes(connection, site, Target::Student, &ids)?;
     Ok(students
         .iter()
         .map(|student| student_view(student, &mut pending))
@@ -85,7 +85,12 @@ fn one_student_view(
     connection: &mut DbConnection,
     student: &Student,
 ) -> Result<StudentView, DomainError> {
-    let mut pending = store::pending_changes(connection, Target::Student, &[student.id])?;
+    let mut pending = store::pending_changes(
+        connection,
+        SiteId(student.site_id),
+        Target::Student,
+        &[student.id],
+    )?;
     Ok(student_view(student, &mut pending))
 }
 
@@ -161,7 +166,7 @@ fn request_changes<R: EditableRecord>(
     if expected_version != current_version {
         return Err(DomainError::Stale);
     }
-    let pending = store::pending_changes(connection, target, &[target_id])?
+    let pending = store::pending_changes(connection, family.site, target, &[target_id])?
         .remove(&target_id)
         .unwrap_or_default();
     let changed = current.changes_against(changes, &pending);
@@ -265,8 +270,12 @@ pub async fn update_guardian(
                     guardian_id,
                 )?
                 .ok_or(DomainError::NotFound)?;
-                let mut pending =
-                    store::pending_changes(connection, Target::Guardian, &[guardian.id])?;
+                let mut pending = store::pending_changes(
+                    connection,
+                    family.site,
+                    Target::Guardian,
+                    &[guardian.id],
+                )?;
                 acknowledge(
                     connection,
                     &family,

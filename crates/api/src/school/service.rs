@@ -589,7 +589,12 @@ pub async fn list_student_courses(
         let Some(year) = store::current_year(connection, family.site, today)? else {
             return Ok(Vec::new());
         };
-        Ok(store::student_courses(connection, student.id, &[year])?)
+        Ok(store::student_courses(
+            connection,
+            family.site,
+            student.id,
+            &[year],
+        )?)
     })
     .await
 }
@@ -612,7 +617,12 @@ pub async fn list_student_history(
                     .is_some_and(|current| year.starts_on < current.starts_on)
             })
             .collect();
-        Ok(store::student_courses(connection, student.id, &earlier)?)
+        Ok(store::student_courses(
+            connection,
+            family.site,
+            student.id,
+            &earlier,
+        )?)
     })
     .await
 }
@@ -625,7 +635,11 @@ pub async fn list_student_repertoire(
 ) -> Result<Vec<RepertoireEntry>, DomainError> {
     run(state, move |connection| {
         let student = crate::household::service::own_student(connection, &family, student_id)?;
-        Ok(store::student_repertoire(connection, student.id)?)
+        Ok(store::student_repertoire(
+            connection,
+            family.site,
+            student.id,
+        )?)
     })
     .await
 }

@@ -223,10 +223,12 @@ pub fn find_site_student(
 /// Pending changes of the given records, by record id then field.
 pub fn pending_changes(
     connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
     target: Target,
     ids: &[i64],
 ) -> QueryResult<BTreeMap<i64, BTreeMap<String, PendingChange>>> {
     let rows: Vec<(i64, String, String, NaiveDateTime)> = change_requests::table
+        .filter(change_requests::site_id.eq(site_id))
         .filter(change_requests::target_type.eq(target.as_str()))
         .filter(change_requests::target_id.eq_any(ids))
         .filter(change_requests::status.eq(ChangeStatus::Pending.as_str()))

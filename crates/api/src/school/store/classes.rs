@@ -231,12 +231,14 @@ pub fn update_absence(
 /// A student's courses in the years matching `years`, with evaluations and absences.
 pub fn student_courses(
     connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
     student_id: i64,
     years: &[wire::SchoolYear],
 ) -> QueryResult<Vec<wire::StudentCourse>> {
     let year_ids: Vec<i64> = years.iter().map(|year| year.id).collect();
     let rows: Vec<(i64, CourseRow)> = enrolments::table
         .inner_join(courses::table.inner_join(disciplines::table))
+        .filter(enrolments::site_id.eq(site_id))
         .filter(enrolments::student_id.eq(student_id))
         .filter(courses::school_year_id.eq_any(&year_ids))
         .order((courses::weekday.asc(), courses::start_time.asc()))

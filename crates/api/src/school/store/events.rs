@@ -133,10 +133,12 @@ pub fn delete_participation(
 /// A student's events, latest first.
 pub fn student_repertoire(
     connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
     student_id: i64,
 ) -> QueryResult<Vec<wire::RepertoireEntry>> {
     let rows: Vec<(i64, String, EventRow)> = participations::table
         .inner_join(events::table)
+        .filter(participations::site_id.eq(site_id))
         .filter(participations::student_id.eq(student_id))
         .order(events::date.desc())
         .select((
