@@ -361,7 +361,7 @@ async fn other_teacher(app: &TestApp) -> String {
     let (login, email, password) = (
         "prof.autre",
         "autre.prof@ville-exemple.fr",
-        "Autre-Professeur-2026",
+        "Piano-Orange-Soir-2026",
     );
     let config = app.config();
     tokio::task::spawn_blocking(move || {

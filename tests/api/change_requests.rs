@@ -327,7 +327,7 @@ both! {
     async fn staff_create_a_household_whose_family_sets_its_password_through_the_reset_link(app) {
         const LOGIN: &str = "famille.bernard";
         const EMAIL: &str = "anne.bernard@example.fr";
-        const PASSWORD: &str = "Bernard-Famille-2026";
+        const PASSWORD: &str = "Violon-Jaune-Matin-2026";
         let session = app.login_staff().await;
         let (staff, staff_id) = (session.access_token, session.account.id);
         let households_before: tutti_tests::Page<tutti_tests::FamilyListItem> =

@@ -7,7 +7,7 @@ use tutti_tests::{
 const ANNEXE: &str = "annexe";
 const ANNEXE_STAFF: &str = "admin.annexe";
 const ANNEXE_STAFF_EMAIL: &str = "secretariat@annexe.example.fr";
-const ANNEXE_PASSWORD: &str = "Annexe-Secretariat-2026";
+const ANNEXE_PASSWORD: &str = "Harpe-Verte-Aurore-2026";
 
 async fn families(app: &TestApp, token: &str, query: &str) -> Page<FamilyListItem> {
     expect_json(

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PER_PAGE: i64 = 20;
 /// Largest page a client may ask for.
 pub const MAX_PER_PAGE: i64 = 100;
+/// Highest page number accepted: far beyond any real list, and small enough that the
+/// offset (`(page - 1) * per_page`) can never overflow.
+pub const MAX_PAGE: i64 = 100_000;
 
 /// One page of a list; every list endpoint answers with this shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +30,7 @@ pub struct Page<T> {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1) to 100000; a larger one answers 422.
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
     pub per_page: Option<i64>,
@@ -36,14 +39,18 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// The page number and size after applying defaults and bounds.
-    pub fn bounds(&self) -> (i64, i64) {
+    /// The page number and size after applying defaults and bounds; a page number above
+    /// [`MAX_PAGE`] is refused (the French message for the `page` field).
+    pub fn bounds(&self) -> Result<(i64, i64), String> {
         let page = self.page.unwrap_or(1).max(1);
+        if page > MAX_PAGE {
+            return Err(format!("Numéro de page trop grand ({MAX_PAGE} au plus)."));
+        }
         let per_page = self
             .per_page
             .unwrap_or(DEFAULT_PER_PAGE)
             .clamp(1, MAX_PER_PAGE);
-        (page, per_page)
+        Ok((page, per_page))
     }
 
     /// The search text, trimmed, if any.

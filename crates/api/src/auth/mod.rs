@@ -5,6 +5,7 @@ mod emails;
 pub mod http;
 pub mod jwt;
 pub mod password;
+pub mod password_policy;
 pub mod service;
 pub mod store;
 

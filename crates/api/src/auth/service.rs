@@ -5,6 +5,7 @@
 use chrono::TimeDelta;
 use tutti_shared::{AccountInfo, ErrorCode, FamilySummary, Password, Role, SiteSummary};
 
+use super::password_policy::{AccountWords, check_new_password};
 use super::store::{self as auth_store, Account, NewSession, ThrottlePolicy};
 use super::{hash_token, random_token};
 use crate::audit::{AuditEntry, record};
@@ -43,8 +44,19 @@ pub fn account_throttle_key(site: &str, login: &str) -> String {
     format!("login:{}:{}", site.trim(), login.trim())
 }
 
+/// The throttle key of a client address. An IPv6 client usually holds a whole /64 and
+/// can pick a new address in it for every guess: the /64 is the client.
 fn address_throttle_key(ip: &str) -> String {
-    format!("address:{ip}")
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(address)) if address.to_ipv4_mapped().is_none() => {
+            let segments = address.segments();
+            format!(
+                "address:{:x}:{:x}:{:x}:{:x}::/64",
+                segments[0], segments[1], segments[2], segments[3]
+            )
+        }
+        _ => format!("address:{ip}"),
+    }
 }
 
 /// bcrypt reads at most 72 bytes; a 128-character password can be 512. Hashing first
@@ -454,13 +466,26 @@ pub async fn confirm_password_reset(
     let live = state
         .db
         .run(move |connection| {
-            auth_store::find_live_reset_token(connection, &lookup_hash, now())
-                .map_err(DomainError::from)
+            let Some(token) = auth_store::find_live_reset_token(connection, &lookup_hash, now())?
+            else {
+                return Ok::<_, DomainError>(None);
+            };
+            let account = auth_store::find_account(connection, token.account_id)?;
+            let site = crate::sites::store::find_site(connection, account.site_id)?;
+            Ok(Some((account, site.slug)))
         })
         .await?;
-    if live.is_none() {
+    let Some((account, site_slug)) = live else {
         return Err(invalid_link());
-    }
+    };
+    check_new_password(
+        password.expose(),
+        &AccountWords {
+            login: &account.login,
+            site_slug: &site_slug,
+            email: &account.email,
+        },
+    )?;
     let new_hash = state
         .hasher
         .hash(prehash_for_login(password.expose()))
@@ -519,14 +544,14 @@ pub async fn change_password(
     let password = Password::parse(new_password)
         .map_err(|error| DomainError::field("new_password", error.0))?;
     let AccountId(account_id) = account_id;
-    let (account, throttle_key, locked) = state
+    let (account, throttle_key, locked, site_slug) = state
         .db
         .run(move |connection| {
             let account = auth_store::find_account(connection, account_id)?;
             let site = crate::sites::store::find_site(connection, account.site_id)?;
             let key = account_throttle_key(&site.slug, &account.login);
             let locked = auth_store::locked_for(connection, &key, now())?;
-            Ok::<_, DomainError>((account, key, locked))
+            Ok::<_, DomainError>((account, key, locked, site.slug))
         })
         .await?;
     if let Some(wait) = locked {
@@ -555,6 +580,14 @@ pub async fn change_password(
             "Le mot de passe actuel est incorrect.",
         ));
     }
+    check_new_password(
+        password.expose(),
+        &AccountWords {
+            login: &account.login,
+            site_slug: &site_slug,
+            email: &account.email,
+        },
+    )?;
     let new_hash = state
         .hasher
         .hash(prehash_for_login(password.expose()))

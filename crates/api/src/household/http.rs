@@ -154,7 +154,9 @@ pub async fn list_families(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let staff = caller.staff()?;
-    let (page, per_page) = query.bounds();
+    let (page, per_page) = query
+        .bounds()
+        .map_err(|message| DomainError::field("page", message))?;
     let search = query.search().map(str::to_owned);
     let (items, total): (Vec<FamilyListItem>, i64) =
         service::list_families(&state, staff.site, search, page, per_page).await?;
@@ -225,7 +227,9 @@ pub async fn list_site_students(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let staff = caller.staff()?;
-    let (page, per_page) = query.bounds();
+    let (page, per_page) = query
+        .bounds()
+        .map_err(|message| DomainError::field("page", message))?;
     let search = query.search().map(str::to_owned);
     let (items, total): (Vec<StudentListItem>, i64) =
         service::list_site_students(&state, staff.site, search, page, per_page).await?;
@@ -286,7 +290,8 @@ pub async fn list_change_requests(
         per_page: filters.per_page,
         q: None,
     }
-    .bounds();
+    .bounds()
+    .map_err(|message| DomainError::field("page", message))?;
     let (items, total): (Vec<ChangeRequest>, i64) =
         service::list_change_requests(&state, staff.site, filters, page, per_page).await?;
     Ok(HttpResponse::Ok().json(Page {

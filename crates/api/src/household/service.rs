@@ -668,5 +668,44 @@ fn decide(
             },
         )?;
     }
+    if decision == Decision::Approve {
+        check_records_after_approval(connection, staff.site, &rows)?;
+    }
     Ok(rows.len())
+}
+
+/// Approving only part of a family's edit must not leave a record that fails the rules
+/// (a guardian with no phone left, say): each record touched is checked as it now is,
+/// and a 422 naming its fields undoes the whole decision (the transaction rolls back).
+fn check_records_after_approval(
+    connection: &mut DbConnection,
+    site: SiteId,
+    rows: &[store::PendingRequestRow],
+) -> Result<(), DomainError> {
+    let mut touched: Vec<(Target, i64, i64)> = rows
+        .iter()
+        .map(|row| (row.target(), row.target_id, row.family_id))
+        .collect();
+    touched.sort_by_key(|(target, id, _)| (*target == Target::Student, *id));
+    touched.dedup();
+    for (target, id, family) in touched {
+        let household = HouseholdId(family);
+        let errors = match target {
+            Target::Guardian => store::find_family_guardian(connection, site, household, id)?
+                .ok_or(DomainError::NotFound)?
+                .fields()
+                .check(),
+            Target::Student => store::find_family_student(connection, site, household, id)?
+                .ok_or(DomainError::NotFound)?
+                .fields()
+                .check(),
+        };
+        if !errors.is_empty() {
+            return Err(DomainError::Invalid {
+                message: "Valider seulement une partie de ces changements laisserait la fiche incomplète ou invalide : validez-les ensemble, ou refusez-les.".to_owned(),
+                fields: errors,
+            });
+        }
+    }
+    Ok(())
 }

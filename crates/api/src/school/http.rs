@@ -231,7 +231,7 @@ pub async fn create_enrolment(
     caller: Caller,
     body: ApiJson<EnrolmentInput>,
 ) -> Result<HttpResponse, AppError> {
-    let id = service::create_enrolment(&state, caller.staff()?.site, body.into_inner()?).await?;
+    let id = service::create_enrolment(&state, caller.staff()?, body.into_inner()?).await?;
     Ok(created(id))
 }
 
@@ -244,7 +244,7 @@ pub async fn delete_enrolment(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    service::delete_enrolment(&state, caller.staff()?.site, path.into_inner()).await?;
+    service::delete_enrolment(&state, caller.staff()?, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

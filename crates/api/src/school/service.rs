@@ -9,8 +9,9 @@ use tutti_shared::{
 };
 
 use super::store;
+use crate::audit::{AuditEntry, record};
 use crate::caller::{FamilyCaller, SchoolCaller};
-use crate::db::{DbConnection, now};
+use crate::db::{DbConnection, now, write_transaction};
 use crate::domain::{DomainError, FieldErrors, SiteId};
 use crate::state::AppState;
 
@@ -47,6 +48,30 @@ where
     T: Send + 'static,
 {
     state.db.run(work).await
+}
+
+/// Writes who read or wrote what of a class: class lists, evaluations, absences and
+/// enrolments are personal data of children.
+fn audit(
+    connection: &mut DbConnection,
+    caller: &SchoolCaller,
+    action: &'static str,
+    target_type: &'static str,
+    target_id: i64,
+) -> Result<(), DomainError> {
+    record(
+        connection,
+        &AuditEntry {
+            site_id: Some(caller.site.0),
+            account_id: Some(caller.account.0),
+            action,
+            target_type: Some(target_type),
+            target_id: Some(target_id),
+            ip: Some(caller.ip.clone()),
+            details: None,
+        },
+    )?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- years, disciplines
@@ -304,11 +329,9 @@ pub async fn list_course_enrolments(
 ) -> Result<Vec<Enrolment>, DomainError> {
     run(state, move |connection| {
         allowed_course(connection, &caller, course_id)?;
-        Ok(store::course_enrolments(
-            connection,
-            caller.site,
-            course_id,
-        )?)
+        let list = store::course_enrolments(connection, caller.site, course_id)?;
+        audit(connection, &caller, "enrolments_read", "course", course_id)?;
+        Ok(list)
     })
     .await
 }
@@ -321,7 +344,9 @@ pub async fn list_course_class(
 ) -> Result<Vec<ClassMember>, DomainError> {
     run(state, move |connection| {
         allowed_course(connection, &caller, course_id)?;
-        Ok(store::course_class(connection, caller.site, course_id)?)
+        let class = store::course_class(connection, caller.site, course_id)?;
+        audit(connection, &caller, "class_list_read", "course", course_id)?;
+        Ok(class)
     })
     .await
 }
@@ -346,34 +371,47 @@ pub async fn list_teachers(
 /// Enrols a student of the site in a course of the site; 409 `already_exists` twice.
 pub async fn create_enrolment(
     state: &AppState,
-    site: SiteId,
+    staff: SchoolCaller,
     input: EnrolmentInput,
 ) -> Result<i64, DomainError> {
+    let site = staff.site;
     run(state, move |connection| {
-        let mut errors = FieldErrors::new();
-        if crate::household::store::find_site_student(connection, site, input.student_id)?.is_none()
-        {
-            errors.insert("student_id".to_owned(), "Élève inconnu.".to_owned());
-        }
-        if store::find_course(connection, site, input.course_id)?.is_none() {
-            errors.insert("course_id".to_owned(), "Cours inconnu.".to_owned());
-        }
-        DomainError::check(errors)?;
-        Ok(store::insert_enrolment(
-            connection,
-            site,
-            input.student_id,
-            input.course_id,
-            now(),
-        )?)
+        write_transaction(connection, |connection| {
+            let mut errors = FieldErrors::new();
+            if crate::household::store::find_site_student(connection, site, input.student_id)?
+                .is_none()
+            {
+                errors.insert("student_id".to_owned(), "Élève inconnu.".to_owned());
+            }
+            if store::find_course(connection, site, input.course_id)?.is_none() {
+                errors.insert("course_id".to_owned(), "Cours inconnu.".to_owned());
+            }
+            DomainError::check(errors)?;
+            let id = store::insert_enrolment(
+                connection,
+                site,
+                input.student_id,
+                input.course_id,
+                now(),
+            )?;
+            audit(connection, &staff, "enrolment_created", "enrolment", id)?;
+            Ok(id)
+        })
     })
     .await
 }
 
 /// Removes an enrolment with its evaluations and absences.
-pub async fn delete_enrolment(state: &AppState, site: SiteId, id: i64) -> Result<(), DomainError> {
+pub async fn delete_enrolment(
+    state: &AppState,
+    staff: SchoolCaller,
+    id: i64,
+) -> Result<(), DomainError> {
     run(state, move |connection| {
-        found(store::delete_enrolment(connection, site, id)?)
+        write_transaction(connection, |connection| {
+            found(store::delete_enrolment(connection, staff.site, id)?)?;
+            audit(connection, &staff, "enrolment_deleted", "enrolment", id)
+        })
     })
     .await
 }
@@ -399,14 +437,13 @@ pub async fn create_evaluation(
 ) -> Result<i64, DomainError> {
     validate_evaluation(&input)?;
     run(state, move |connection| {
-        allowed_enrolment(connection, &caller, input.enrolment_id)?;
-        Ok(store::insert_evaluation(
-            connection,
-            caller.site,
-            caller.account.0,
-            &input,
-            now(),
-        )?)
+        write_transaction(connection, |connection| {
+            allowed_enrolment(connection, &caller, input.enrolment_id)?;
+            let id =
+                store::insert_evaluation(connection, caller.site, caller.account.0, &input, now())?;
+            audit(connection, &caller, "evaluation_created", "evaluation", id)?;
+            Ok(id)
+        })
     })
     .await
 }
@@ -427,7 +464,7 @@ pub async fn update_evaluation(
         if !store::update_evaluation(connection, caller.site, id, version, &input, now())? {
             return Err(DomainError::Stale);
         }
-        Ok(())
+        audit(connection, &caller, "evaluation_updated", "evaluation", id)
     })
     .await
 }
@@ -446,14 +483,13 @@ pub async fn create_absence(
 ) -> Result<i64, DomainError> {
     validate_absence(&input)?;
     run(state, move |connection| {
-        allowed_enrolment(connection, &caller, input.enrolment_id)?;
-        Ok(store::insert_absence(
-            connection,
-            caller.site,
-            caller.account.0,
-            &input,
-            now(),
-        )?)
+        write_transaction(connection, |connection| {
+            allowed_enrolment(connection, &caller, input.enrolment_id)?;
+            let id =
+                store::insert_absence(connection, caller.site, caller.account.0, &input, now())?;
+            audit(connection, &caller, "absence_created", "absence", id)?;
+            Ok(id)
+        })
     })
     .await
 }
@@ -471,7 +507,7 @@ pub async fn update_absence(
             store::absence_enrolment(connection, caller.site, id)?.ok_or(DomainError::NotFound)?;
         allowed_enrolment(connection, &caller, enrolment_id)?;
         store::update_absence(connection, caller.site, id, &input)?;
-        Ok(())
+        audit(connection, &caller, "absence_updated", "absence", id)
     })
     .await
 }
