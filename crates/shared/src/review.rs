@@ -92,7 +92,7 @@ pub struct ChangeRequestQuery {
     pub from: Option<chrono::NaiveDate>,
     /// Asked on or before this day.
     pub to: Option<chrono::NaiveDate>,
-    /// Page number, from 1.
+    /// Page number, from 1 to 100000; a larger one answers 422.
     pub page: Option<i64>,
     /// Items per page, 1 to 100.
     pub per_page: Option<i64>,
