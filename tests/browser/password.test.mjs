@@ -91,6 +91,14 @@ describe('passwords', () => {
 
             await control(page, 'Mot de passe').first().click();
             await page.waitForURL('**/mot-de-passe');
+            // A common password is refused by the server, with its reason under the field.
+            await page.getByLabel('Mot de passe actuel', { exact: true }).fill(account.password);
+            await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('motdepasse123');
+            await page.getByLabel('Confirmation du nouveau mot de passe', { exact: true }).fill('motdepasse123');
+            await page.getByRole('button', { name: 'Changer le mot de passe', exact: true }).click();
+            await page.getByText('trop courant ou trop facile à deviner', { exact: false }).first().waitFor();
+            await screenshot(page, 'password-too-common');
+
             await page.getByLabel('Mot de passe actuel', { exact: true }).fill(account.password);
             await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(newPassword);
             await page.getByLabel('Confirmation du nouveau mot de passe', { exact: true }).fill(newPassword);
