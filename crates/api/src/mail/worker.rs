@@ -147,9 +147,11 @@ impl Worker {
                 tracing::info!(email_id, attempts, "email sent");
             }
             Ok((Outcome::Transient(error), _)) if retry_delay(attempts).is_some() => {
+                let error = without_addresses(&error);
                 tracing::warn!(email_id, attempts, %error, "SMTP delivery failed; will retry");
             }
             Ok((Outcome::Transient(error) | Outcome::Permanent(error), _)) => {
+                let error = without_addresses(&error);
                 tracing::error!(email_id, attempts, %error, "SMTP delivery failed; giving up");
             }
             Err(error) => {
@@ -204,5 +206,41 @@ mod tests {
         assert_eq!(retry_delay(5), Some(TimeDelta::hours(6)));
         assert_eq!(retry_delay(MAX_ATTEMPTS), None);
         assert_eq!(retry_delay(0), None);
+    }
+}
+
+/// An SMTP server's answer often quotes the recipient ("550 <claire@...>: unknown user"):
+/// the log line keeps the answer and drops every address in it.
+pub(crate) fn without_addresses(text: &str) -> String {
+    text.split_inclusive(char::is_whitespace)
+        .map(|word| {
+            if word.contains('@') {
+                let ending: String = word
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_whitespace())
+                    .collect();
+                format!("[adresse]{ending}")
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::without_addresses;
+
+    #[test]
+    fn smtp_answers_are_logged_without_the_addresses_they_quote() {
+        assert_eq!(
+            without_addresses("550 5.1.1 <claire.martin@example.fr>: Recipient address rejected"),
+            "550 5.1.1 [adresse] Recipient address rejected"
+        );
+        assert_eq!(
+            without_addresses("connection refused"),
+            "connection refused"
+        );
     }
 }
