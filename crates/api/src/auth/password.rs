@@ -16,6 +16,9 @@ pub struct PasswordHasher {
     /// A hash of a random password, verified against when the login does not exist, so
     /// that the time taken does not tell which logins exist.
     dummy_hash: Arc<String>,
+    /// How many passwords were verified since start-up: what a guessing attack got
+    /// checked, read by tests.
+    verifications: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl PasswordHasher {
@@ -28,6 +31,7 @@ impl PasswordHasher {
             cost,
             permits,
             dummy_hash: Arc::new(dummy_hash),
+            verifications: Arc::default(),
         })
     }
 
@@ -60,11 +64,19 @@ impl PasswordHasher {
             .acquire()
             .await
             .map_err(|error| DomainError::Internal(error.to_string()))?;
+        self.verifications
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let matches =
             actix_web::web::block(move || bcrypt::verify(password, &hash).unwrap_or(false))
                 .await
                 .map_err(|error| DomainError::Internal(error.to_string()))?;
         Ok(has_hash && matches)
+    }
+
+    /// How many passwords were verified since start-up.
+    pub fn verifications(&self) -> u64 {
+        self.verifications
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The blocking hash, for CLI tasks that run outside the server.
