@@ -10,6 +10,7 @@ mod authorization;
 mod change_requests;
 mod config;
 mod email_smtp;
+mod guessing;
 mod headers;
 mod household;
 mod household_helpers;

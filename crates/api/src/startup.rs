@@ -62,7 +62,8 @@ impl Application {
         let (db, hasher) = tokio::task::spawn_blocking(move || {
             let db = Db::connect(&blocking_config)?;
             let hasher = PasswordHasher::new(blocking_config.bcrypt_cost)
-                .map_err(|error| StartupError::Other(format!("bcrypt: {error}")))?;
+                .map_err(|error| StartupError::Other(format!("bcrypt: {error}")))?
+                .with_queue_limit(blocking_config.bcrypt_queue);
             Ok::<_, StartupError>((db, hasher))
         })
         .await

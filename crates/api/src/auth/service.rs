@@ -5,7 +5,7 @@
 use chrono::TimeDelta;
 use tutti_shared::{AccountInfo, ErrorCode, FamilySummary, Password, Role, SiteSummary};
 
-use super::store::{self as auth_store, Account, NewSession, ThrottlePolicy};
+use super::store::{self as auth_store, Account, NewSession, Reservation, ThrottlePolicy};
 use super::{hash_token, random_token};
 use crate::audit::{AuditEntry, record};
 use crate::db::{DbConnection, now, write_transaction};
@@ -144,8 +144,47 @@ fn grant(
     })
 }
 
-/// Logs in with site, identifiant and password. Failed attempts are throttled per
-/// account and per client address.
+/// How long the first of `keys` that is locked must still wait, if any.
+fn locked_keys(
+    connection: &mut DbConnection,
+    keys: &[(String, ThrottlePolicy)],
+) -> Result<Option<TimeDelta>, DomainError> {
+    let time = now();
+    let mut longest = None;
+    for (key, _) in keys {
+        longest = longest.max(auth_store::locked_for(connection, key, time)?);
+    }
+    Ok(longest)
+}
+
+/// Counts one attempt on every key, or none when any of them is locked (the transaction
+/// rolls back): the atomic gate in front of bcrypt. Keys are taken in one order, so two
+/// logins never wait on each other's rows the other way round.
+fn reserve_attempts(
+    connection: &mut DbConnection,
+    keys: &[(String, ThrottlePolicy)],
+) -> Result<Vec<(String, Reservation)>, DomainError> {
+    let mut ordered: Vec<&(String, ThrottlePolicy)> = keys.iter().collect();
+    ordered.sort_by(|left, right| left.0.cmp(&right.0));
+    write_transaction(connection, |connection| {
+        let time = now();
+        let mut granted = Vec::with_capacity(ordered.len());
+        for (key, policy) in ordered {
+            match auth_store::reserve_attempt(connection, key, policy, time)? {
+                Reservation::Refused(wait) => {
+                    return Err(DomainError::Limited {
+                        retry_after_seconds: seconds_rounded_up(wait),
+                    });
+                }
+                reservation => granted.push((key.clone(), reservation)),
+            }
+        }
+        Ok(granted)
+    })
+}
+
+/// Logs in with site, identifiant and password. Attempts are throttled per account and
+/// per client address, counted before the password is checked.
 pub async fn log_in(
     state: &AppState,
     site: &str,
@@ -162,20 +201,19 @@ pub async fn log_in(
     }
     let account_key = account_throttle_key(site, login);
     let address_key = address_throttle_key(&ip);
+    let keys = vec![
+        (account_key.clone(), ACCOUNT_POLICY),
+        (address_key.clone(), ADDRESS_POLICY),
+    ];
 
+    // A first look, so that a locked account or address does not queue for bcrypt only
+    // to be refused; the reservation below is the check that counts.
     let (lookup_site, lookup_login) = (site.trim().to_owned(), login.trim().to_owned());
-    let keys = (account_key.clone(), address_key.clone());
+    let first_look = keys.clone();
     let (locked, account) = state
         .db
         .run(move |connection| {
-            let time = now();
-            let locked = [&keys.0, &keys.1]
-                .into_iter()
-                .map(|key| auth_store::locked_for(connection, key, time))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .flatten()
-                .max();
+            let locked = locked_keys(connection, &first_look)?;
             let account =
                 auth_store::find_account_by_login(connection, &lookup_site, &lookup_login)?;
             Ok::<_, DomainError>((locked, account))
@@ -187,29 +225,38 @@ pub async fn log_in(
         });
     }
 
+    // Held until the outcome is recorded: see `PasswordHasher::slot`.
+    let slot = state.hasher.slot().await?;
+    let reserved = state
+        .db
+        .run(move |connection| reserve_attempts(connection, &keys))
+        .await?;
+
     let stored_hash = account
         .as_ref()
         .and_then(|account| account.password_hash.clone());
     let valid = state
         .hasher
-        .verify(prehash_for_login(password), stored_hash)
+        .verify(&slot, prehash_for_login(password), stored_hash)
         .await?;
 
+    let named = account.as_ref().map(|account| (account.site_id, account.id));
     let Some(account) = account.filter(|_| valid) else {
+        drop(slot);
         let login_for_audit = login.trim().to_owned();
         state
             .db
             .run(move |connection| {
-                let time = now();
-                auth_store::record_failure(connection, &account_key, &ACCOUNT_POLICY, time)?;
-                auth_store::record_failure(connection, &address_key, &ADDRESS_POLICY, time)?;
                 record(
                     connection,
                     &AuditEntry {
+                        site_id: named.map(|(site_id, _)| site_id),
+                        account_id: named.map(|(_, account_id)| account_id),
                         action: "login_failed",
+                        target_type: named.map(|_| "account"),
+                        target_id: named.map(|(_, account_id)| account_id),
                         ip: Some(ip),
                         details: Some(format!("identifiant: {login_for_audit}")),
-                        ..AuditEntry::default()
                     },
                 )?;
                 Ok::<_, DomainError>(())
@@ -225,7 +272,15 @@ pub async fn log_in(
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
-                auth_store::clear(connection, &account_key)?;
+                // The account's failures are forgotten; the address's other failures
+                // stay, only this attempt is given back.
+                for (key, reservation) in reserved {
+                    if key == account_key {
+                        auth_store::clear(connection, &key)?;
+                    } else {
+                        auth_store::release_attempt(connection, &key, reservation)?;
+                    }
+                }
                 record(
                     connection,
                     &AuditEntry {
@@ -253,6 +308,7 @@ pub async fn log_in(
             })
         })
         .await?;
+    drop(slot);
     grant(state, info, session_id, refresh_token)
 }
 
@@ -531,25 +587,26 @@ pub async fn change_password(
         .await?;
     if let Some(wait) = locked {
         return Err(DomainError::Limited {
-            retry_after_seconds: wait.num_seconds().max(1),
+            retry_after_seconds: seconds_rounded_up(wait),
         });
     }
+    // Counted before bcrypt, like a login: guesses sent at once get no more checks.
+    let slot = state.hasher.slot().await?;
+    let keys = vec![(throttle_key.clone(), ACCOUNT_POLICY)];
+    state
+        .db
+        .run(move |connection| reserve_attempts(connection, &keys))
+        .await?;
     let valid = state
         .hasher
         .verify(
+            &slot,
             prehash_for_login(current_password),
             account.password_hash.clone(),
         )
         .await?;
+    drop(slot);
     if !valid {
-        let key = throttle_key.clone();
-        state
-            .db
-            .run(move |connection| {
-                auth_store::record_failure(connection, &key, &ACCOUNT_POLICY, now())
-                    .map_err(DomainError::from)
-            })
-            .await?;
         return Err(DomainError::field(
             "current_password",
             "Le mot de passe actuel est incorrect.",
