@@ -9,6 +9,7 @@ mod auth;
 mod authorization;
 mod change_requests;
 mod config;
+mod device_cookie;
 mod email_smtp;
 mod guessing;
 mod headers;

@@ -183,15 +183,24 @@ fn reserve_attempts(
     })
 }
 
-/// Logs in with site, identifiant and password. Attempts are throttled per account and
-/// per client address, counted before the password is checked.
+/// A login's outcome: the session, and a fresh device cookie for this account.
+pub struct LoggedIn {
+    pub grant: SessionGrant,
+    /// The device cookie's name (one per account) and its new value.
+    pub device_cookie: (String, String),
+}
+
+/// Logs in with site, identifiant and password. Attempts are throttled per client
+/// address, and per account, or, from a browser with a valid device cookie for this
+/// account, per device; each is counted before the password is checked.
 pub async fn log_in(
     state: &AppState,
     site: &str,
     login: &str,
     password: &str,
     ip: String,
-) -> Result<SessionGrant, DomainError> {
+    device_cookie: Option<&str>,
+) -> Result<LoggedIn, DomainError> {
     require_fields(&[("site", site), ("login", login), ("password", password)])?;
     if password.chars().count() > tutti_shared::domain::PASSWORD_MAX_CHARS
         || login.len() > 200
@@ -199,7 +208,13 @@ pub async fn log_in(
     {
         return Err(DomainError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
     }
-    let account_key = account_throttle_key(site, login);
+    let devices = device_keys(state)?;
+    // A known device spends a budget of its own: a stranger's wrong passwords, which
+    // lock the account's key, do not lock the family out of its own browsers.
+    let account_key = match device_cookie.and_then(|value| devices.verify(site, login, value)) {
+        Some(nonce) => super::device::throttle_key(&nonce),
+        None => account_throttle_key(site, login),
+    };
     let address_key = address_throttle_key(&ip);
     let keys = vec![
         (account_key.clone(), ACCOUNT_POLICY),
@@ -272,8 +287,8 @@ pub async fn log_in(
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
-                // The account's failures are forgotten; the address's other failures
-                // stay, only this attempt is given back.
+                // The account's (or this device's) failures are forgotten; the
+                // address's other failures stay, only this attempt is given back.
                 for (key, reservation) in reserved {
                     if key == account_key {
                         auth_store::clear(connection, &key)?;
@@ -309,7 +324,23 @@ pub async fn log_in(
         })
         .await?;
     drop(slot);
-    grant(state, info, session_id, refresh_token)
+    let device_cookie = (
+        super::device::cookie_name(site, login),
+        devices.issue(site, login)?,
+    );
+    Ok(LoggedIn {
+        grant: grant(state, info, session_id, refresh_token)?,
+        device_cookie,
+    })
+}
+
+/// The device cookies' keys, derived from the JWT secret.
+fn device_keys(state: &AppState) -> Result<super::device::DeviceKeys, DomainError> {
+    let secret = state
+        .config
+        .jwt_key()
+        .map_err(|error| DomainError::Internal(error.to_string()))?;
+    super::device::DeviceKeys::new(&secret)
 }
 
 /// Exchanges a refresh token for a new access token and a new refresh token.
