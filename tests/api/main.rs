@@ -6,6 +6,7 @@
 #![expect(clippy::expect_used, reason = "tests fail loudly, with the reason")]
 
 mod auth;
+mod auth_audit;
 mod authorization;
 mod change_requests;
 mod config;
@@ -21,6 +22,7 @@ mod openapi;
 mod password;
 mod refresh;
 mod reset;
+mod reset_races;
 mod roles;
 mod school_admin;
 mod students;

@@ -424,9 +424,12 @@ pub async fn log_out(
             session_ids.dedup();
             for session_id in session_ids {
                 auth_store::revoke_session(connection, session_id, time)?;
+                let owner = auth_store::account_of_session(connection, session_id)?;
                 record(
                     connection,
                     &AuditEntry {
+                        site_id: owner.map(|(_, site_id)| site_id),
+                        account_id: owner.map(|(account_id, _)| account_id),
                         action: "logout",
                         target_type: Some("session"),
                         target_id: Some(session_id),
@@ -471,9 +474,11 @@ pub async fn request_password_reset(
                 });
                 let time = now();
                 // At most a few links an hour per account, so that nobody can flood a
-                // family's mailbox; the answer stays the same either way.
+                // family's mailbox; the answer stays the same either way. The account's
+                // row is locked first, so that concurrent requests count one by one.
                 let flooded = match &account {
                     Some(account) => {
+                        auth_store::lock_account(connection, account.id)?;
                         auth_store::count_reset_tokens_since(
                             connection,
                             account.id,
@@ -552,17 +557,20 @@ pub async fn confirm_password_reset(
         .hasher
         .hash(prehash_for_login(password.expose()))
         .await?;
+    let delivery = state.mailer.delivery();
     let changed = state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
                 let time = now();
-                // Re-read inside the transaction: two concurrent uses of one link, one wins.
-                let Some(token) = auth_store::find_live_reset_token(connection, &token_hash, time)?
+                // The claim is the check that counts: of concurrent uses of one link,
+                // one claims it and the others change nothing.
+                let Some(account_id) =
+                    auth_store::claim_reset_token(connection, &token_hash, time)?
                 else {
                     return Ok::<_, DomainError>(false);
                 };
-                let account = auth_store::find_account(connection, token.account_id)?;
+                let account = auth_store::find_account(connection, account_id)?;
                 auth_store::set_password_hash(connection, account.id, &new_hash, time)?;
                 auth_store::burn_reset_tokens(connection, account.id, time)?;
                 auth_store::revoke_account_sessions(connection, account.id, None, time)?;
@@ -570,6 +578,13 @@ pub async fn confirm_password_reset(
                 auth_store::clear(
                     connection,
                     &account_throttle_key(&site.slug, &account.login),
+                )?;
+                // Tell the account holder, so that a reset they did not ask for does not
+                // go unnoticed; the notice exists if and only if the change committed.
+                enqueue(
+                    connection,
+                    &super::emails::password_changed(&account)?,
+                    delivery,
                 )?;
                 record(
                     connection,
@@ -590,6 +605,7 @@ pub async fn confirm_password_reset(
     if !changed {
         return Err(invalid_link());
     }
+    state.mailer.wake();
     Ok(())
 }
 
