@@ -27,7 +27,9 @@ fn name_and_value(set_cookie: &str) -> (String, String) {
 
 /// Logs in from `client` and returns the device cookie it was given (`Set-Cookie`).
 async fn log_in_and_keep_the_device_cookie(app: &TestApp, client: &Client, login: &str) -> String {
-    let response = app.login_with(client, demo::SITE, login, demo::FAMILY_PASSWORD).await;
+    let response = app
+        .login_with(client, demo::SITE, login, demo::FAMILY_PASSWORD)
+        .await;
     assert_eq!(response.status(), StatusCode::OK, "login of {login}");
     device_set_cookie(&response).expect("a successful login sets a device cookie")
 }
@@ -45,9 +47,18 @@ async fn lock_the_account_for_strangers(app: &TestApp, login: &str) {
         }
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    assert!(locked, "the stranger's burst locks the account for strangers");
-    let right = app.login_with(&attacker, demo::SITE, login, demo::FAMILY_PASSWORD).await;
-    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS, "a stranger with the right password is still held back");
+    assert!(
+        locked,
+        "the stranger's burst locks the account for strangers"
+    );
+    let right = app
+        .login_with(&attacker, demo::SITE, login, demo::FAMILY_PASSWORD)
+        .await;
+    assert_eq!(
+        right.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a stranger with the right password is still held back"
+    );
 }
 
 /// A login sent with a hand-made `Cookie` header.

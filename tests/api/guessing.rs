@@ -8,9 +8,7 @@ const WRONG: &str = "pas-le-bon-mot-de-passe";
 
 /// Sends every request of `requests` at once; returns each answer's status and
 /// `Retry-After` header.
-async fn all_at_once(
-    requests: Vec<reqwest::RequestBuilder>,
-) -> Vec<(StatusCode, String)> {
+async fn all_at_once(requests: Vec<reqwest::RequestBuilder>) -> Vec<(StatusCode, String)> {
     let mut running = tokio::task::JoinSet::new();
     for request in requests {
         running.spawn(async move {
@@ -28,7 +26,10 @@ async fn all_at_once(
 /// A refusal must say when to come back, and nothing may fail with a 500.
 fn assert_refusals_say_when_to_retry(outcomes: &[(StatusCode, String)], allowed: &[StatusCode]) {
     for (status, retry_after) in outcomes {
-        assert!(allowed.contains(status), "unexpected status {status}; all: {outcomes:?}");
+        assert!(
+            allowed.contains(status),
+            "unexpected status {status}; all: {outcomes:?}"
+        );
         if *status == StatusCode::TOO_MANY_REQUESTS || *status == StatusCode::SERVICE_UNAVAILABLE {
             assert!(
                 retry_after.parse::<u64>().is_ok_and(|seconds| seconds > 0),

@@ -60,7 +60,8 @@ impl DeviceKeys {
         hasher.update(b"tutti device cookie v1\0");
         hasher.update(jwt_secret);
         let key = hasher.finalize();
-        let internal = |error: jsonwebtoken::errors::Error| DomainError::Internal(error.to_string());
+        let internal =
+            |error: jsonwebtoken::errors::Error| DomainError::Internal(error.to_string());
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.validate_exp = true;

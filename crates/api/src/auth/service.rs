@@ -255,7 +255,9 @@ pub async fn log_in(
         .verify(&slot, prehash_for_login(password), stored_hash)
         .await?;
 
-    let named = account.as_ref().map(|account| (account.site_id, account.id));
+    let named = account
+        .as_ref()
+        .map(|account| (account.site_id, account.id));
     let Some(account) = account.filter(|_| valid) else {
         drop(slot);
         let login_for_audit = login.trim().to_owned();
