@@ -147,11 +147,9 @@ impl Worker {
                 tracing::info!(email_id, attempts, "email sent");
             }
             Ok((Outcome::Transient(error), _)) if retry_delay(attempts).is_some() => {
-                let error = without_addresses(&error.to_string());
                 tracing::warn!(email_id, attempts, %error, "SMTP delivery failed; will retry");
             }
             Ok((Outcome::Transient(error) | Outcome::Permanent(error), _)) => {
-                let error = without_addresses(&error.to_string());
                 tracing::error!(email_id, attempts, %error, "SMTP delivery failed; giving up");
             }
             Err(error) => {
@@ -194,33 +192,9 @@ fn build_message(from: &Mailbox, email: &ClaimedEmail) -> Result<Message, String
         .map_err(|error| error.to_string())
 }
 
-/// An SMTP server's answer often quotes the recipient ("550 <claire@...>: unknown
-/// user"); the server's log must not hold email addresses, so every word with an `@` is
-/// masked. The full answer stays in the outbox row's `last_error`, next to the address.
-fn without_addresses(text: &str) -> String {
-    text.split(' ')
-        .map(|word| {
-            if word.contains('@') {
-                "<adresse>"
-            } else {
-                word
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn smtp_errors_are_logged_without_email_addresses() {
-        assert_eq!(
-            without_addresses("permanent error (550): <claire.martin@example.fr>: unknown"),
-            "permanent error (550): <adresse> unknown"
-        );
-    }
 
     #[test]
     fn attempts_back_off_then_give_up() {
