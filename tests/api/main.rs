@@ -6,10 +6,13 @@
 #![expect(clippy::expect_used, reason = "tests fail loudly, with the reason")]
 
 mod auth;
+mod auth_audit;
 mod authorization;
 mod change_requests;
 mod config;
+mod device_cookie;
 mod email_smtp;
+mod guessing;
 mod hardening;
 mod headers;
 mod household;
@@ -20,6 +23,7 @@ mod openapi;
 mod password;
 mod refresh;
 mod reset;
+mod reset_races;
 mod roles;
 mod school_admin;
 mod students;

@@ -340,6 +340,8 @@ pub struct TestApp {
     server: tokio::task::JoinHandle<()>,
     /// The server's database handle, for its count of trips to the blocking pool.
     db: tutti_api::db::Db,
+    /// The server's password hasher, for its count of bcrypt verifications.
+    hasher: tutti_api::auth::password::PasswordHasher,
     // Dropped after the server task is aborted: the database goes last.
     _postgres: Option<PostgresDatabase>,
     _data_dir: TempDir,
@@ -348,18 +350,24 @@ pub struct TestApp {
 /// Builds the application and runs it in a task of the test's runtime.
 async fn start_server(
     config: tutti_api::config::Config,
-) -> (u16, tokio::task::JoinHandle<()>, tutti_api::db::Db) {
+) -> (
+    u16,
+    tokio::task::JoinHandle<()>,
+    tutti_api::db::Db,
+    tutti_api::auth::password::PasswordHasher,
+) {
     let application = tutti_api::startup::Application::build(config)
         .await
         .unwrap_or_else(|error| panic!("the application failed to build: {error:?}"));
     let port = application.port();
     let db = application.db();
+    let hasher = application.hasher();
     let server = tokio::spawn(async move {
         if let Err(error) = application.run_until_stopped().await {
             eprintln!("test server stopped: {error}");
         }
     });
-    (port, server, db)
+    (port, server, db, hasher)
 }
 
 /// Another server on a [`TestApp`]'s database; see [`TestApp::spawn_sibling`].
@@ -385,6 +393,12 @@ impl TestApp {
     /// How many times the server has sent work to its blocking pool (see `Db::trips`).
     pub fn db_trips(&self) -> u64 {
         self.db.trips()
+    }
+
+    /// How many passwords the server has checked with bcrypt (logins and password
+    /// changes, the dummy hash of unknown logins included).
+    pub fn bcrypt_verifications(&self) -> u64 {
+        self.hasher.verifications()
     }
 
     /// Starts a server on `backend` with the demo data.
@@ -439,10 +453,11 @@ impl TestApp {
             .expect("seed_demo panicked")
             .unwrap_or_else(|error| panic!("seed_demo failed: {error:?}"));
 
-        let (port, server, db) = start_server(config).await;
+        let (port, server, db, hasher) = start_server(config).await;
 
         TestApp {
             db,
+            hasher,
             address: format!("http://127.0.0.1:{port}"),
             port,
             backend,
@@ -472,8 +487,10 @@ impl TestApp {
             self.vars.retain(|(existing, _)| existing != name);
             self.vars.push((name.to_owned(), value));
         }
-        let (port, server, _) = start_server(self.config()).await;
+        let (port, server, db, hasher) = start_server(self.config()).await;
         self.server = server;
+        self.db = db;
+        self.hasher = hasher;
         self.port = port;
         self.address = format!("http://127.0.0.1:{port}");
     }
@@ -488,7 +505,7 @@ impl TestApp {
         }
         let config =
             tutti_api::config::Config::from_vars(vars).expect("the test configuration is valid");
-        let (port, server, _) = start_server(config).await;
+        let (port, server, _, _) = start_server(config).await;
         Instance {
             address: format!("http://127.0.0.1:{port}"),
             server,

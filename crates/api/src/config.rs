@@ -80,6 +80,9 @@ pub struct Config {
     pub public_url: String,
     /// `TUTTI_BCRYPT_COST`: bcrypt work factor for new hashes.
     pub bcrypt_cost: u32,
+    /// `TUTTI_BCRYPT_QUEUE`: logins and password changes that may wait for a bcrypt slot;
+    /// past it they are answered 429 with `Retry-After` at once.
+    pub bcrypt_queue: usize,
     /// `TUTTI_DB_POOL_SIZE`: connections kept open per process.
     pub db_pool_size: u32,
     /// `TUTTI_MAIL_FROM`: the sender of every email.
@@ -188,6 +191,19 @@ impl Config {
             None => 10,
         };
 
+        let bcrypt_queue = match get("TUTTI_BCRYPT_QUEUE") {
+            Some(text) => match text.parse::<usize>() {
+                Ok(size) if (1..=100_000).contains(&size) => size,
+                _ => {
+                    return Err(config_error(
+                        "TUTTI_BCRYPT_QUEUE",
+                        format!("expected a whole number from 1 to 100000, got {text:?}"),
+                    ));
+                }
+            },
+            None => crate::auth::password::DEFAULT_QUEUE_LIMIT,
+        };
+
         let trusted_proxies = match get("TUTTI_TRUSTED_PROXIES") {
             Some(text) => text
                 .split(',')
@@ -214,6 +230,7 @@ impl Config {
             web_dir: get("TUTTI_WEB_DIR").map(PathBuf::from),
             public_url,
             bcrypt_cost,
+            bcrypt_queue,
             db_pool_size,
             trusted_proxies,
             mail_from: get("TUTTI_MAIL_FROM")

@@ -49,6 +49,7 @@ pub struct Application {
     /// Sends the outbox over SMTP; `None` in outbox mode.
     mail_worker: Option<Worker>,
     db: Db,
+    hasher: PasswordHasher,
 }
 
 impl Application {
@@ -61,7 +62,8 @@ impl Application {
         let (db, hasher) = tokio::task::spawn_blocking(move || {
             let db = Db::connect(&blocking_config)?;
             let hasher = PasswordHasher::new(blocking_config.bcrypt_cost)
-                .map_err(|error| StartupError::Other(format!("bcrypt: {error}")))?;
+                .map_err(|error| StartupError::Other(format!("bcrypt: {error}")))?
+                .with_queue_limit(blocking_config.bcrypt_queue);
             Ok::<_, StartupError>((db, hasher))
         })
         .await
@@ -74,6 +76,7 @@ impl Application {
         let access = AccessMap::from_openapi(&openapi).map_err(StartupError::Other)?;
         let mail_worker = mailer.worker(db.clone());
         let database = db.clone();
+        let password_hasher = hasher.clone();
         let csp = content_security_policy(config.web_dir.as_deref());
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
@@ -145,12 +148,18 @@ impl Application {
             port,
             mail_worker,
             db: database,
+            hasher: password_hasher,
         })
     }
 
     /// The server's database handle (its trip counter, for tests and benchmarks).
     pub fn db(&self) -> Db {
         self.db.clone()
+    }
+
+    /// The server's password hasher (its count of verifications, for tests).
+    pub fn hasher(&self) -> PasswordHasher {
+        self.hasher.clone()
     }
 
     /// The port the server listens on (useful with port 0).

@@ -42,6 +42,17 @@ fn refresh_token_from(request: &HttpRequest) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
+/// The device cookie: only the login endpoint ever reads it.
+fn device_cookie(state: &AppState, name: String, value: String) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/api/v1/auth/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.secure_cookies())
+        .max_age(CookieDuration::days(super::device::DEVICE_COOKIE_DAYS))
+        .finish()
+}
+
 /// The access token in the body, the refresh token in the HttpOnly cookie.
 fn session_response(state: &AppState, grant: SessionGrant) -> HttpResponse {
     HttpResponse::Ok()
@@ -57,7 +68,11 @@ fn session_response(state: &AppState, grant: SessionGrant) -> HttpResponse {
 /// Logs in with site, identifiant and password.
 ///
 /// Answers with a short-lived access token and sets the rotating refresh token in an
-/// HttpOnly cookie. Failed attempts are throttled per account and per client address.
+/// HttpOnly cookie, and a signed device cookie for this account. Failed attempts are
+/// throttled per client address, and per account, or, from a browser that carries this
+/// account's device cookie, per device: a stranger's wrong passwords do not lock the
+/// family out of its own browsers. Logins are queued for the password check; when the
+/// queue is full the answer is 429 at once.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -65,7 +80,7 @@ fn session_response(state: &AppState, grant: SessionGrant) -> HttpResponse {
         (status = 200, description = "Logged in; the refresh cookie is set", body = SessionResponse),
         (status = 401, description = "Wrong site, identifiant or password", body = tutti_shared::ApiErrorBody),
         (status = 422, description = "A field is empty", body = tutti_shared::ApiErrorBody),
-        (status = 429, description = "Too many failures; see Retry-After (`throttled`)", body = tutti_shared::ApiErrorBody)
+        (status = 429, description = "Too many failures, or too many logins waiting; see Retry-After (`throttled`)", body = tutti_shared::ApiErrorBody)
     )
 )]
 #[post("/auth/login")]
@@ -79,8 +94,22 @@ pub async fn create_session(
         login,
         password,
     } = body.into_inner()?;
-    let grant = service::log_in(&state, &site, &login, &password, client_ip(&request)).await?;
-    Ok(session_response(&state, grant))
+    let known_device = request.cookie(&super::device::cookie_name(&site, &login));
+    let logged_in = service::log_in(
+        &state,
+        &site,
+        &login,
+        &password,
+        client_ip(&request),
+        known_device.as_ref().map(Cookie::value),
+    )
+    .await?;
+    let (name, value) = logged_in.device_cookie;
+    let mut response = session_response(&state, logged_in.grant);
+    response
+        .add_cookie(&device_cookie(&state, name, value))
+        .map_err(|error| crate::domain::DomainError::Internal(error.to_string()))?;
+    Ok(response)
 }
 
 /// Exchanges the refresh cookie for a new access token and rotates the cookie.

@@ -1,6 +1,7 @@
 //! Signing in: login, sessions and refresh tokens, logout, password recovery and
 //! change, "who am I"; with bcrypt off the executor and strict access tokens.
 
+pub mod device;
 mod emails;
 pub mod http;
 pub mod jwt;

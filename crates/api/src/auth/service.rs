@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use tutti_shared::{AccountInfo, ErrorCode, FamilySummary, Password, Role, SiteSummary};
 
 use super::password_policy::{AccountWords, check_new_password};
-use super::store::{self as auth_store, Account, NewSession, ThrottlePolicy};
+use super::store::{self as auth_store, Account, NewSession, Reservation, ThrottlePolicy};
 use super::{hash_token, random_token};
 use crate::audit::{AuditEntry, record};
 use crate::db::{DbConnection, now, write_transaction};
@@ -156,15 +156,63 @@ fn grant(
     })
 }
 
-/// Logs in with site, identifiant and password. Failed attempts are throttled per
-/// account and per client address.
+/// How long the first of `keys` that is locked must still wait, if any.
+fn locked_keys(
+    connection: &mut DbConnection,
+    keys: &[(String, ThrottlePolicy)],
+) -> Result<Option<TimeDelta>, DomainError> {
+    let time = now();
+    let mut longest = None;
+    for (key, _) in keys {
+        longest = longest.max(auth_store::locked_for(connection, key, time)?);
+    }
+    Ok(longest)
+}
+
+/// Counts one attempt on every key, or none when any of them is locked (the transaction
+/// rolls back): the atomic gate in front of bcrypt. Keys are taken in one order, so two
+/// logins never wait on each other's rows the other way round.
+fn reserve_attempts(
+    connection: &mut DbConnection,
+    keys: &[(String, ThrottlePolicy)],
+) -> Result<Vec<(String, Reservation)>, DomainError> {
+    let mut ordered: Vec<&(String, ThrottlePolicy)> = keys.iter().collect();
+    ordered.sort_by(|left, right| left.0.cmp(&right.0));
+    write_transaction(connection, |connection| {
+        let time = now();
+        let mut granted = Vec::with_capacity(ordered.len());
+        for (key, policy) in ordered {
+            match auth_store::reserve_attempt(connection, key, policy, time)? {
+                Reservation::Refused(wait) => {
+                    return Err(DomainError::Limited {
+                        retry_after_seconds: seconds_rounded_up(wait),
+                    });
+                }
+                reservation => granted.push((key.clone(), reservation)),
+            }
+        }
+        Ok(granted)
+    })
+}
+
+/// A login's outcome: the session, and a fresh device cookie for this account.
+pub struct LoggedIn {
+    pub grant: SessionGrant,
+    /// The device cookie's name (one per account) and its new value.
+    pub device_cookie: (String, String),
+}
+
+/// Logs in with site, identifiant and password. Attempts are throttled per client
+/// address, and per account, or, from a browser with a valid device cookie for this
+/// account, per device; each is counted before the password is checked.
 pub async fn log_in(
     state: &AppState,
     site: &str,
     login: &str,
     password: &str,
     ip: String,
-) -> Result<SessionGrant, DomainError> {
+    device_cookie: Option<&str>,
+) -> Result<LoggedIn, DomainError> {
     require_fields(&[("site", site), ("login", login), ("password", password)])?;
     if password.chars().count() > tutti_shared::domain::PASSWORD_MAX_CHARS
         || login.len() > 200
@@ -172,22 +220,27 @@ pub async fn log_in(
     {
         return Err(DomainError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
     }
-    let account_key = account_throttle_key(site, login);
+    let devices = device_keys(state)?;
+    // A known device spends a budget of its own: a stranger's wrong passwords, which
+    // lock the account's key, do not lock the family out of its own browsers.
+    let account_key = match device_cookie.and_then(|value| devices.verify(site, login, value)) {
+        Some(nonce) => super::device::throttle_key(&nonce),
+        None => account_throttle_key(site, login),
+    };
     let address_key = address_throttle_key(&ip);
+    let keys = vec![
+        (account_key.clone(), ACCOUNT_POLICY),
+        (address_key.clone(), ADDRESS_POLICY),
+    ];
 
+    // A first look, so that a locked account or address does not queue for bcrypt only
+    // to be refused; the reservation below is the check that counts.
     let (lookup_site, lookup_login) = (site.trim().to_owned(), login.trim().to_owned());
-    let keys = (account_key.clone(), address_key.clone());
+    let first_look = keys.clone();
     let (locked, account) = state
         .db
         .run(move |connection| {
-            let time = now();
-            let locked = [&keys.0, &keys.1]
-                .into_iter()
-                .map(|key| auth_store::locked_for(connection, key, time))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .flatten()
-                .max();
+            let locked = locked_keys(connection, &first_look)?;
             let account =
                 auth_store::find_account_by_login(connection, &lookup_site, &lookup_login)?;
             Ok::<_, DomainError>((locked, account))
@@ -199,29 +252,40 @@ pub async fn log_in(
         });
     }
 
+    // Held until the outcome is recorded: see `PasswordHasher::slot`.
+    let slot = state.hasher.slot().await?;
+    let reserved = state
+        .db
+        .run(move |connection| reserve_attempts(connection, &keys))
+        .await?;
+
     let stored_hash = account
         .as_ref()
         .and_then(|account| account.password_hash.clone());
     let valid = state
         .hasher
-        .verify(prehash_for_login(password), stored_hash)
+        .verify(&slot, prehash_for_login(password), stored_hash)
         .await?;
 
+    let named = account
+        .as_ref()
+        .map(|account| (account.site_id, account.id));
     let Some(account) = account.filter(|_| valid) else {
+        drop(slot);
         let login_for_audit = login.trim().to_owned();
         state
             .db
             .run(move |connection| {
-                let time = now();
-                auth_store::record_failure(connection, &account_key, &ACCOUNT_POLICY, time)?;
-                auth_store::record_failure(connection, &address_key, &ADDRESS_POLICY, time)?;
                 record(
                     connection,
                     &AuditEntry {
+                        site_id: named.map(|(site_id, _)| site_id),
+                        account_id: named.map(|(_, account_id)| account_id),
                         action: "login_failed",
+                        target_type: named.map(|_| "account"),
+                        target_id: named.map(|(_, account_id)| account_id),
                         ip: Some(ip),
                         details: Some(format!("identifiant: {login_for_audit}")),
-                        ..AuditEntry::default()
                     },
                 )?;
                 Ok::<_, DomainError>(())
@@ -237,7 +301,15 @@ pub async fn log_in(
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
-                auth_store::clear(connection, &account_key)?;
+                // The account's (or this device's) failures are forgotten; the
+                // address's other failures stay, only this attempt is given back.
+                for (key, reservation) in reserved {
+                    if key == account_key {
+                        auth_store::clear(connection, &key)?;
+                    } else {
+                        auth_store::release_attempt(connection, &key, reservation)?;
+                    }
+                }
                 record(
                     connection,
                     &AuditEntry {
@@ -265,7 +337,24 @@ pub async fn log_in(
             })
         })
         .await?;
-    grant(state, info, session_id, refresh_token)
+    drop(slot);
+    let device_cookie = (
+        super::device::cookie_name(site, login),
+        devices.issue(site, login)?,
+    );
+    Ok(LoggedIn {
+        grant: grant(state, info, session_id, refresh_token)?,
+        device_cookie,
+    })
+}
+
+/// The device cookies' keys, derived from the JWT secret.
+fn device_keys(state: &AppState) -> Result<super::device::DeviceKeys, DomainError> {
+    let secret = state
+        .config
+        .jwt_key()
+        .map_err(|error| DomainError::Internal(error.to_string()))?;
+    super::device::DeviceKeys::new(&secret)
 }
 
 /// Exchanges a refresh token for a new access token and a new refresh token.
@@ -349,9 +438,12 @@ pub async fn log_out(
             session_ids.dedup();
             for session_id in session_ids {
                 auth_store::revoke_session(connection, session_id, time)?;
+                let owner = auth_store::account_of_session(connection, session_id)?;
                 record(
                     connection,
                     &AuditEntry {
+                        site_id: owner.map(|(_, site_id)| site_id),
+                        account_id: owner.map(|(account_id, _)| account_id),
                         action: "logout",
                         target_type: Some("session"),
                         target_id: Some(session_id),
@@ -396,9 +488,11 @@ pub async fn request_password_reset(
                 });
                 let time = now();
                 // At most a few links an hour per account, so that nobody can flood a
-                // family's mailbox; the answer stays the same either way.
+                // family's mailbox; the answer stays the same either way. The account's
+                // row is locked first, so that concurrent requests count one by one.
                 let flooded = match &account {
                     Some(account) => {
+                        auth_store::lock_account(connection, account.id)?;
                         auth_store::count_reset_tokens_since(
                             connection,
                             account.id,
@@ -490,17 +584,20 @@ pub async fn confirm_password_reset(
         .hasher
         .hash(prehash_for_login(password.expose()))
         .await?;
+    let delivery = state.mailer.delivery();
     let changed = state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
                 let time = now();
-                // Re-read inside the transaction: two concurrent uses of one link, one wins.
-                let Some(token) = auth_store::find_live_reset_token(connection, &token_hash, time)?
+                // The claim is the check that counts: of concurrent uses of one link,
+                // one claims it and the others change nothing.
+                let Some(account_id) =
+                    auth_store::claim_reset_token(connection, &token_hash, time)?
                 else {
                     return Ok::<_, DomainError>(false);
                 };
-                let account = auth_store::find_account(connection, token.account_id)?;
+                let account = auth_store::find_account(connection, account_id)?;
                 auth_store::set_password_hash(connection, account.id, &new_hash, time)?;
                 auth_store::burn_reset_tokens(connection, account.id, time)?;
                 auth_store::revoke_account_sessions(connection, account.id, None, time)?;
@@ -508,6 +605,13 @@ pub async fn confirm_password_reset(
                 auth_store::clear(
                     connection,
                     &account_throttle_key(&site.slug, &account.login),
+                )?;
+                // Tell the account holder, so that a reset they did not ask for does not
+                // go unnoticed; the notice exists if and only if the change committed.
+                enqueue(
+                    connection,
+                    &super::emails::password_changed(&account)?,
+                    delivery,
                 )?;
                 record(
                     connection,
@@ -528,6 +632,7 @@ pub async fn confirm_password_reset(
     if !changed {
         return Err(invalid_link());
     }
+    state.mailer.wake();
     Ok(())
 }
 
@@ -556,30 +661,10 @@ pub async fn change_password(
         .await?;
     if let Some(wait) = locked {
         return Err(DomainError::Limited {
-            retry_after_seconds: wait.num_seconds().max(1),
+            retry_after_seconds: seconds_rounded_up(wait),
         });
     }
-    let valid = state
-        .hasher
-        .verify(
-            prehash_for_login(current_password),
-            account.password_hash.clone(),
-        )
-        .await?;
-    if !valid {
-        let key = throttle_key.clone();
-        state
-            .db
-            .run(move |connection| {
-                auth_store::record_failure(connection, &key, &ACCOUNT_POLICY, now())
-                    .map_err(DomainError::from)
-            })
-            .await?;
-        return Err(DomainError::field(
-            "current_password",
-            "Le mot de passe actuel est incorrect.",
-        ));
-    }
+    // The new password's rules first: a weak one costs no attempt and no bcrypt.
     check_new_password(
         password.expose(),
         &AccountWords {
@@ -588,6 +673,28 @@ pub async fn change_password(
             email: &account.email,
         },
     )?;
+    // Counted before bcrypt, like a login: guesses sent at once get no more checks.
+    let slot = state.hasher.slot().await?;
+    let keys = vec![(throttle_key.clone(), ACCOUNT_POLICY)];
+    state
+        .db
+        .run(move |connection| reserve_attempts(connection, &keys))
+        .await?;
+    let valid = state
+        .hasher
+        .verify(
+            &slot,
+            prehash_for_login(current_password),
+            account.password_hash.clone(),
+        )
+        .await?;
+    drop(slot);
+    if !valid {
+        return Err(DomainError::field(
+            "current_password",
+            "Le mot de passe actuel est incorrect.",
+        ));
+    }
     let new_hash = state
         .hasher
         .hash(prehash_for_login(password.expose()))

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{accounts, families, sites};
+use crate::db::schema::{accounts, families, sessions, sites};
 use crate::domain::SiteId;
 
 /// An account row.
@@ -66,6 +66,29 @@ pub fn insert_account(connection: &mut DbConnection, account: &NewAccount<'_>) -
         .values(account)
         .returning(accounts::id)
         .get_result(connection)
+}
+
+/// Locks the account's row until the transaction ends (an update that changes nothing:
+/// a row lock on PostgreSQL; SQLite's write transactions are serial anyway), so that a
+/// count-then-insert about this account (its reset links this hour) cannot interleave.
+pub fn lock_account(connection: &mut DbConnection, account_id: i64) -> QueryResult<()> {
+    diesel::update(accounts::table.find(account_id))
+        .set(accounts::id.eq(accounts::id))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The account (id and site) a session belongs to, for the audit of a logout.
+pub fn account_of_session(
+    connection: &mut DbConnection,
+    session_id: i64,
+) -> QueryResult<Option<(i64, i64)>> {
+    sessions::table
+        .inner_join(accounts::table)
+        .filter(sessions::id.eq(session_id))
+        .select((accounts::id, accounts::site_id))
+        .first(connection)
+        .optional()
 }
 
 /// Stores a new password hash and the time of the change.

@@ -197,6 +197,27 @@ pub fn find_live_reset_token(
         .optional()
 }
 
+/// Uses up the reset token with this hash if it is still unused and unexpired, and
+/// returns its account. One conditional `UPDATE`: of two concurrent uses of one link,
+/// exactly one touches the row (PostgreSQL re-checks `used_at IS NULL` on the row the
+/// other just updated), so a link changes a password at most once.
+pub fn claim_reset_token(
+    connection: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    diesel::update(
+        password_reset_tokens::table
+            .filter(password_reset_tokens::token_hash.eq(token_hash))
+            .filter(password_reset_tokens::used_at.is_null())
+            .filter(password_reset_tokens::expires_at.gt(now)),
+    )
+    .set(password_reset_tokens::used_at.eq(now))
+    .returning(password_reset_tokens::account_id)
+    .get_result(connection)
+    .optional()
+}
+
 /// Marks every unused reset token of the account as used: after any password change,
 /// no earlier link may work.
 pub fn burn_reset_tokens(
