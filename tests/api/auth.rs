@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 use tutti_tests::{
-    ApiErrorBody, Backend, ErrorCode, StatusCode, TestApp, both, demo, expect_error, expect_json,
-    header, refresh_set_cookie,
+    ApiErrorBody, ErrorCode, StatusCode, TestApp, both, demo, expect_error, expect_json, header,
+    refresh_set_cookie,
 };
 
 both! {
