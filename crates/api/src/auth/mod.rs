@@ -98,6 +98,7 @@ impl RefreshToken {
 }
 
 #[cfg(test)]
+#[expect(clippy::expect_used, reason = "tests fail loudly, with the reason")]
 mod tests {
     use super::*;
 
