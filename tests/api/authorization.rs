@@ -48,10 +48,17 @@ enum Owner {
     Site1,
     /// Course X (taught by teacher X), or one of its enrolments, evaluations, absences.
     CourseX,
+    /// Something of family A's account itself (one of its sessions): nobody else's,
+    /// whatever their role.
+    AccountOfFamilyA,
 }
 
 /// The concrete path of each documented operation, with the owner of the ids in it.
-fn fixtures(ids: &DemoIds, school: &SchoolIds) -> BTreeMap<&'static str, (String, Owner)> {
+fn fixtures(
+    ids: &DemoIds,
+    school: &SchoolIds,
+    family_a_session: i64,
+) -> BTreeMap<&'static str, (String, Owner)> {
     use Owner::*;
     let mut table = BTreeMap::new();
     let mut add = |template: &'static str, path: String, owner: Owner| {
@@ -66,6 +73,8 @@ fn fixtures(ids: &DemoIds, school: &SchoolIds) -> BTreeMap<&'static str, (String
         "/api/v1/auth/password-reset/confirm",
         "/api/v1/account",
         "/api/v1/account/password",
+        "/api/v1/account/sessions",
+        "/api/v1/account/sessions/end-others",
         "/api/v1/family",
         "/api/v1/students",
         "/api/v1/admin/families",
@@ -83,6 +92,11 @@ fn fixtures(ids: &DemoIds, school: &SchoolIds) -> BTreeMap<&'static str, (String
     ] {
         add(template, template.to_owned(), Nobody);
     }
+    add(
+        "/api/v1/account/sessions/{id}",
+        format!("/api/v1/account/sessions/{family_a_session}"),
+        AccountOfFamilyA,
+    );
     add(
         "/api/v1/family/guardians/{id}",
         format!("/api/v1/family/guardians/{}", ids.claire),
@@ -283,6 +297,7 @@ fn expected(operation: &Operation, owner: Owner, caller: &str) -> &'static str {
         (Owner::FamilyA, "family_b") => "404",
         (Owner::FamilyA | Owner::Site1, "teacher_x" | "teacher_other") => "404",
         (Owner::CourseX, "teacher_other") => "403",
+        (Owner::AccountOfFamilyA, caller) if caller != "family_a" => "404",
         _ => "pass",
     }
 }
@@ -393,7 +408,10 @@ both! {
         let teacher = app.teacher_token().await;
         let ids = app.demo_ids().await;
         let school = school_ids(&app, &staff, &teacher).await;
-        let fixtures = fixtures(&ids, &school);
+        // A second session of family A's account, which only that account may end.
+        let spare = app.login_family(&app.new_client()).await;
+        let spare_session = tutti_tests::claims_of(&spare.access_token)["sid"].as_i64().expect("sid");
+        let fixtures = fixtures(&ids, &school, spare_session);
 
         let mut operations = operations(&document);
         // Deletions last, so that every other cell still finds its records.

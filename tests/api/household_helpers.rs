@@ -267,7 +267,11 @@ impl HouseholdApi for TestApp {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> Response {
-        let mut request = self.bare_client().request(method.clone(), self.url(path));
+        // As the SPA does: its header goes with every call (refresh and logout need it).
+        let mut request = self
+            .bare_client()
+            .request(method.clone(), self.url(path))
+            .header(tutti_tests::CLIENT_HEADER.0, tutti_tests::CLIENT_HEADER.1);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

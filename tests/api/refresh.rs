@@ -33,7 +33,11 @@ both! {
         let current: SessionResponse = expect_json(app.refresh(&app.client).await, StatusCode::OK, "refresh").await;
         assert_eq!(app.account(&current.access_token).await.status(), StatusCode::OK, "the token works before the replay");
 
-        // Someone replays the old cookie from another device.
+        // Someone replays the old cookie from another device, after the 30 s in which
+        // a just-replaced cookie still answers (for a second tab refreshing at once).
+        let sid = tutti_tests::claims_of(&current.access_token)["sid"].as_i64().expect("sid");
+        let past_grace = (chrono::Utc::now().naive_utc() - chrono::TimeDelta::minutes(1)).format("%Y-%m-%d %H:%M:%S%.6f");
+        app.sql(&format!("UPDATE sessions SET rotated_at = '{past_grace}' WHERE id = {sid}"));
         let replay = app.refresh_with_cookie(&stolen_cookie).await;
         assert!(refresh_cookie_value(&replay).is_none_or(|value| value.is_empty()), "no new cookie for a replay");
         expect_error(replay, StatusCode::UNAUTHORIZED, "replayed refresh cookie").await;
@@ -58,6 +62,7 @@ both! {
         let response = app
             .bare_client()
             .post(app.url("/api/v1/auth/refresh"))
+            .header(tutti_tests::CLIENT_HEADER.0, tutti_tests::CLIENT_HEADER.1)
             .bearer_auth(&session.access_token)
             .send()
             .await

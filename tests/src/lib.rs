@@ -47,6 +47,10 @@ pub const TEST_PUBLIC_URL: &str = "http://portail.tutti.test";
 /// The cookie that carries the refresh token.
 pub const REFRESH_COOKIE: &str = "tutti_refresh";
 
+/// The header the SPA sends with every call, without which `/auth/refresh` and
+/// `/auth/logout` answer 403 (a page of another origin cannot add it to a form post).
+pub const CLIENT_HEADER: (&str, &str) = ("x-tutti-client", "web");
+
 /// The demo data that `seed-demo` creates (see the contract).
 pub mod demo {
     /// The demo site's slug.
@@ -625,6 +629,7 @@ impl TestApp {
     pub async fn refresh(&self, client: &Client) -> Response {
         client
             .post(self.url("/api/v1/auth/refresh"))
+            .header(CLIENT_HEADER.0, CLIENT_HEADER.1)
             .send()
             .await
             .expect("POST /api/v1/auth/refresh")
@@ -634,6 +639,7 @@ impl TestApp {
     pub async fn refresh_with_cookie(&self, cookie_value: &str) -> Response {
         self.bare_client()
             .post(self.url("/api/v1/auth/refresh"))
+            .header(CLIENT_HEADER.0, CLIENT_HEADER.1)
             .header(
                 reqwest::header::COOKIE,
                 format!("{REFRESH_COOKIE}={cookie_value}"),
@@ -647,6 +653,7 @@ impl TestApp {
     pub async fn logout(&self, client: &Client, token: &str) -> Response {
         client
             .post(self.url("/api/v1/auth/logout"))
+            .header(CLIENT_HEADER.0, CLIENT_HEADER.1)
             .bearer_auth(token)
             .send()
             .await

@@ -252,6 +252,16 @@ impl FromRequest for Caller {
                 .await?
                 .ok_or_else(AppError::session_expired)?;
             let role = Role::from_db(&live.role).ok_or_else(AppError::session_expired)?;
+            // The role's idle time and lifetime, read from the same row: no extra trip.
+            // Only refreshes record a use, and an access token lives shorter than the
+            // shortest idle time allowed, so an active session never fails this.
+            if !state.config.sessions.for_role(role).admits(
+                live.created_at,
+                live.last_used_at,
+                crate::db::now(),
+            ) {
+                return Err(AppError::session_expired());
+            }
             let who = match (role, live.family_id) {
                 (Role::Family, Some(household)) => Who::Family {
                     household: HouseholdId(household),

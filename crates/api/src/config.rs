@@ -90,6 +90,98 @@ pub struct Config {
     /// `TUTTI_TRUSTED_PROXIES`: addresses of our own reverse proxies (comma-separated).
     /// Only requests from them have their `X-Forwarded-For` believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `TUTTI_SESSION_IDLE_*` and `TUTTI_SESSION_LIFETIME_*`: how long a session lives,
+    /// per role.
+    pub sessions: SessionLimits,
+}
+
+/// How long one role's sessions live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimit {
+    /// A session unused this long is over (measured from its last refresh).
+    pub idle: chrono::TimeDelta,
+    /// A session is over this long after its login, however active.
+    pub lifetime: chrono::TimeDelta,
+}
+
+impl SessionLimit {
+    /// Whether a session created and last used at these times is still within its limits.
+    pub fn admits(
+        &self,
+        created_at: chrono::NaiveDateTime,
+        last_used_at: chrono::NaiveDateTime,
+        now: chrono::NaiveDateTime,
+    ) -> bool {
+        now - last_used_at < self.idle && now - created_at < self.lifetime
+    }
+}
+
+/// The session limits of each role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub family: SessionLimit,
+    pub staff: SessionLimit,
+    pub teacher: SessionLimit,
+}
+
+impl SessionLimits {
+    /// The limits of a role.
+    pub fn for_role(&self, role: tutti_shared::Role) -> SessionLimit {
+        match role {
+            tutti_shared::Role::Family => self.family,
+            tutti_shared::Role::Staff => self.staff,
+            tutti_shared::Role::Teacher => self.teacher,
+        }
+    }
+
+    /// The longest lifetime of any role, for the refresh cookie's `Max-Age`.
+    pub fn longest_lifetime(&self) -> chrono::TimeDelta {
+        self.family
+            .lifetime
+            .max(self.staff.lifetime)
+            .max(self.teacher.lifetime)
+    }
+}
+
+/// The shortest idle time accepted: an access token lives 15 minutes, and only refreshes
+/// record a session's use, so a shorter idle time would end sessions still in use.
+const SHORTEST_IDLE_MINUTES: i64 = 15;
+/// The longest idle time or lifetime accepted.
+const LONGEST_SESSION_DAYS: i64 = 365;
+
+/// A duration written as a whole number and a unit: `90m`, `8h`, `7d`.
+fn parse_session_duration(
+    variable: &'static str,
+    text: &str,
+    shortest_minutes: i64,
+) -> Result<chrono::TimeDelta, ConfigError> {
+    let refuse = || {
+        config_error(
+            variable,
+            format!(
+                "expected a duration such as 90m, 8h or 7d, from {shortest_minutes} minutes to {LONGEST_SESSION_DAYS} days, got {text:?}"
+            ),
+        )
+    };
+    let split = text.len().saturating_sub(1);
+    let (number, unit) = (
+        text.get(..split).unwrap_or(""),
+        text.get(split..).unwrap_or(""),
+    );
+    let count: i64 = number.parse().map_err(|_| refuse())?;
+    let duration = match unit {
+        "m" => chrono::TimeDelta::try_minutes(count),
+        "h" => chrono::TimeDelta::try_hours(count),
+        "d" => chrono::TimeDelta::try_days(count),
+        _ => None,
+    }
+    .ok_or_else(refuse)?;
+    if duration < chrono::TimeDelta::minutes(shortest_minutes)
+        || duration > chrono::TimeDelta::days(LONGEST_SESSION_DAYS)
+    {
+        return Err(refuse());
+    }
+    Ok(duration)
 }
 
 impl Config {
@@ -220,7 +312,42 @@ impl Config {
             None => Vec::new(),
         };
 
+        // A lifetime shorter than the idle time simply ends sessions first.
+        let session_limit = |idle_variable: &'static str,
+                             lifetime_variable: &'static str,
+                             default_idle: chrono::TimeDelta| {
+            let idle = match get(idle_variable) {
+                Some(text) => parse_session_duration(idle_variable, &text, SHORTEST_IDLE_MINUTES)?,
+                None => default_idle,
+            };
+            let lifetime = match get(lifetime_variable) {
+                Some(text) => {
+                    parse_session_duration(lifetime_variable, &text, SHORTEST_IDLE_MINUTES)?
+                }
+                None => chrono::TimeDelta::days(30),
+            };
+            Ok::<_, ConfigError>(SessionLimit { idle, lifetime })
+        };
+        let sessions = SessionLimits {
+            family: session_limit(
+                "TUTTI_SESSION_IDLE_FAMILY",
+                "TUTTI_SESSION_LIFETIME_FAMILY",
+                chrono::TimeDelta::days(7),
+            )?,
+            staff: session_limit(
+                "TUTTI_SESSION_IDLE_STAFF",
+                "TUTTI_SESSION_LIFETIME_STAFF",
+                chrono::TimeDelta::hours(8),
+            )?,
+            teacher: session_limit(
+                "TUTTI_SESSION_IDLE_TEACHER",
+                "TUTTI_SESSION_LIFETIME_TEACHER",
+                chrono::TimeDelta::hours(8),
+            )?,
+        };
+
         Ok(Self {
+            sessions,
             database_url: Secret::new(database_url),
             database_kind,
             bind,
@@ -241,6 +368,17 @@ impl Config {
     /// Whether cookies must carry `Secure` (the public address is https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The origin (scheme, host and port) of the public address, as browsers write it in
+    /// `Origin`: `https://portail.example.fr` for `https://portail.example.fr/`.
+    pub fn public_origin(&self) -> &str {
+        let url = self.public_url.trim_end_matches('/');
+        let after_scheme = url.find("://").map_or(0, |index| index + 3);
+        match url[after_scheme..].find('/') {
+            Some(slash) => &url[..after_scheme + slash],
+            None => url,
+        }
     }
 
     /// Creates the data dir and, when no secret was configured, loads or generates the

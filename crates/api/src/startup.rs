@@ -78,6 +78,7 @@ impl Application {
         let database = db.clone();
         let password_hasher = hasher.clone();
         let csp = content_security_policy(config.web_dir.as_deref());
+        let strict_transport = config.secure_cookies();
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         let web_dir = config.web_dir.clone();
@@ -121,7 +122,7 @@ impl Application {
                             Ok(response)
                         }
                     })
-                    .wrap(security_headers(&csp))
+                    .wrap(security_headers(&csp, strict_transport))
                     .wrap(Compress::default())
                 })
                 .service(
@@ -181,8 +182,19 @@ impl Application {
     }
 }
 
-fn security_headers(csp: &str) -> DefaultHeaders {
-    DefaultHeaders::new()
+/// The headers of every response. `strict_transport` (the public address is https) adds
+/// HSTS for two years, subdomains included: browsers then never try plain http, where a
+/// network attacker could read or set cookies.
+fn security_headers(csp: &str, strict_transport: bool) -> DefaultHeaders {
+    let headers = if strict_transport {
+        DefaultHeaders::new().add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        ))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add((header::CONTENT_SECURITY_POLICY, csp.to_owned()))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))

@@ -105,6 +105,25 @@ pub struct SessionResponse {
     pub account: AccountInfo,
 }
 
+/// One live session of the logged-in account, as "Mes connexions" lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    /// The session's id, for `DELETE /api/v1/account/sessions/{id}`.
+    pub id: i64,
+    /// The device it was last used from, summarised from its browser: "Chrome sur Android".
+    pub device: String,
+    /// The network it was last used from, never the full address: "réseau local" for a
+    /// private or loopback address, otherwise its /24 (IPv4) or /64 (IPv6).
+    pub place: String,
+    /// When the session started (login), UTC.
+    pub created_at: chrono::NaiveDateTime,
+    /// When it was last used (its last refresh), UTC.
+    pub last_used_at: chrono::NaiveDateTime,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
 /// "Générer un nouveau mot de passe": asks for a single-use reset link by email.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

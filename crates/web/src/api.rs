@@ -15,7 +15,7 @@ use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::Method;
 use tutti_shared::{
     ApiErrorBody, ChangePasswordRequest, LoginRequest, MessageResponse, PasswordResetConfirm,
-    PasswordResetRequest, SessionResponse, SiteSummary,
+    PasswordResetRequest, SessionResponse, SessionView, SiteSummary,
 };
 
 use crate::i18n;
@@ -171,6 +171,26 @@ pub fn change_password(
 ) -> Answer<MessageResponse> {
     let call = Call::with_json(Method::PUT, "/api/v1/account/password", request);
     fetch(Caller::Account(session), call)
+}
+
+/// `GET /api/v1/account/sessions`: "Mes connexions".
+pub fn list_sessions(session: Session) -> Answer<Vec<SessionView>> {
+    fetch(
+        Caller::Account(session),
+        Call::get("/api/v1/account/sessions"),
+    )
+}
+
+/// `DELETE /api/v1/account/sessions/{id}`: ends one session of the account.
+pub fn end_session(session: Session, id: i64) -> Answer<()> {
+    let call = Call::new(Method::DELETE, format!("/api/v1/account/sessions/{id}"));
+    fetch_nothing(Caller::Account(session), call)
+}
+
+/// `POST /api/v1/account/sessions/end-others`: ends every session but this one.
+pub fn end_other_sessions(session: Session) -> Answer<()> {
+    let call = Call::new(Method::POST, "/api/v1/account/sessions/end-others");
+    fetch_nothing(Caller::Account(session), call)
 }
 
 #[cfg(test)]

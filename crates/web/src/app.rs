@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::{Loading, Shell};
 use crate::pages::{
     AccessibilityPage, AdminPage, ChangePasswordPage, FamilyPage, ForgotPasswordPage, HomePage,
-    LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage, StudentsPage,
+    LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage, SessionsPage, StudentsPage,
 };
 use crate::session::{Area, Session, session_may_exist};
 
@@ -74,6 +74,13 @@ pub fn App() -> impl IntoView {
                     <ProtectedRoute
                         path=path!("/mot-de-passe")
                         view=ChangePasswordPage
+                        condition=any_account
+                        redirect_path=redirect
+                        fallback=loading
+                    />
+                    <ProtectedRoute
+                        path=path!("/connexions")
+                        view=SessionsPage
                         condition=any_account
                         redirect_path=redirect
                         fallback=loading

@@ -2,7 +2,6 @@
 //! `french_date` with its two styles, and UTC instants shown in Europe/Paris time.
 
 use chrono::{Datelike, NaiveDate};
-#[cfg(any(feature = "admin", test))]
 use chrono::{Duration, NaiveDateTime, Timelike};
 use tutti_shared::weekday_name;
 
@@ -10,11 +9,6 @@ use tutti_shared::weekday_name;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateStyle {
     /// "29/11/2026": tables and lists, where columns must line up.
-    // Only the administration's tables use it; the family build leaves it out.
-    #[cfg_attr(
-        all(not(feature = "admin"), not(test)),
-        expect(dead_code, reason = "used by the administration's build only")
-    )]
     Numeric,
     /// "jeudi 12 novembre 2026", "lundi 1er juin 2026": prose for families.
     Long,
@@ -57,7 +51,6 @@ pub fn french_date(day: NaiveDate, style: DateStyle) -> String {
 }
 
 /// The last Sunday of a month of 31 days (March and October, where Europe changes clocks).
-#[cfg(any(feature = "admin", test))]
 fn last_sunday_of(year: i32, month: u32) -> Option<NaiveDate> {
     let last_day = NaiveDate::from_ymd_opt(year, month, 31)?;
     Some(last_day - Duration::days(i64::from(last_day.weekday().num_days_from_sunday())))
@@ -69,7 +62,6 @@ fn last_sunday_of(year: i32, month: u32) -> Option<NaiveDate> {
 /// The EU rule written out, rather than a time-zone database in the wasm or a call into
 /// the browser's `Intl`: a few lines, testable natively, and right for the years that
 /// matter here.
-#[cfg(any(feature = "admin", test))]
 pub fn paris_offset_hours(utc: NaiveDateTime) -> i64 {
     let change = |month| last_sunday_of(utc.year(), month).and_then(|day| day.and_hms_opt(1, 0, 0));
     match (change(3), change(10)) {
@@ -79,7 +71,6 @@ pub fn paris_offset_hours(utc: NaiveDateTime) -> i64 {
 }
 
 /// A UTC instant as Paris shows it: "29/11/2026 09:14".
-#[cfg(any(feature = "admin", test))]
 pub fn paris_date_time(utc: NaiveDateTime) -> String {
     let local = utc + Duration::hours(paris_offset_hours(utc));
     format!(

@@ -1,13 +1,13 @@
 //! Login, refresh, logout, password recovery, and the logged-in account.
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use tutti_shared::{
     AccountInfo, ChangePasswordRequest, LoginRequest, MessageResponse, PasswordResetConfirm,
-    PasswordResetRequest, SessionResponse,
+    PasswordResetRequest, SessionResponse, SessionView,
 };
 
-use super::service::{self, SESSION_DAYS, SessionGrant};
+use super::service::{self, Refreshed, SessionGrant};
 use crate::caller::{Caller, bearer_token, client_ip};
 use crate::error::AppError;
 use crate::json::ApiJson;
@@ -25,7 +25,9 @@ fn refresh_cookie(state: &AppState, value: &str) -> Cookie<'static> {
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.config.secure_cookies())
-        .max_age(CookieDuration::days(SESSION_DAYS))
+        .max_age(CookieDuration::seconds(
+            state.config.sessions.longest_lifetime().num_seconds(),
+        ))
         .finish()
 }
 
@@ -51,6 +53,39 @@ fn device_cookie(state: &AppState, name: String, value: String) -> Cookie<'stati
         .secure(state.config.secure_cookies())
         .max_age(CookieDuration::days(super::device::DEVICE_COOKIE_DAYS))
         .finish()
+}
+
+/// The header the SPA sends with every call. A page of another origin (a sibling
+/// subdomain counts as same-site, so `SameSite=Strict` lets its forms carry our cookie)
+/// cannot add a custom header to a form post, nor to a fetch without our CORS consent.
+pub const CLIENT_HEADER: &str = "x-tutti-client";
+
+/// The cookie-driven endpoints (refresh, logout) act only for our own pages: the SPA's
+/// header, or an `Origin` that is the portal's own. 403 otherwise.
+fn require_own_page(state: &AppState, request: &HttpRequest) -> Result<(), AppError> {
+    let headers = request.headers();
+    let has_client_header = headers
+        .get(CLIENT_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| !value.trim().is_empty());
+    let from_our_origin = headers
+        .get("origin")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|origin| origin == state.config.public_origin());
+    if has_client_header || from_our_origin {
+        return Ok(());
+    }
+    Err(AppError::from(crate::domain::DomainError::Forbidden))
+}
+
+/// The User-Agent, for the session's device summary.
+fn user_agent(request: &HttpRequest) -> String {
+    request
+        .headers()
+        .get("user-agent")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The access token in the body, the refresh token in the HttpOnly cookie.
@@ -101,6 +136,7 @@ pub async fn create_session(
         &login,
         &password,
         client_ip(&request),
+        user_agent(&request),
         known_device.as_ref().map(Cookie::value),
     )
     .await?;
@@ -114,13 +150,18 @@ pub async fn create_session(
 
 /// Exchanges the refresh cookie for a new access token and rotates the cookie.
 ///
-/// A refresh token works once. Presenting one that was already rotated means it was
-/// copied: the whole session is then revoked.
+/// Requires the `X-Tutti-Client` header (any non-empty value; the SPA sends `web`) or an
+/// `Origin` equal to the portal's, so that a page of another origin cannot use the
+/// cookie. A refresh token works once. The token a concurrent refresh replaced less
+/// than 30 s ago gets an access token without a new cookie; any other earlier token of
+/// the session means it was copied, and the whole session is then revoked.
 #[utoipa::path(
     tag = "auth",
+    params(("X-Tutti-Client" = Option<String>, Header, description = "Any non-empty value (the SPA sends `web`); required unless `Origin` is the portal's own")),
     responses(
-        (status = 200, description = "A new access token; the refresh cookie is replaced", body = SessionResponse),
-        (status = 401, description = "No valid refresh cookie", body = tutti_shared::ApiErrorBody)
+        (status = 200, description = "A new access token; the refresh cookie is replaced (kept as is when another request replaced it a moment ago)", body = SessionResponse),
+        (status = 401, description = "No valid refresh cookie", body = tutti_shared::ApiErrorBody),
+        (status = 403, description = "Neither the `X-Tutti-Client` header nor the portal's `Origin` (`forbidden`)", body = tutti_shared::ApiErrorBody)
     )
 )]
 #[post("/auth/refresh")]
@@ -128,12 +169,30 @@ pub async fn refresh_session(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
+    require_own_page(&state, &request)?;
     let outcome = match refresh_token_from(&request) {
-        Some(token) => service::refresh(&state, &token, client_ip(&request)).await,
+        Some(token) => {
+            service::refresh(&state, &token, client_ip(&request), user_agent(&request)).await
+        }
         None => Err(crate::domain::DomainError::Unauthenticated(String::new())),
     };
     match outcome {
-        Ok(grant) => Ok(session_response(&state, grant)),
+        Ok(Refreshed {
+            access_token,
+            refresh_token,
+            account,
+        }) => {
+            let mut response = HttpResponse::Ok();
+            if let Some(refresh_token) = refresh_token {
+                response.cookie(refresh_cookie(&state, &refresh_token));
+            }
+            Ok(response.json(SessionResponse {
+                access_token,
+                token_type: "Bearer".to_owned(),
+                expires_in: super::jwt::ACCESS_TOKEN_SECONDS,
+                account,
+            }))
+        }
         Err(crate::domain::DomainError::Unauthenticated(_)) => Ok(HttpResponse::Unauthorized()
             .cookie(expired_refresh_cookie(&state))
             .json(tutti_shared::ApiErrorBody::new(
@@ -146,16 +205,22 @@ pub async fn refresh_session(
 
 /// Logs out: revokes the session on the server and clears the refresh cookie.
 ///
-/// Works with the refresh cookie, the access token, or both; always answers 204.
+/// Works with the refresh cookie, the access token, or both; answers 204. Requires the
+/// `X-Tutti-Client` header or the portal's `Origin`, like the refresh.
 #[utoipa::path(
     tag = "auth",
-    responses((status = 204, description = "Logged out"))
+    params(("X-Tutti-Client" = Option<String>, Header, description = "Any non-empty value (the SPA sends `web`); required unless `Origin` is the portal's own")),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 403, description = "Neither the `X-Tutti-Client` header nor the portal's `Origin` (`forbidden`)", body = tutti_shared::ApiErrorBody)
+    )
 )]
 #[post("/auth/logout")]
 pub async fn delete_session(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
+    require_own_page(&state, &request)?;
     let session_from_token = bearer_token(&request)
         .and_then(|token| state.jwt.verify(token))
         .map(|claims| claims.sid);
@@ -169,6 +234,67 @@ pub async fn delete_session(
     Ok(HttpResponse::NoContent()
         .cookie(expired_refresh_cookie(&state))
         .finish())
+}
+
+/// "Mes connexions": the live sessions of the logged-in account, most recently used
+/// first, with the device, the network (never the full address) and which one is this.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account's live sessions", body = Vec<SessionView>),
+        (status = 401, description = "Not logged in", body = tutti_shared::ApiErrorBody)
+    )
+)]
+#[get("/account/sessions")]
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, AppError> {
+    let sessions = service::list_sessions(&state, &caller).await?;
+    Ok(HttpResponse::Ok().json(sessions))
+}
+
+/// Ends one session of the logged-in account ("Se déconnecter de cet appareil"): its
+/// access and refresh tokens stop working at once. Ending the current one logs out;
+/// ending one already over is no error (the answer is the same: it is over).
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The session's id")),
+    responses(
+        (status = 204, description = "The session is over"),
+        (status = 401, description = "Not logged in", body = tutti_shared::ApiErrorBody),
+        (status = 404, description = "No such session of this account", body = tutti_shared::ApiErrorBody)
+    )
+)]
+#[delete("/account/sessions/{id}")]
+pub async fn delete_account_session(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    service::end_session(&state, &caller, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ends every session of the logged-in account except this one ("Déconnecter toutes
+/// les autres connexions").
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Only this session is left"),
+        (status = 401, description = "Not logged in", body = tutti_shared::ApiErrorBody)
+    )
+)]
+#[post("/account/sessions/end-others")]
+pub async fn end_other_sessions(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, AppError> {
+    service::end_other_sessions(&state, &caller).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// "Générer un nouveau mot de passe": emails a single-use link when the identifiant and

@@ -3,19 +3,22 @@
 //! function; each database step one transaction.
 
 use chrono::TimeDelta;
-use tutti_shared::{AccountInfo, ErrorCode, FamilySummary, Password, Role, SiteSummary};
+use tutti_shared::{
+    AccountInfo, ErrorCode, FamilySummary, Password, Role, SessionView, SiteSummary,
+};
 
+use super::client::{network_of, summarise_user_agent};
 use super::password_policy::{AccountWords, check_new_password};
 use super::store::{self as auth_store, Account, NewSession, Reservation, ThrottlePolicy};
-use super::{hash_token, random_token};
+use super::{RefreshToken, hash_token, random_token};
 use crate::audit::{AuditEntry, record};
+use crate::caller::Caller;
+use crate::config::SessionLimits;
 use crate::db::{DbConnection, now, write_transaction};
 use crate::domain::{AccountId, DomainError};
 use crate::mail::store::enqueue;
 use crate::state::AppState;
 
-/// A session (and its refresh cookie) lasts this long without a new login.
-pub const SESSION_DAYS: i64 = 30;
 /// A reset link works this long.
 const RESET_TOKEN_MINUTES: i64 = 30;
 /// Reset emails an account can receive per hour.
@@ -211,6 +214,7 @@ pub async fn log_in(
     login: &str,
     password: &str,
     ip: String,
+    user_agent: String,
     device_cookie: Option<&str>,
 ) -> Result<LoggedIn, DomainError> {
     require_fields(&[("site", site), ("login", login), ("password", password)])?;
@@ -294,10 +298,10 @@ pub async fn log_in(
         return Err(DomainError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
     };
 
-    let refresh_token = random_token();
-    let refresh_hash = hash_token(&refresh_token);
     let (account_id, site_id) = (account.id, account.site_id);
-    let (info, session_id) = state
+    let key = refresh_key(state)?;
+    let lifetime = state.config.sessions.longest_lifetime();
+    let (info, session_id, refresh_token) = state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
@@ -318,22 +322,17 @@ pub async fn log_in(
                         action: "login",
                         target_type: Some("account"),
                         target_id: Some(account_id),
-                        ip: Some(ip),
+                        ip: Some(ip.clone()),
                         ..AuditEntry::default()
                     },
                 )?;
-                let created = now();
-                let session_id = auth_store::insert_session(
-                    connection,
-                    &NewSession {
-                        account_id,
-                        refresh_token_hash: &refresh_hash,
-                        created_at: created,
-                        last_used_at: created,
-                        expires_at: created + TimeDelta::days(SESSION_DAYS),
-                    },
-                )?;
-                Ok::<_, DomainError>((account_info(connection, account_id)?, session_id))
+                let (session_id, refresh_token) =
+                    open_session(connection, &key, account_id, &user_agent, &ip, lifetime)?;
+                Ok::<_, DomainError>((
+                    account_info(connection, account_id)?,
+                    session_id,
+                    refresh_token,
+                ))
             })
         })
         .await?;
@@ -357,63 +356,195 @@ fn device_keys(state: &AppState) -> Result<super::device::DeviceKeys, DomainErro
     super::device::DeviceKeys::new(&secret)
 }
 
+/// The key that signs refresh tokens: the server's secret, shared by every instance.
+fn refresh_key(state: &AppState) -> Result<Vec<u8>, DomainError> {
+    state
+        .config
+        .jwt_key()
+        .map_err(|error| DomainError::Internal(error.to_string()))
+}
+
+/// Starts a session for an account: its row, with the device and network it starts
+/// from, and its first refresh token.
+pub fn open_session(
+    connection: &mut DbConnection,
+    key: &[u8],
+    account_id: i64,
+    user_agent: &str,
+    ip: &str,
+    lifetime: TimeDelta,
+) -> Result<(i64, String), DomainError> {
+    let random = random_token();
+    let created = now();
+    let session_id = auth_store::insert_session(
+        connection,
+        &NewSession {
+            account_id,
+            refresh_token_hash: &hash_token(&random),
+            created_at: created,
+            last_used_at: created,
+            expires_at: created + lifetime,
+            device: &summarise_user_agent(user_agent),
+            place: &network_of(ip),
+        },
+    )?;
+    Ok((session_id, RefreshToken::issue(key, session_id, &random)))
+}
+
+/// How long the token a refresh just replaced keeps answering: two tabs of one browser
+/// that refresh at the same moment both send it, and only one can rotate it.
+const REPLACED_TOKEN_GRACE_SECONDS: i64 = 30;
+
+/// What a refresh gives: an access token, and a new refresh token unless the presented
+/// one was just replaced by a concurrent refresh (the browser already holds its successor).
+pub struct Refreshed {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub account: AccountInfo,
+}
+
 /// Exchanges a refresh token for a new access token and a new refresh token.
 ///
-/// A refresh token works once. Presenting one that was already rotated means it was
-/// copied: the whole session is then revoked.
+/// The current token works once. A token that was replaced less than 30 s ago (a
+/// concurrent refresh of another tab) gets an access token but no new refresh token, so
+/// whoever holds a copy cannot carry the session past that access token's life. Any other
+/// earlier token of the session means it was copied: the whole session is then revoked.
 pub async fn refresh(
     state: &AppState,
     token: &str,
     ip: String,
-) -> Result<SessionGrant, DomainError> {
-    let current_hash = hash_token(token);
-    let new_token = random_token();
-    let new_hash = hash_token(&new_token);
+    user_agent: String,
+) -> Result<Refreshed, DomainError> {
+    let key = refresh_key(state)?;
+    let token = token.to_owned();
+    let limits = state.config.sessions;
     let rotated = state
         .db
-        .run(move |connection| rotate(connection, &current_hash, &new_hash, &ip))
+        .run(move |connection| {
+            let client = Client {
+                ip: &ip,
+                device: &summarise_user_agent(&user_agent),
+                place: &network_of(&ip),
+            };
+            rotate(connection, &key, &token, &client, &limits)
+        })
         .await?;
-    let (info, session_id) =
+    let (info, session_id, refresh_token) =
         rotated.ok_or_else(|| DomainError::Unauthenticated(EXPIRED.to_owned()))?;
-    grant(state, info, session_id, new_token)
+    let access_token = grant(state, info, session_id, String::new())?;
+    Ok(Refreshed {
+        access_token: access_token.access_token,
+        refresh_token,
+        account: access_token.account,
+    })
+}
+
+/// Where a request comes from, as a session records it.
+struct Client<'a> {
+    ip: &'a str,
+    device: &'a str,
+    place: &'a str,
 }
 
 fn rotate(
     connection: &mut DbConnection,
-    current_hash: &str,
-    new_hash: &str,
-    ip: &str,
-) -> Result<Option<(AccountInfo, i64)>, DomainError> {
+    key: &[u8],
+    token: &str,
+    client: &Client<'_>,
+    limits: &SessionLimits,
+) -> Result<Option<(AccountInfo, i64, Option<String>)>, DomainError> {
     let time = now();
-    let Some(session) = auth_store::find_by_refresh_hash(connection, current_hash)? else {
-        if let Some(stolen) = auth_store::find_by_previous_refresh_hash(connection, current_hash)? {
-            auth_store::revoke_session(connection, stolen.id, time)?;
-            let account = auth_store::find_account(connection, stolen.account_id)?;
-            record(
-                connection,
-                &AuditEntry {
-                    site_id: Some(account.site_id),
-                    account_id: Some(account.id),
-                    action: "refresh_token_reused",
-                    target_type: Some("session"),
-                    target_id: Some(stolen.id),
-                    ip: Some(ip.to_owned()),
-                    ..AuditEntry::default()
-                },
-            )?;
-        }
+    let presented = match RefreshToken::parse(key, token) {
+        Some(presented) => presented,
+        // A token of the form used before session ids were part of it: only the current
+        // one of a session can be recognised.
+        None => match auth_store::find_by_refresh_hash(connection, &hash_token(token))? {
+            Some(session) => RefreshToken {
+                session_id: session.id,
+                hash: hash_token(token),
+                genuine: true,
+            },
+            None => return Ok(None),
+        },
+    };
+    let Some((session, role)) = auth_store::find_session(connection, presented.session_id)? else {
         return Ok(None);
     };
-    if session.revoked_at.is_some() || session.expires_at <= time {
+    let role = Role::from_db(&role)
+        .ok_or_else(|| DomainError::Internal(format!("unknown role {role:?}")))?;
+    if session.revoked_at.is_some()
+        || session.expires_at <= time
+        || !limits
+            .for_role(role)
+            .admits(session.created_at, session.last_used_at, time)
+    {
         return Ok(None);
     }
-    if !auth_store::rotate_refresh_token(connection, session.id, current_hash, new_hash, time)? {
+    let in_grace = |session: &auth_store::Session| {
+        session.previous_refresh_hash.as_deref() == Some(presented.hash.as_str())
+            && session
+                .rotated_at
+                .is_some_and(|at| time - at < TimeDelta::seconds(REPLACED_TOKEN_GRACE_SECONDS))
+    };
+    if session.refresh_token_hash == presented.hash {
+        let random = random_token();
+        if auth_store::rotate_refresh_token(
+            connection,
+            session.id,
+            &presented.hash,
+            &hash_token(&random),
+            time,
+            client.device,
+            client.place,
+        )? {
+            let token = RefreshToken::issue(key, session.id, &random);
+            return Ok(Some((
+                account_info(connection, session.account_id)?,
+                session.id,
+                Some(token),
+            )));
+        }
+        // Another request rotated this very token a moment ago (another tab): read the
+        // session again, the token is now the replaced one, in its grace.
+        let Some((session, _)) = auth_store::find_session(connection, session.id)? else {
+            return Ok(None);
+        };
+        if session.revoked_at.is_some() || !in_grace(&session) {
+            return Ok(None);
+        }
+        return Ok(Some((
+            account_info(connection, session.account_id)?,
+            session.id,
+            None,
+        )));
+    }
+    if !presented.genuine {
+        // Not a token we issued: nothing to learn from it, and nothing to end.
         return Ok(None);
     }
-    Ok(Some((
-        account_info(connection, session.account_id)?,
-        session.id,
-    )))
+    if in_grace(&session) {
+        return Ok(Some((
+            account_info(connection, session.account_id)?,
+            session.id,
+            None,
+        )));
+    }
+    // A token this session had before, presented again: someone kept a copy.
+    auth_store::revoke_session(connection, session.id, time)?;
+    let account = auth_store::find_account(connection, session.account_id)?;
+    record(
+        connection,
+        &AuditEntry {
+            site_id: Some(account.site_id),
+            account_id: Some(account.id),
+            action: "refresh_token_reused",
+            target_type: Some("session"),
+            target_id: Some(session.id),
+            ip: Some(client.ip.to_owned()),
+            ..AuditEntry::default()
+        },
+    )?;
+    Ok(None)
 }
 
 /// Logs out: revokes the session named by the refresh token and/or the access token.
@@ -423,16 +554,24 @@ pub async fn log_out(
     session_from_token: Option<i64>,
     ip: String,
 ) -> Result<(), DomainError> {
-    let cookie_hash = refresh_token.map(|token| hash_token(&token));
+    let key = refresh_key(state)?;
     state
         .db
         .run(move |connection| {
             let time = now();
             let mut session_ids = Vec::new();
-            if let Some(hash) = cookie_hash
-                && let Some(session) = auth_store::find_by_refresh_hash(connection, &hash)?
-            {
-                session_ids.push(session.id);
+            if let Some(token) = refresh_token {
+                match RefreshToken::parse(&key, &token) {
+                    Some(presented) if presented.genuine => session_ids.push(presented.session_id),
+                    Some(_) => {}
+                    None => {
+                        if let Some(session) =
+                            auth_store::find_by_refresh_hash(connection, &hash_token(&token))?
+                        {
+                            session_ids.push(session.id);
+                        }
+                    }
+                }
             }
             session_ids.extend(session_from_token);
             session_ids.dedup();
@@ -453,6 +592,105 @@ pub async fn log_out(
                 )?;
             }
             Ok::<_, DomainError>(())
+        })
+        .await
+}
+
+/// "Mes connexions": the account's live sessions, most recently used first.
+pub async fn list_sessions(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<SessionView>, DomainError> {
+    let (account, current) = (caller.account, caller.session_id);
+    let limit = state.config.sessions.for_role(caller.role());
+    state
+        .db
+        .run(move |connection| {
+            let time = now();
+            let sessions = auth_store::list_account_sessions(connection, account.0, time)?;
+            Ok::<_, DomainError>(
+                sessions
+                    .into_iter()
+                    .filter(|session| limit.admits(session.created_at, session.last_used_at, time))
+                    .map(|session| SessionView {
+                        current: session.id == current,
+                        id: session.id,
+                        device: session.device,
+                        place: session.place,
+                        created_at: session.created_at,
+                        last_used_at: session.last_used_at,
+                    })
+                    .collect(),
+            )
+        })
+        .await
+}
+
+/// Ends one session of the caller's account (this one included); 404 for a session that
+/// is not the account's.
+pub async fn end_session(
+    state: &AppState,
+    caller: &Caller,
+    session_id: i64,
+) -> Result<(), DomainError> {
+    let (account, site, ip) = (caller.account, caller.site, caller.ip.clone());
+    state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                if !auth_store::revoke_account_session(connection, account.0, session_id, now())? {
+                    return Err(DomainError::NotFound);
+                }
+                record(
+                    connection,
+                    &AuditEntry {
+                        site_id: Some(site.0),
+                        account_id: Some(account.0),
+                        action: "session_ended",
+                        target_type: Some("session"),
+                        target_id: Some(session_id),
+                        ip: Some(ip),
+                        ..AuditEntry::default()
+                    },
+                )?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Ends every session of the caller's account but this one.
+pub async fn end_other_sessions(state: &AppState, caller: &Caller) -> Result<(), DomainError> {
+    let (account, site, current, ip) = (
+        caller.account,
+        caller.site,
+        caller.session_id,
+        caller.ip.clone(),
+    );
+    state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                let ended = auth_store::revoke_account_sessions(
+                    connection,
+                    account.0,
+                    Some(current),
+                    now(),
+                )?;
+                record(
+                    connection,
+                    &AuditEntry {
+                        site_id: Some(site.0),
+                        account_id: Some(account.0),
+                        action: "other_sessions_ended",
+                        target_type: Some("session"),
+                        target_id: Some(current),
+                        ip: Some(ip),
+                        details: Some(format!("{ended} session(s)")),
+                    },
+                )?;
+                Ok(())
+            })
         })
         .await
 }

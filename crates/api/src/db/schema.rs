@@ -104,6 +104,9 @@ diesel::table! {
         last_used_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        device -> Text,
+        place -> Text,
+        rotated_at -> Nullable<Timestamp>,
     }
 }
 

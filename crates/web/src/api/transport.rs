@@ -158,6 +158,10 @@ async fn send(call: &Call, access_token: Option<&str>) -> Result<Response, ApiEr
         .method(call.method.clone())
         .credentials(RequestCredentials::SameOrigin)
         .header("Accept", "application/json")
+        // Proves the call comes from our own page: the refresh and logout endpoints,
+        // which act on the cookie alone, refuse requests without it (a form posted by a
+        // page of another origin cannot add a header).
+        .header("X-Tutti-Client", "web")
         .query(call.query.iter().map(|(name, value)| (*name, value)));
     if let Some(token) = access_token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));

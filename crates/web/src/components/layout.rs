@@ -88,6 +88,7 @@ fn MainMenu() -> impl IntoView {
                         {links}
                         <li><A href="/accessibilite">"Accessibilité"</A></li>
                         <li><A href="/mot-de-passe" exact=true>"Mot de passe"</A></li>
+                        <li><A href="/connexions">"Connexions"</A></li>
                         <li><LogoutButton /></li>
                     </ul>
                 </nav>

@@ -17,6 +17,7 @@ mod login;
 mod not_found;
 mod not_ready;
 mod reset_password;
+mod sessions;
 mod students;
 
 pub use accessibility::AccessibilityPage;
@@ -29,4 +30,5 @@ pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use not_ready::NotReadyPage;
 pub use reset_password::ResetPasswordPage;
+pub use sessions::SessionsPage;
 pub use students::StudentsPage;

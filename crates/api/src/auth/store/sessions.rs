@@ -21,6 +21,12 @@ pub struct Session {
     pub last_used_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The device it was last used from, summarised ("Chrome sur Android").
+    pub device: String,
+    /// The network it was last used from, masked ("réseau local", "203.0.113.0/24").
+    pub place: String,
+    /// When its refresh token last rotated.
+    pub rotated_at: Option<NaiveDateTime>,
 }
 
 /// A session to insert.
@@ -32,6 +38,8 @@ pub struct NewSession<'a> {
     pub created_at: NaiveDateTime,
     pub last_used_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub device: &'a str,
+    pub place: &'a str,
 }
 
 /// Inserts a session and returns its id.
@@ -48,6 +56,10 @@ pub struct LiveSession {
     pub site_id: i64,
     pub role: String,
     pub family_id: Option<i64>,
+    /// For the role's absolute lifetime.
+    pub created_at: NaiveDateTime,
+    /// For the role's idle time.
+    pub last_used_at: NaiveDateTime,
 }
 
 /// The account behind a session that exists, belongs to the account, is not revoked and
@@ -63,9 +75,64 @@ pub fn live_session(
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(crate::db::now()))
-        .select((accounts::site_id, accounts::role, accounts::family_id))
+        .select((
+            accounts::site_id,
+            accounts::role,
+            accounts::family_id,
+            sessions::created_at,
+            sessions::last_used_at,
+        ))
         .first(connection)
         .optional()
+}
+
+/// A session by id, with its account's role (whatever its state).
+pub fn find_session(
+    connection: &mut DbConnection,
+    session_id: i64,
+) -> QueryResult<Option<(Session, String)>> {
+    sessions::table
+        .inner_join(accounts::table)
+        .filter(sessions::id.eq(session_id))
+        .select((Session::as_select(), accounts::role))
+        .first(connection)
+        .optional()
+}
+
+/// The unrevoked, unexpired sessions of an account, most recently used first (the
+/// service applies the role's idle time and lifetime).
+pub fn list_account_sessions(
+    connection: &mut DbConnection,
+    account_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Session>> {
+    sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .order((sessions::last_used_at.desc(), sessions::id.desc()))
+        .select(Session::as_select())
+        .load(connection)
+}
+
+/// Revokes one session of one account (if not already); `false` when the account has no
+/// session with this id at all.
+pub fn revoke_account_session(
+    connection: &mut DbConnection,
+    account_id: i64,
+    session_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let owned = sessions::table
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::account_id.eq(account_id));
+    let exists: bool = diesel::select(diesel::dsl::exists(owned)).get_result(connection)?;
+    if exists {
+        diesel::update(owned.filter(sessions::revoked_at.is_null()))
+            .set(sessions::revoked_at.eq(now))
+            .execute(connection)?;
+    }
+    Ok(exists)
 }
 
 /// The session whose current refresh token has this hash.
@@ -94,22 +161,29 @@ pub fn find_by_previous_refresh_hash(
 
 /// Replaces the refresh token, but only if it is still `current_hash`: of two concurrent
 /// refreshes with the same token, one wins and the other sees zero rows updated.
+/// The rotation also records the session's use: when, from which device and network.
 pub fn rotate_refresh_token(
     connection: &mut DbConnection,
     session_id: i64,
     current_hash: &str,
     new_hash: &str,
     now: NaiveDateTime,
+    device: &str,
+    place: &str,
 ) -> QueryResult<bool> {
     let updated = diesel::update(
         sessions::table
             .filter(sessions::id.eq(session_id))
-            .filter(sessions::refresh_token_hash.eq(current_hash)),
+            .filter(sessions::refresh_token_hash.eq(current_hash))
+            .filter(sessions::revoked_at.is_null()),
     )
     .set((
         sessions::refresh_token_hash.eq(new_hash),
         sessions::previous_refresh_hash.eq(current_hash),
         sessions::last_used_at.eq(now),
+        sessions::rotated_at.eq(now),
+        sessions::device.eq(device),
+        sessions::place.eq(place),
     ))
     .execute(connection)?;
     Ok(updated == 1)
