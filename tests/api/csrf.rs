@@ -4,8 +4,7 @@
 //! portal served over https tells browsers never to use plain http again (HSTS).
 
 use tutti_tests::{
-    Backend, SessionResponse, StatusCode, TEST_PUBLIC_URL, TestApp, both, expect_error,
-    expect_json, header,
+    SessionResponse, StatusCode, TEST_PUBLIC_URL, TestApp, both, expect_error, expect_json, header,
 };
 
 /// POST `path` from `client` (its cookie goes along) with only the given extra headers.

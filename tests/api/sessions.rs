@@ -5,8 +5,7 @@
 
 use serde_json::Value;
 use tutti_tests::{
-    Backend, Client, SessionResponse, StatusCode, TestApp, both, claims_of, demo, expect_error,
-    expect_json,
+    Client, SessionResponse, StatusCode, TestApp, both, claims_of, demo, expect_error, expect_json,
 };
 
 const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
