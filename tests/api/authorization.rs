@@ -89,6 +89,10 @@ fn fixtures(
         "/api/v1/admin/absences",
         "/api/v1/admin/events",
         "/api/v1/admin/teachers",
+        "/api/v1/documents",
+        "/api/v1/admin/document-types",
+        "/api/v1/admin/document-types/order",
+        "/api/v1/admin/documents",
     ] {
         add(template, template.to_owned(), Nobody);
     }
@@ -187,6 +191,31 @@ fn fixtures(
         format!("/api/v1/admin/absences/{}", school.absence),
         CourseX,
     );
+    add(
+        "/api/v1/documents/{id}",
+        format!("/api/v1/documents/{}", school.document),
+        FamilyA,
+    );
+    add(
+        "/api/v1/documents/{id}/file",
+        format!("/api/v1/documents/{}/file", school.document),
+        FamilyA,
+    );
+    add(
+        "/api/v1/admin/document-types/{id}",
+        format!("/api/v1/admin/document-types/{}", school.document_type),
+        Site1,
+    );
+    add(
+        "/api/v1/admin/documents/{id}/file",
+        format!("/api/v1/admin/documents/{}/file", school.document),
+        Site1,
+    );
+    add(
+        "/api/v1/admin/documents/{id}/decision",
+        format!("/api/v1/admin/documents/{}/decision", school.document),
+        Site1,
+    );
     table
 }
 
@@ -217,6 +246,12 @@ fn body_for(template: &str, ids: &DemoIds, school: &SchoolIds) -> Value {
         "/api/v1/admin/events/{id}/participations" => {
             json!({"student_id": ids.lea, "piece": "Pièce"})
         }
+        "/api/v1/admin/document-types/{id}" => {
+            json!({"name": "Type du tableau", "scope": "household", "requirement": "optional", "version": 0})
+        }
+        "/api/v1/admin/documents/{id}/decision" => {
+            json!({"decision": "refuse", "reason": "Illisible.", "version": 0})
+        }
         _ => json!({}),
     }
 }
@@ -231,6 +266,10 @@ struct SchoolIds {
     absence: i64,
     event: i64,
     participation: i64,
+    /// A document type of site 1 (the insurance).
+    document_type: i64,
+    /// Family A's uploaded insurance certificate.
+    document: i64,
 }
 
 /// One operation of the document: method, path template, admitted roles (`None` when
@@ -359,7 +398,26 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
             staff,
         )
         .await;
+    let martin = app.martin_token().await;
+    let pieces = crate::document_helpers::pieces(app, &martin).await;
+    let document_type = pieces.household[0].document_type_id;
+    let file: tutti_shared::DocumentFile = expect_json(
+        crate::document_helpers::upload(
+            app,
+            &martin,
+            document_type,
+            None,
+            "assurance.pdf",
+            &crate::document_helpers::minimal_pdf(),
+        )
+        .await,
+        StatusCode::CREATED,
+        "family A's document",
+    )
+    .await;
     SchoolIds {
+        document_type,
+        document: file.id,
         year: years.first().expect("a school year").id,
         discipline: course.discipline_id,
         course: course.id,

@@ -95,7 +95,7 @@ pub fn valid_guardian(last_name: &str, email: &str) -> Value {
 }
 
 /// Reads a `SELECT ... AS value` that yields one number (as text on both backends).
-fn number_of(app: &TestApp, statement: &str) -> i64 {
+pub fn number_of(app: &TestApp, statement: &str) -> i64 {
     let rows: Vec<TextRow> = app.query(statement);
     let row = rows
         .first()

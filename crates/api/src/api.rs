@@ -1,7 +1,7 @@
 //! The `/api/v1` surface: every feature's handlers registered in one place, and the
 //! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-use crate::{auth, household, school, sites};
+use crate::{auth, documents, household, school, sites};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -60,7 +60,19 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(school::http::create_event)
         .service(school::http::update_event)
         .service(school::http::create_participation)
-        .service(school::http::delete_participation);
+        .service(school::http::delete_participation)
+        .service(documents::http::list_documents)
+        .service(documents::http::create_document)
+        .service(documents::http::delete_document)
+        .service(documents::http::find_document_file)
+        .service(documents::http::list_document_types)
+        .service(documents::http::create_document_type)
+        // Before `{id}`: "order" is not an id.
+        .service(documents::http::update_document_type_order)
+        .service(documents::http::update_document_type)
+        .service(documents::http::list_admin_documents)
+        .service(documents::http::find_admin_document_file)
+        .service(documents::http::decide_document);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -83,6 +95,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "family", description = "The family's household and guardians"),
         (name = "students", description = "The family's children: identity, courses, history, repertoire"),
         (name = "admin", description = "Staff back office: households, students, change requests"),
+        (name = "documents", description = "Pièces à fournir: the household's required documents, uploads (multipart), the staff's document types, queue and decisions"),
         (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )
 )]

@@ -107,7 +107,99 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
     if crate::school::store::list_years(&mut connection, SiteId(site_id))?.is_empty() {
         seed_school(&mut connection, site_id, chrono::Utc::now().date_naive())?;
     }
+    seed_document_types(&mut connection, site_id)?;
     Ok(())
+}
+
+/// The legacy guide's "Pièces à fournir", once; and Famille Martin pays by direct debit
+/// and lives in the town, so that the SEPA mandate and the quotient familial apply.
+fn seed_document_types(connection: &mut DbConnection, site_id: i64) -> Result<(), TaskError> {
+    use tutti_shared::{DocumentScope, DocumentTypeInput, RequirementRule};
+    let site = SiteId(site_id);
+    if !crate::documents::store::list_types(connection, site)?.is_empty() {
+        return Ok(());
+    }
+    crate::db::write_transaction(connection, |connection| {
+        let types = [
+            (
+                "Assurance responsabilité civile",
+                "Attestation d'assurance responsabilité civile de l'année en cours.",
+                DocumentScope::Household,
+                RequirementRule::Always,
+                false,
+            ),
+            (
+                "Certificat médical (danse)",
+                "Obligatoire pour la danse, le cardio-danse et le street-jazz / hip-hop (sauf Éveil et Initiation).",
+                DocumentScope::Student,
+                RequirementRule::Disciplines,
+                true,
+            ),
+            (
+                "Quotient familial (résidents)",
+                "À faire calculer auprès du service facturation en mairie avant fin septembre.",
+                DocumentScope::Household,
+                RequirementRule::Residents,
+                false,
+            ),
+            (
+                "SEPA + RIB (prélèvement)",
+                "Mandat SEPA signé et RIB, même si vous êtes déjà prélevé par la ville.",
+                DocumentScope::Household,
+                RequirementRule::DirectDebit,
+                false,
+            ),
+            (
+                "Droit à l'image",
+                "Autorisation signée (ou refus) de diffusion de l'image de l'élève.",
+                DocumentScope::Student,
+                RequirementRule::Always,
+                false,
+            ),
+            (
+                "Demande de pédibus",
+                "Les demandes seront étudiées.",
+                DocumentScope::Household,
+                RequirementRule::Pedibus,
+                false,
+            ),
+            (
+                "Décharge parentale (si pédibus)",
+                "Obligatoire en cas de demande de pédibus.",
+                DocumentScope::Household,
+                RequirementRule::Pedibus,
+                false,
+            ),
+        ];
+        for (name, help_text, scope, requirement, delete_file_when_validated) in types {
+            crate::documents::store::insert_type(
+                connection,
+                site,
+                &DocumentTypeInput {
+                    name: name.to_owned(),
+                    help_text: help_text.to_owned(),
+                    form_url: String::new(),
+                    scope,
+                    requirement,
+                    delete_file_when_validated,
+                    retired: false,
+                    version: None,
+                },
+                now(),
+            )?;
+        }
+        if let Some(family_id) = find_account_by_login(connection, DEMO_SITE, "famille.demo")?
+            .and_then(|account| account.family_id)
+        {
+            crate::documents::store::set_household_choices(
+                connection,
+                site,
+                HouseholdId(family_id),
+                (true, true, false),
+            )?;
+        }
+        Ok::<_, TaskError>(())
+    })
 }
 
 /// Two school years (the current one and the one before) with courses, enrolments of

@@ -1,7 +1,7 @@
 //! The Tutti API server, organised by feature.
 //!
 //! Plumbing at the top (configuration, start-up, the database, the HTTP error, the
-//! caller, email); one folder per feature (`auth`, `sites`, `household`, `school`),
+//! caller, email); one folder per feature (`auth`, `sites`, `household`, `school`, `documents`),
 //! each with `http.rs -> service.rs -> store.rs`. See ARCHITECTURE.md.
 
 pub mod api;
@@ -11,6 +11,7 @@ pub mod caller;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod household;

@@ -19,6 +19,7 @@ use crate::auth::password::PasswordHasher;
 use crate::caller::AccessMap;
 use crate::config::{Config, ConfigError};
 use crate::db::{Db, DbError};
+use crate::documents::storage::DocumentStore;
 use crate::error::envelope;
 use crate::mail::{EmailError, Mailer, Worker};
 use crate::spa;
@@ -82,12 +83,15 @@ impl Application {
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         let web_dir = config.web_dir.clone();
+        let documents = DocumentStore::local(&config.data_dir.join("documents"))
+            .map_err(StartupError::Other)?;
         let state = web::Data::new(AppState {
             config: Arc::new(config),
             db,
             jwt,
             hasher,
             mailer,
+            documents,
             access,
         });
 

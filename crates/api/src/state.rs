@@ -9,6 +9,7 @@ use crate::auth::password::PasswordHasher;
 use crate::caller::AccessMap;
 use crate::config::Config;
 use crate::db::Db;
+use crate::documents::storage::DocumentStore;
 use crate::mail::Mailer;
 
 /// Shared, read-only application state.
@@ -19,6 +20,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub hasher: PasswordHasher,
     pub mailer: Mailer,
+    /// Where document files live.
+    pub documents: DocumentStore,
     /// Which callers each operation admits, read from the OpenAPI document.
     pub access: AccessMap,
 }

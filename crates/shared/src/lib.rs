@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod household;
@@ -14,6 +15,7 @@ pub mod school;
 
 pub use account::*;
 pub use admin::*;
+pub use documents::*;
 pub use domain::{DomainError, EmailAddress, Password};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use household::*;

@@ -22,6 +22,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        pays_by_direct_debit -> Bool,
+        resident -> Bool,
+        pedibus_requested -> Bool,
     }
 }
 
@@ -284,6 +287,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_types (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        name -> Text,
+        help_text -> Text,
+        form_url -> Text,
+        scope -> Text,
+        requirement -> Text,
+        position -> Integer,
+        retired_at -> Nullable<Timestamp>,
+        delete_file_when_validated -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        document_type_id -> BigInt,
+        family_id -> BigInt,
+        student_id -> Nullable<BigInt>,
+        student_key -> BigInt,
+        state -> Text,
+        refusal_reason -> Nullable<Text>,
+        display_name -> Text,
+        storage_key -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        uploaded_at -> Timestamp,
+        uploaded_by -> BigInt,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        file_deleted_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+diesel::joinable!(documents -> document_types (document_type_id));
+diesel::joinable!(documents -> families (family_id));
+diesel::joinable!(documents -> students (student_id));
 diesel::joinable!(change_requests -> families (family_id));
 diesel::joinable!(courses -> school_years (school_year_id));
 diesel::joinable!(courses -> disciplines (discipline_id));
@@ -314,4 +358,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     absences,
     events,
     participations,
+    document_types,
+    documents,
 );

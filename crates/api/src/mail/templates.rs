@@ -1,5 +1,5 @@
 //! The emails' wording, in template files next to the feature that sends them
-//! (`auth/emails/`, `household/emails/`), embedded in the binary and rendered by
+//! (`auth/emails/`, `household/emails/`, `documents/emails/`), embedded in the binary and rendered by
 //! minijinja. Each email is three files: `NAME.subject.txt`, `NAME.txt` and `NAME.html`;
 //! the HTML ones extend the common frame `mail/layout.html`.
 //!
@@ -63,6 +63,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "household/welcome.html",
         include_str!("../household/emails/welcome.html"),
+    ),
+    (
+        "documents/refused.subject.txt",
+        include_str!("../documents/emails/refused.subject.txt"),
+    ),
+    (
+        "documents/refused.txt",
+        include_str!("../documents/emails/refused.txt"),
+    ),
+    (
+        "documents/refused.html",
+        include_str!("../documents/emails/refused.html"),
     ),
 ];
 
@@ -182,6 +194,20 @@ pub fn acknowledgment(
 /// is where to ask for a first password (`{public_url}/mot-de-passe/oubli`).
 pub fn welcome(name: &str, site: &str, login: &str, link: &str) -> Result<Rendered, EmailError> {
     render("household/welcome", context! { name, site, login, link })
+}
+
+/// "Document refusé : TYPE": staff refused a family's document; `student` is the
+/// child's name for a per-student piece, `reason` the staff's words.
+pub fn document_refused(
+    name: &str,
+    document: &str,
+    student: Option<&str>,
+    reason: &str,
+) -> Result<Rendered, EmailError> {
+    render(
+        "documents/refused",
+        context! { name, document, student, reason },
+    )
 }
 
 #[cfg(test)]
