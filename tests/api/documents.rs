@@ -236,3 +236,64 @@ both! {
         assert!(documents.students.iter().all(|student| student.documents.iter().all(|piece| piece.document_type_id != id)));
     }
 }
+
+both! {
+    async fn a_browser_style_file_name_in_raw_utf8_is_kept(app) {
+        // Browsers send `filename="..."` with the name's UTF-8 bytes as they are.
+        let martin = app.martin_token().await;
+        let insurance = household_piece(&pieces(&app, &martin).await, INSURANCE).document_type_id;
+        let boundary = "browser-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"document_type_id\"\r\n\r\n{insurance}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"attestation élève.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&minimal_pdf());
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let response = app
+            .bare_client()
+            .post(app.url("/api/v1/documents"))
+            .bearer_auth(&martin)
+            .header(reqwest::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .expect("POST /api/v1/documents");
+        let file: DocumentFile = expect_json(response, StatusCode::CREATED, "a raw UTF-8 name").await;
+        assert_eq!(file.file_name, "attestation élève.pdf");
+    }
+}
+
+both! {
+    async fn the_sweep_deletes_only_old_files_that_no_document_names(app) {
+        let martin = app.martin_token().await;
+        let insurance = household_piece(&pieces(&app, &martin).await, INSURANCE).document_type_id;
+        let response = upload(&app, &martin, insurance, None, "a.pdf", &minimal_pdf()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let kept = stored_files(&app);
+        assert_eq!(kept.len(), 1);
+        let site_folder = kept[0].parent().expect("the site's folder").to_path_buf();
+        let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+        let age = |path: &std::path::Path| {
+            std::fs::File::options().write(true).open(path).expect("open").set_modified(two_days_ago).expect("set mtime");
+        };
+        // An old orphan (a crash between the file and its row), a young one (an upload
+        // on its way), and the real file made old too.
+        let old_orphan = site_folder.join("0123456789abcdef0123456789abcdef");
+        let young_orphan = site_folder.join("fedcba9876543210fedcba9876543210");
+        std::fs::write(&old_orphan, b"orphan").expect("write");
+        std::fs::write(&young_orphan, b"young").expect("write");
+        age(&old_orphan);
+        age(&kept[0]);
+
+        let config = app.config();
+        let deleted = tokio::task::spawn_blocking(move || tutti_api::tasks::sweep_documents(&config))
+            .await
+            .expect("the sweep panicked")
+            .expect("the sweep");
+        assert_eq!(deleted, 1);
+        assert!(!old_orphan.exists());
+        assert!(young_orphan.exists());
+        assert!(kept[0].exists());
+    }
+}

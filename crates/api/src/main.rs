@@ -26,6 +26,8 @@ enum Command {
     Migrate,
     /// Create the demo site, accounts and households (idempotent) and print the logins.
     SeedDemo,
+    /// Delete document files that no document names and that are more than a day old.
+    SweepDocuments,
     /// Print the OpenAPI document.
     Openapi,
     /// Create a site.
@@ -78,6 +80,9 @@ fn main() -> ExitCode {
     };
     let outcome = match command {
         Command::Serve | Command::Openapi => serve(config),
+        Command::SweepDocuments => tasks::sweep_documents(&config)
+            .map(|count| println!("{count} orphan document file(s) deleted."))
+            .map_err(|error| error.to_string()),
         Command::Migrate => tasks::migrate(&config).map(|()| println!("Migrations applied.")).map_err(|error| error.to_string()),
         Command::SeedDemo => seed_demo(&config),
         Command::CreateSite { slug, name } => tasks::create_site(&config, &slug, &name)

@@ -22,6 +22,23 @@ pub enum TaskError {
     Invalid(String),
 }
 
+/// Deletes document files that no row names and that are more than a day old (see
+/// `documents::service::sweep_orphans`); returns how many.
+pub fn sweep_documents(config: &Config) -> Result<usize, TaskError> {
+    let db = Db::connect(config)?;
+    let files = crate::documents::storage::DocumentStore::local(&config.data_dir.join("documents"))
+        .map_err(TaskError::Invalid)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| TaskError::Invalid(error.to_string()))?;
+    Ok(runtime.block_on(crate::documents::service::sweep_orphans(
+        &db,
+        &files,
+        chrono::TimeDelta::days(1),
+    ))?)
+}
+
 /// Runs pending migrations (every task does; this one does nothing else).
 pub fn migrate(config: &Config) -> Result<(), TaskError> {
     Db::connect(config)?;

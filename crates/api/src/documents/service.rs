@@ -704,3 +704,45 @@ fn notify_refusal(
     }
     Ok(())
 }
+
+/// Deletes the stored files that no document row names and that were written more than
+/// `older_than` ago: what a crash between a file's write and its row's commit, or
+/// between a commit and a file's deletion, leaves behind. Younger files are spared, since
+/// their upload may still be on its way to the commit. Returns how many were deleted.
+pub async fn sweep_orphans(
+    db: &crate::db::Db,
+    files: &DocumentStore,
+    older_than: chrono::TimeDelta,
+) -> Result<usize, DomainError> {
+    let cutoff = chrono::Utc::now() - older_than;
+    let mut by_site: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for (key, written) in files.list().await? {
+        // Keys are `<site id>/<random>`; anything else is not ours to delete.
+        let site = key
+            .split_once('/')
+            .and_then(|(site, _)| site.parse::<i64>().ok());
+        if let Some(site) = site
+            && written < cutoff
+        {
+            by_site.entry(site).or_default().push(key);
+        }
+    }
+    let mut deleted = 0;
+    for (site, keys) in by_site {
+        let candidates = keys.clone();
+        let referenced = db
+            .run(move |connection| {
+                Ok::<_, DomainError>(store::referenced_keys(
+                    connection,
+                    SiteId(site),
+                    &candidates,
+                )?)
+            })
+            .await?;
+        for key in keys.iter().filter(|key| !referenced.contains(key)) {
+            files.delete(key).await;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}

@@ -71,6 +71,20 @@ impl DocumentStore {
         Ok(bytes.to_vec())
     }
 
+    /// Every stored file: its key and when it was last written.
+    pub async fn list(&self) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>, DomainError> {
+        use futures::StreamExt as _;
+        let listed: Vec<object_store::Result<object_store::ObjectMeta>> =
+            self.inner.list(None).collect().await;
+        listed
+            .into_iter()
+            .map(|meta| {
+                meta.map(|meta| (meta.location.to_string(), meta.last_modified))
+                    .map_err(storage_error)
+            })
+            .collect()
+    }
+
     /// Deletes a file; a missing one is not an error. Failures are logged, not returned:
     /// the row no longer names the file, so at worst an orphan stays for the sweep.
     pub async fn delete(&self, key: &str) {

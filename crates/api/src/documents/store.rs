@@ -372,6 +372,19 @@ pub fn find_current(
         .optional()
 }
 
+/// Which of `keys` a document row of the site names.
+pub fn referenced_keys(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    keys: &[String],
+) -> QueryResult<Vec<String>> {
+    documents::table
+        .filter(documents::site_id.eq(site))
+        .filter(documents::storage_key.eq_any(keys))
+        .select(documents::storage_key)
+        .load(connection)
+}
+
 /// Inserts a document; returns its id.
 pub fn insert_document(connection: &mut DbConnection, new: &NewDocument<'_>) -> QueryResult<i64> {
     diesel::insert_into(documents::table)
