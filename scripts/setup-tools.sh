@@ -4,7 +4,7 @@
 #
 #   scripts/setup-tools.sh          build tools: wasm32 target, trunk, wasm-bindgen, wasm-opt
 #   scripts/setup-tools.sh --test   the same, plus the test-only tools: Chromium and its
-#                                   driver (apt), aiosmtpd (pip), playwright-core and
+#                                   driver (apt), aiosmtpd and moto (pip), playwright-core and
 #                                   axe-core (npm ci in tests/)
 #
 # Needs: rustup's toolchain, node/npm, python3/pip and apt-get (as root, or with sudo).
@@ -135,6 +135,18 @@ else
         || python3 -m pip install --quiet --break-system-packages aiosmtpd \
         || die "pip install aiosmtpd failed"
     python3 -c 'import aiosmtpd' || die "aiosmtpd still cannot be imported"
+fi
+
+# ---------------------------------------------------------------- moto (S3-compatible server)
+# The documents' S3 tests run against moto's server, started by the tests themselves.
+if python3 -c 'import moto.server' 2>/dev/null; then
+    say "moto: present"
+else
+    say "moto: installing from PyPI (pip)"
+    python3 -m pip install --quiet 'moto[server]' \
+        || python3 -m pip install --quiet --break-system-packages 'moto[server]' \
+        || die "pip install moto[server] failed"
+    python3 -c 'import moto.server' || die "moto still cannot be imported"
 fi
 
 # ---------------------------------------------------------------- playwright-core, axe-core

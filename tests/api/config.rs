@@ -34,6 +34,8 @@ fn each_bad_value_is_refused_with_a_message_naming_its_variable() {
         ("TUTTI_PUBLIC_URL", "not-a-url"),
         ("TUTTI_PUBLIC_URL", "ftp://portail.example"),
         ("TUTTI_SMTP_URL", "http://127.0.0.1:25"),
+        ("TUTTI_STORAGE_URL", "/srv/documents"),
+        ("TUTTI_STORAGE_URL", "s3://"),
     ];
     for (name, value) in cases {
         let outcome = Config::from_vars(vars(data_dir.path(), &[(name, value)]));
@@ -105,11 +107,17 @@ fn the_configuration_never_prints_its_secrets() {
                 "postgres://tutti:motdepasse-secret@127.0.0.1/tutti",
             ),
             ("TUTTI_SMTP_URL", "smtps://user:smtp-secret@mail.example.fr"),
+            ("AWS_SECRET_ACCESS_KEY", "s3-secret-key"),
         ],
     ))
     .expect("valid values");
     let printed = format!("{config:?}");
-    for secret in [TEST_JWT_SECRET, "motdepasse-secret", "smtp-secret"] {
+    for secret in [
+        TEST_JWT_SECRET,
+        "motdepasse-secret",
+        "smtp-secret",
+        "s3-secret-key",
+    ] {
         assert!(!printed.contains(secret), "Debug shows {secret}: {printed}");
     }
 }

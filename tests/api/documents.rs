@@ -297,3 +297,35 @@ both! {
         assert!(kept[0].exists());
     }
 }
+
+both! {
+    async fn documents_live_in_an_s3_compatible_store_when_configured(backend: Backend) {
+        let s3 = tutti_tests::S3Server::start().await;
+        let app = tutti_tests::TestApp::spawn_with(backend, s3.vars("documents")).await;
+        let martin = app.martin_token().await;
+        let insurance = household_piece(&pieces(&app, &martin).await, INSURANCE).document_type_id;
+
+        let pdf = minimal_pdf();
+        let file: DocumentFile = expect_json(upload(&app, &martin, insurance, None, "a.pdf", &pdf).await, StatusCode::CREATED, "an upload to S3").await;
+        let keys = s3.keys().await;
+        assert_eq!(keys.len(), 1, "{keys:?}");
+        assert!(keys[0].starts_with("documents/"), "{keys:?}");
+        assert!(stored_files(&app).is_empty(), "nothing in the local folder");
+        let response = app.get_authorized(&format!("/api/v1/documents/{}/file", file.id), &martin).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.bytes().await.expect("body").to_vec(), pdf);
+
+        // A replacement leaves one object; a refused file adds none; a deletion removes it.
+        let response = upload(&app, &martin, insurance, None, "b.png", &small_png()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let replaced = s3.keys().await;
+        assert_eq!(replaced.len(), 1);
+        assert_ne!(replaced, keys);
+        let response = upload(&app, &martin, insurance, None, "c.png", b"<svg onload=alert(1)>").await;
+        assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(s3.keys().await, replaced);
+        let response = app.send(Method::DELETE, &format!("/api/v1/documents/{}", file.id), Some(&martin), None).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert!(s3.keys().await.is_empty());
+    }
+}

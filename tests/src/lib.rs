@@ -1215,6 +1215,112 @@ pub fn decoded_bodies(raw: &[u8]) -> Vec<String> {
     bodies
 }
 
+/// A local S3-compatible server (moto's) with one bucket; killed on drop.
+pub struct S3Server {
+    /// The port it listens on.
+    pub port: u16,
+    /// The bucket the tests use.
+    pub bucket: String,
+    child: std::process::Child,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl S3Server {
+    /// Starts `python3 -m moto.server` on a free port and creates the bucket `tutti-test`.
+    pub async fn start() -> S3Server {
+        let probe = std::process::Command::new("python3")
+            .args(["-c", "import moto.server"])
+            .output()
+            .expect("python3 is needed for the S3 server");
+        assert!(
+            probe.status.success(),
+            "the S3 tests need moto: run `pip install 'moto[server]'` (make test installs it)"
+        );
+        let port = free_port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starting python3 -m moto.server");
+        let mut server = S3Server {
+            port,
+            bucket: "tutti-test".to_owned(),
+            child,
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(response) = client
+                .put(format!("{}/{}", server.endpoint(), server.bucket))
+                .send()
+                .await
+                && response.status().is_success()
+            {
+                return server;
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("moto exited at start-up with {status}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto did not answer on port {port} within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The server's variables for `TUTTI_STORAGE_URL=s3://BUCKET/PREFIX`.
+    pub fn vars(&self, prefix: &str) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "TUTTI_STORAGE_URL",
+                format!("s3://{}/{prefix}", self.bucket),
+            ),
+            ("AWS_ENDPOINT", self.endpoint()),
+            ("AWS_ALLOW_HTTP", "true".to_owned()),
+            ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+            ("AWS_REGION", "us-east-1".to_owned()),
+        ]
+    }
+
+    /// The keys stored in the bucket (at most 1000).
+    pub async fn keys(&self) -> Vec<String> {
+        let listing = reqwest::Client::new()
+            .get(format!("{}/{}?list-type=2", self.endpoint(), self.bucket))
+            .send()
+            .await
+            .expect("listing the bucket")
+            .text()
+            .await
+            .expect("the listing");
+        listing
+            .split("<Key>")
+            .skip(1)
+            .filter_map(|part| part.split_once("</Key>").map(|(key, _)| key.to_owned()))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

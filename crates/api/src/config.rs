@@ -93,6 +93,11 @@ pub struct Config {
     /// `TUTTI_SESSION_IDLE_*` and `TUTTI_SESSION_LIFETIME_*`: how long a session lives,
     /// per role.
     pub sessions: SessionLimits,
+    /// `TUTTI_STORAGE_URL`: `s3://bucket/prefix` keeps documents in an S3-compatible
+    /// store; unset, they live in `$TUTTI_DATA_DIR/documents`.
+    pub storage_url: Option<String>,
+    /// The `AWS_*` variables (endpoint, region, keys, `AWS_ALLOW_HTTP`) for the S3 store.
+    pub s3_options: Vec<(String, Secret)>,
 }
 
 /// How long one role's sessions live.
@@ -187,7 +192,10 @@ fn parse_session_duration(
 impl Config {
     /// Reads the configuration from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_vars(std::env::vars().filter(|(key, _)| key.starts_with("TUTTI_")))
+        Self::from_vars(
+            std::env::vars()
+                .filter(|(key, _)| key.starts_with("TUTTI_") || key.starts_with("AWS_")),
+        )
     }
 
     /// Reads the configuration from the given variables (the environment, or a test's map).
@@ -346,7 +354,25 @@ impl Config {
             )?,
         };
 
+        let storage_url = get("TUTTI_STORAGE_URL");
+        if let Some(url) = &storage_url
+            && (!url.starts_with("s3://") || url.len() <= "s3://".len())
+        {
+            return Err(config_error(
+                "TUTTI_STORAGE_URL",
+                "expected s3://BUCKET or s3://BUCKET/PREFIX (unset: the local folder)",
+            ));
+        }
+        let mut s3_options: Vec<(String, Secret)> = vars
+            .iter()
+            .filter(|(key, _)| key.starts_with("AWS_"))
+            .map(|(key, value)| (key.clone(), Secret::new(value.trim())))
+            .collect();
+        s3_options.sort_by(|a, b| a.0.cmp(&b.0));
+
         Ok(Self {
+            storage_url,
+            s3_options,
             sessions,
             database_url: Secret::new(database_url),
             database_kind,

@@ -83,8 +83,7 @@ impl Application {
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         let web_dir = config.web_dir.clone();
-        let documents = DocumentStore::local(&config.data_dir.join("documents"))
-            .map_err(StartupError::Other)?;
+        let documents = DocumentStore::from_config(&config).map_err(StartupError::Other)?;
         let state = web::Data::new(AppState {
             config: Arc::new(config),
             db,

@@ -26,7 +26,7 @@ pub enum TaskError {
 /// `documents::service::sweep_orphans`); returns how many.
 pub fn sweep_documents(config: &Config) -> Result<usize, TaskError> {
     let db = Db::connect(config)?;
-    let files = crate::documents::storage::DocumentStore::local(&config.data_dir.join("documents"))
+    let files = crate::documents::storage::DocumentStore::from_config(config)
         .map_err(TaskError::Invalid)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -1,7 +1,7 @@
 //! Where document files live: a [`DocumentStore`] over `object_store`.
 //!
-//! Today only the local folder `$TUTTI_DATA_DIR/documents` (created on first run) is
-//! wired; an S3-compatible store is the same trait object behind another constructor.
+//! The local folder `$TUTTI_DATA_DIR/documents` (created on first run) by default, or
+//! any S3-compatible store when `TUTTI_STORAGE_URL=s3://bucket/prefix` is set.
 //! Files are written before their row, so a crash leaves at worst an orphan file, never
 //! a row without its file. Keys are random (128 bits, hex) under the site's id: nothing
 //! of the family's file name reaches the file system.
@@ -42,6 +42,41 @@ impl DocumentStore {
         Ok(Self {
             inner: Arc::new(store),
         })
+    }
+
+    /// The store the configuration names: S3-compatible for `TUTTI_STORAGE_URL`, else the
+    /// local folder `$TUTTI_DATA_DIR/documents`.
+    pub fn from_config(config: &crate::config::Config) -> Result<Self, String> {
+        match &config.storage_url {
+            Some(url) => Self::s3(url, &config.s3_options),
+            None => Self::local(&config.data_dir.join("documents")),
+        }
+    }
+
+    /// An S3-compatible store: `s3://bucket/prefix`, with the `AWS_*` options (endpoint,
+    /// region, keys, `AWS_ALLOW_HTTP`).
+    pub fn s3(url: &str, options: &[(String, crate::config::Secret)]) -> Result<Self, String> {
+        use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+        let mut builder = AmazonS3Builder::new().with_url(url);
+        for (name, value) in options {
+            if let Ok(key) = name.to_ascii_lowercase().parse::<AmazonS3ConfigKey>() {
+                builder = builder.with_config(key, value.expose());
+            }
+        }
+        let store = builder
+            .build()
+            .map_err(|error| format!("TUTTI_STORAGE_URL: {error}"))?;
+        let prefix = url
+            .trim_start_matches("s3://")
+            .split_once('/')
+            .map(|(_, prefix)| prefix.trim_matches('/'))
+            .unwrap_or_default();
+        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(store)
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+        };
+        Ok(Self { inner })
     }
 
     /// A new random key under the site's folder.
