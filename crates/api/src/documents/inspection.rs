@@ -102,10 +102,20 @@ pub fn inspect(file_name: &str, bytes: &[u8]) -> Result<FileKind, DomainError> {
     if by_extension != by_magic {
         return Err(refused());
     }
-    if HTML_MARKERS
-        .iter()
-        .any(|marker| contains_ignoring_case(bytes, marker))
-    {
+    // Where HTML markers mean something: a browser sniffs the first bytes of a file; a
+    // PDF's text outside its compressed streams is text. Compressed data (an image's
+    // pixels, a scan inside a PDF) is near-random: over 2 MB it would contain "<svg" or
+    // "/JS" by chance in about one file in a hundred, and the same scan would then be
+    // refused every time.
+    let scanned: Vec<&[u8]> = match by_magic {
+        FileKind::Pdf => pdf_text_parts(bytes),
+        FileKind::Png | FileKind::Jpeg => vec![&bytes[..bytes.len().min(SNIFFED_BYTES)]],
+    };
+    if scanned.iter().any(|part| {
+        HTML_MARKERS
+            .iter()
+            .any(|marker| contains_ignoring_case(part, marker))
+    }) {
         return Err(refused());
     }
     match by_magic {
@@ -149,8 +159,58 @@ fn pdf_names(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
         })
 }
 
+/// How much of a file a browser looks at when it sniffs the content type.
+const SNIFFED_BYTES: usize = 1024;
+
+/// The parts of a PDF that are text: everything but the data of streams that declare a
+/// `/Filter` (compressed or encoded, hence binary). Unfiltered streams (plain content
+/// operators) are kept, so a script written in one is still seen.
+fn pdf_text_parts(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut parts = Vec::new();
+    let mut cursor = 0;
+    let mut search = 0;
+    while let Some(found) = find(&bytes[search..], b"stream") {
+        let keyword = search + found;
+        search = keyword + b"stream".len();
+        // "endstream" also contains "stream"; only a stream's start counts.
+        if keyword >= 3 && &bytes[keyword - 3..keyword] == b"end" {
+            continue;
+        }
+        let dictionary_start =
+            rfind(&bytes[cursor..keyword], b"<<").map_or(cursor, |at| cursor + at);
+        let dictionary = &bytes[dictionary_start..keyword];
+        if !contains(dictionary, b"/Filter") {
+            continue;
+        }
+        let Some(end) = find(&bytes[search..], b"endstream") else {
+            break;
+        };
+        parts.push(&bytes[cursor..keyword]);
+        cursor = search + end + b"endstream".len();
+        search = cursor;
+    }
+    parts.push(&bytes[cursor..]);
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|window| window == needle)
+}
+
 fn check_pdf(bytes: &[u8]) -> Result<(), DomainError> {
-    if pdf_names(bytes).any(|name| FORBIDDEN_PDF_NAMES.contains(&name.as_slice())) {
+    let text = pdf_text_parts(bytes);
+    if text
+        .iter()
+        .any(|part| pdf_names(part).any(|name| FORBIDDEN_PDF_NAMES.contains(&name.as_slice())))
+    {
         return Err(refused());
     }
     // A ZIP's end-of-central-directory record sits in the last 64 KiB + 22 bytes; a
@@ -207,4 +267,53 @@ fn check_jpeg(bytes: &[u8]) -> Result<(), DomainError> {
         return Err(refused());
     }
     decodes(bytes, image::ImageFormat::Jpeg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes that look random, as compressed data does.
+    fn noise(length: usize, mut seed: u64) -> Vec<u8> {
+        (0..length)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (seed >> 24) as u8
+            })
+            .collect()
+    }
+
+    fn pdf_with_stream(dictionary: &str, data: &[u8]) -> Vec<u8> {
+        let mut pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n2 0 obj\n".to_vec();
+        pdf.extend_from_slice(
+            format!("<< /Length {} {dictionary}>>\nstream\n", data.len()).as_bytes(),
+        );
+        pdf.extend_from_slice(data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+        pdf
+    }
+
+    #[test]
+    fn markers_inside_compressed_pdf_streams_are_not_mistaken_for_content() {
+        // Compressed data that happens to hold "/JS " and "<svg".
+        let mut data = noise(4096, 7);
+        data.extend_from_slice(b"/JS <svg");
+        data.extend(noise(4096, 11));
+        let scan = pdf_with_stream("/Filter /FlateDecode ", &data);
+        assert!(inspect("scan.pdf", &scan).is_ok());
+        // The same bytes in a stream without a filter are text, and refused.
+        let plain = pdf_with_stream("", b"BT /F1 12 Tf (x) Tj ET /JS <svg");
+        assert!(inspect("plain.pdf", &plain).is_err());
+    }
+
+    #[test]
+    fn active_names_outside_streams_are_refused() {
+        let pdf = pdf_with_stream(
+            "/Filter /FlateDecode /OpenAction << /S /JavaScript >> ",
+            &noise(100, 3),
+        );
+        assert!(inspect("action.pdf", &pdf).is_err());
+    }
 }
