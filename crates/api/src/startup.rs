@@ -50,6 +50,8 @@ pub struct Application {
     /// Sends the outbox over SMTP; `None` in outbox mode.
     mail_worker: Option<Worker>,
     db: Db,
+    /// The documents' files, for the periodic orphan sweep.
+    documents: DocumentStore,
     hasher: PasswordHasher,
 }
 
@@ -84,6 +86,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let web_dir = config.web_dir.clone();
         let documents = DocumentStore::from_config(&config).map_err(StartupError::Other)?;
+        let sweep_files = documents.clone();
         let state = web::Data::new(AppState {
             config: Arc::new(config),
             db,
@@ -152,6 +155,7 @@ impl Application {
             port,
             mail_worker,
             db: database,
+            documents: sweep_files,
             hasher: password_hasher,
         })
     }
@@ -175,12 +179,17 @@ impl Application {
     /// long as the server does, and stops with it (a crash or a stop mid-send loses
     /// nothing: the claimed row is sent again once its lease expires).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Some(worker) = self.mail_worker else {
-            return self.server.await;
+        let mail = async move {
+            match self.mail_worker {
+                Some(worker) => worker.run().await,
+                None => std::future::pending().await,
+            }
         };
+        let sweeper = sweep_documents_periodically(self.db, self.documents);
         tokio::select! {
             result = self.server => result,
-            never = worker.run() => match never {},
+            never = mail => match never {},
+            never = sweeper => match never {},
         }
     }
 }
@@ -292,4 +301,34 @@ fn path_config() -> web::PathConfig {
         );
         actix_web::error::InternalError::from_response(error, response).into()
     })
+}
+
+/// How often a server looks for orphan document files, and how old one must be to go.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 60 * 60);
+const ORPHAN_AGE_HOURS: i64 = 24;
+
+/// Removes, every few hours, the document files that no row names (see
+/// `documents::service::sweep_orphans`). Several instances may sweep at once: deleting a
+/// file twice is harmless, and files younger than a day are never touched.
+async fn sweep_documents_periodically(db: Db, files: DocumentStore) -> std::convert::Infallible {
+    // Not at start-up: a restart should come up quietly, and a crash's orphans can wait.
+    let mut ticks = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(10 * 60),
+        SWEEP_EVERY,
+    );
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match crate::documents::service::sweep_orphans(
+            &db,
+            &files,
+            chrono::TimeDelta::hours(ORPHAN_AGE_HOURS),
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "orphan document files deleted"),
+            Err(error) => tracing::warn!(%error, "document sweep failed; trying again later"),
+        }
+    }
 }
