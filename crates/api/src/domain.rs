@@ -133,6 +133,31 @@ impl DomainError {
     }
 }
 
+/// A required text field: not blank, at most `max` characters.
+pub fn required_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        errors.insert(field.to_owned(), "Ce champ est obligatoire.".to_owned());
+    } else {
+        optional_text(errors, field, value, max);
+    }
+}
+
+/// An optional text field: at most `max` characters.
+pub fn optional_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.insert(field.to_owned(), format!("{max} caractères au plus."));
+    }
+}
+
+/// 404 unless a write found its record.
+pub fn found(found: bool) -> Result<(), DomainError> {
+    if found {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
 /// The French message of a stale edit (409 `stale_version`).
 pub const STALE_MESSAGE: &str = "Ces informations ont été modifiées entre-temps. Les données à jour sont affichées ; vos saisies n'ont pas été enregistrées, vérifiez-les puis enregistrez à nouveau.";
 

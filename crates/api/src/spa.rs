@@ -135,13 +135,19 @@ fn resolve(dir: &Path, path: &str) -> Target {
     }
 }
 
-async fn answer(dir: &Path, request: &HttpRequest) -> HttpResponse {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, "GET, HEAD"))
-            .finish();
-    }
-    let file = match resolve(dir, request.path()) {
+/// The file that answers a request, found on disk: the file itself, the precompressed
+/// variant to send when the browser accepts one, and whether variants exist at all.
+struct Located {
+    file: PathBuf,
+    variant: Option<(PathBuf, ContentEncoding)>,
+    has_variants: bool,
+}
+
+/// Everything that touches the disk to decide what answers a path (a few `stat` calls),
+/// done together so that it runs in one trip to the blocking pool; `None` for a missing
+/// file.
+fn locate(dir: &Path, path: &str, accepted: &str) -> Option<Located> {
+    let file = match resolve(dir, path) {
         Target::File(file) => file,
         Target::Index { admin } => {
             // Without the administration's build, the family build serves /admin too.
@@ -152,42 +158,13 @@ async fn answer(dir: &Path, request: &HttpRequest) -> HttpResponse {
                 dir.join("index.html")
             }
         }
-        Target::Missing => {
-            return HttpResponse::NotFound()
-                .content_type("text/plain; charset=utf-8")
-                .body("Fichier introuvable.\n");
-        }
+        Target::Missing => return None,
     };
-    match send_file(&file, request).await {
-        Ok(response) => response,
-        Err(error) => {
-            tracing::error!(file = %file.display(), %error, "cannot serve a file of the web app");
-            HttpResponse::NotFound()
-                .content_type("text/plain; charset=utf-8")
-                .body("Fichier introuvable.\n")
-        }
-    }
-}
-
-/// Sends a file, or its precompressed variant when the browser accepts one, with its
-/// caching policy.
-async fn send_file(file: &Path, request: &HttpRequest) -> std::io::Result<HttpResponse> {
     let name = file
         .file_name()
         .and_then(|name| name.to_str())
-        .unwrap_or_default();
-    let content_type = actix_files::file_extension_to_mime(
-        file.extension()
-            .and_then(|extension| extension.to_str())
-            .unwrap_or_default(),
-    );
-    // A range of the compressed bytes is not a range of the file: ranges get the file.
-    let accepted = request
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|value| value.to_str().ok())
-        .filter(|_| !request.headers().contains_key(header::RANGE))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_owned();
     let variant = [
         ("br", ContentEncoding::Brotli),
         ("gz", ContentEncoding::Gzip),
@@ -197,11 +174,79 @@ async fn send_file(file: &Path, request: &HttpRequest) -> std::io::Result<HttpRe
     .map(|(suffix, encoding)| (file.with_file_name(format!("{name}.{suffix}")), encoding))
     .find(|(path, _)| path.is_file());
     let has_variants = file.with_file_name(format!("{name}.gz")).is_file();
-    let named = match variant {
+    Some(Located {
+        file,
+        variant,
+        has_variants,
+    })
+}
+
+fn not_found() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("Fichier introuvable.\n")
+}
+
+async fn answer(dir: &Path, request: &HttpRequest) -> HttpResponse {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET, HEAD"))
+            .finish();
+    }
+    // A range of the compressed bytes is not a range of the file: ranges get the file.
+    let accepted = request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .filter(|_| !request.headers().contains_key(header::RANGE))
+        .unwrap_or_default()
+        .to_owned();
+    let (dir, path) = (dir.to_path_buf(), request.path().to_owned());
+    let located = match web::block(move || locate(&dir, &path, &accepted)).await {
+        Ok(Some(located)) => located,
+        Ok(None) => return not_found(),
+        Err(error) => {
+            tracing::error!(%error, "blocking pool unavailable for a file of the web app");
+            return HttpResponse::ServiceUnavailable().finish();
+        }
+    };
+    match send_file(located, request).await {
+        Ok(response) => response,
+        Err((file, error)) => {
+            tracing::error!(file = %file.display(), %error, "cannot serve a file of the web app");
+            not_found()
+        }
+    }
+}
+
+/// Sends a located file, or its precompressed variant, with its caching policy.
+async fn send_file(
+    located: Located,
+    request: &HttpRequest,
+) -> Result<HttpResponse, (PathBuf, std::io::Error)> {
+    let Located {
+        file,
+        variant,
+        has_variants,
+    } = located;
+    let name = file
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default();
+    let content_type = actix_files::file_extension_to_mime(
+        file.extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default(),
+    );
+    let opened = match variant {
         Some((path, encoding)) => NamedFile::open_async(path)
-            .await?
-            .set_content_encoding(encoding),
-        None => NamedFile::open_async(file).await?,
+            .await
+            .map(|named| named.set_content_encoding(encoding)),
+        None => NamedFile::open_async(&file).await,
+    };
+    let named = match opened {
+        Ok(named) => named,
+        Err(error) => return Err((file, error)),
     };
     let mut response = named
         .set_content_type(content_type)

@@ -8,7 +8,7 @@ use tutti_shared::{
 };
 
 use super::client::{network_of, summarise_user_agent};
-use super::password_policy::{AccountWords, check_new_password};
+use super::password_policy::{AccountWords, check_new_password_off_executor};
 use super::store::{self as auth_store, Account, NewSession, Reservation, ThrottlePolicy};
 use super::{RefreshToken, hash_token, random_token};
 use crate::audit::{AuditEntry, record};
@@ -810,14 +810,15 @@ pub async fn confirm_password_reset(
     let Some((account, site_slug)) = live else {
         return Err(invalid_link());
     };
-    check_new_password(
+    check_new_password_off_executor(
         password.expose(),
         &AccountWords {
             login: &account.login,
             site_slug: &site_slug,
             email: &account.email,
         },
-    )?;
+    )
+    .await?;
     let new_hash = state
         .hasher
         .hash(prehash_for_login(password.expose()))
@@ -903,14 +904,15 @@ pub async fn change_password(
         });
     }
     // The new password's rules first: a weak one costs no attempt and no bcrypt.
-    check_new_password(
+    check_new_password_off_executor(
         password.expose(),
         &AccountWords {
             login: &account.login,
             site_slug: &site_slug,
             email: &account.email,
         },
-    )?;
+    )
+    .await?;
     // Counted before bcrypt, like a login: guesses sent at once get no more checks.
     let slot = state.hasher.slot().await?;
     let keys = vec![(throttle_key.clone(), ACCOUNT_POLICY)];

@@ -117,6 +117,15 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
+    /// [`Db::run`] for a service: its work fails with the domain error.
+    pub async fn work<T, F>(&self, work: F) -> Result<T, crate::domain::DomainError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, crate::domain::DomainError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(work).await
+    }
+
     /// Runs `work` with a pooled connection on the blocking thread pool.
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where

@@ -15,61 +15,22 @@ use tutti_shared::{
 use super::inspection::inspect;
 use super::storage::DocumentStore;
 use super::store::{self, DocumentRow, NewDocument, TypeRow};
-use crate::audit::{AuditEntry, record};
+use crate::audit::record_school_action;
 use crate::caller::{FamilyCaller, SchoolCaller};
 use crate::db::{DbConnection, now, write_transaction};
-use crate::domain::{DomainError, FieldErrors, HouseholdId, SiteId};
+use crate::domain::{DomainError, FieldErrors, HouseholdId, SiteId, optional_text, required_text};
 use crate::mail::store::enqueue;
 use crate::state::AppState;
 
 const ALREADY_VALIDATED: &str =
     "Ce document a déjà été validé : il ne peut plus être remplacé ni supprimé.";
 
-async fn run<T, F>(state: &AppState, work: F) -> Result<T, DomainError>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, DomainError> + Send + 'static,
-    T: Send + 'static,
-{
-    state.db.run(work).await
-}
-
-fn audit(
-    connection: &mut DbConnection,
-    caller: &SchoolCaller,
-    action: &'static str,
-    document_id: i64,
-) -> Result<(), DomainError> {
-    record(
-        connection,
-        &AuditEntry {
-            site_id: Some(caller.site.0),
-            account_id: Some(caller.account.0),
-            action,
-            target_type: Some("document"),
-            target_id: Some(document_id),
-            ip: Some(caller.ip.clone()),
-            details: None,
-        },
-    )?;
-    Ok(())
-}
-
 // ---------------------------------------------------------------- document types
 
 fn validate_type(input: &DocumentTypeInput) -> Result<(), DomainError> {
     let mut errors = FieldErrors::new();
-    let name = input.name.trim();
-    if name.is_empty() {
-        errors.insert("name".to_owned(), "Ce champ est obligatoire.".to_owned());
-    } else if name.chars().count() > 120 {
-        errors.insert("name".to_owned(), "120 caractères au plus.".to_owned());
-    }
-    if input.help_text.chars().count() > 1000 {
-        errors.insert(
-            "help_text".to_owned(),
-            "1000 caractères au plus.".to_owned(),
-        );
-    }
+    required_text(&mut errors, "name", input.name.trim(), 120);
+    optional_text(&mut errors, "help_text", &input.help_text, 1000);
     let url = input.form_url.trim();
     if !url.is_empty()
         && (!(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500)
@@ -100,13 +61,15 @@ fn name_taken(error: DomainError) -> DomainError {
 
 /// The site's document types, retired ones included, in order.
 pub async fn list_types(state: &AppState, site: SiteId) -> Result<Vec<DocumentType>, DomainError> {
-    run(state, move |connection| {
-        Ok(store::list_types(connection, site)?
-            .iter()
-            .map(TypeRow::to_wire)
-            .collect())
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            Ok(store::list_types(connection, site)?
+                .iter()
+                .map(TypeRow::to_wire)
+                .collect())
+        })
+        .await
 }
 
 /// Creates a document type at the end of the list.
@@ -116,13 +79,15 @@ pub async fn create_type(
     input: DocumentTypeInput,
 ) -> Result<i64, DomainError> {
     validate_type(&input)?;
-    run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            Ok::<_, DomainError>(store::insert_type(connection, site, &input, now())?)
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                Ok::<_, DomainError>(store::insert_type(connection, site, &input, now())?)
+            })
+            .map_err(name_taken)
         })
-        .map_err(name_taken)
-    })
-    .await
+        .await
 }
 
 /// Edits (or retires, or brings back) a document type; `version` must be the one read.
@@ -136,18 +101,20 @@ pub async fn update_type(
     let version = input
         .version
         .ok_or_else(|| DomainError::field("version", "La version lue est requise."))?;
-    run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            let row = store::find_type(connection, site, id)?.ok_or(DomainError::NotFound)?;
-            if !store::update_type(connection, site, &row, &input, version, now())? {
-                return Err(DomainError::Stale);
-            }
-            let row = store::find_type(connection, site, id)?.ok_or(DomainError::NotFound)?;
-            Ok(row.to_wire())
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                let row = store::find_type(connection, site, id)?.ok_or(DomainError::NotFound)?;
+                if !store::update_type(connection, site, &row, &input, version, now())? {
+                    return Err(DomainError::Stale);
+                }
+                let row = store::find_type(connection, site, id)?.ok_or(DomainError::NotFound)?;
+                Ok(row.to_wire())
+            })
+            .map_err(name_taken)
         })
-        .map_err(name_taken)
-    })
-    .await
+        .await
 }
 
 /// Puts the site's document types in the given order (every id, once).
@@ -156,30 +123,32 @@ pub async fn reorder_types(
     site: SiteId,
     ids: Vec<i64>,
 ) -> Result<Vec<DocumentType>, DomainError> {
-    run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            let rows = store::list_types(connection, site)?;
-            let mut known: Vec<i64> = rows.iter().map(|row| row.id).collect();
-            let mut given = ids.clone();
-            known.sort_unstable();
-            given.sort_unstable();
-            if known != given {
-                return Err(DomainError::field(
-                    "ids",
-                    "Donnez chaque type de document du site, une fois chacun.",
-                ));
-            }
-            for (index, id) in ids.iter().enumerate() {
-                let position = i32::try_from(index + 1).unwrap_or(i32::MAX);
-                store::set_type_position(connection, site, *id, position)?;
-            }
-            Ok(store::list_types(connection, site)?
-                .iter()
-                .map(TypeRow::to_wire)
-                .collect())
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                let rows = store::list_types(connection, site)?;
+                let mut known: Vec<i64> = rows.iter().map(|row| row.id).collect();
+                let mut given = ids.clone();
+                known.sort_unstable();
+                given.sort_unstable();
+                if known != given {
+                    return Err(DomainError::field(
+                        "ids",
+                        "Donnez chaque type de document du site, une fois chacun.",
+                    ));
+                }
+                for (index, id) in ids.iter().enumerate() {
+                    let position = i32::try_from(index + 1).unwrap_or(i32::MAX);
+                    store::set_type_position(connection, site, *id, position)?;
+                }
+                Ok(store::list_types(connection, site)?
+                    .iter()
+                    .map(TypeRow::to_wire)
+                    .collect())
+            })
         })
-    })
-    .await
+        .await
 }
 
 // ---------------------------------------------------------------- what a household owes
@@ -260,50 +229,53 @@ pub async fn household_documents(
     family: FamilyCaller,
 ) -> Result<HouseholdDocuments, DomainError> {
     let today = chrono::Utc::now().date_naive();
-    run(state, move |connection| {
-        let (site, household) = (family.site, family.household);
-        let choices =
-            store::household_choices(connection, site, household)?.ok_or(DomainError::NotFound)?;
-        let types = store::list_types(connection, site)?;
-        let documents = store::household_documents(connection, site, household)?;
-        let children = store::household_students(connection, site, household)?;
-        let dancers: Vec<i64> = match crate::school::store::current_year(connection, site, today)? {
-            Some(year) => store::dance_enrolments(connection, site, household, year.id)?
+    state
+        .db
+        .work(move |connection| {
+            let (site, household) = (family.site, family.household);
+            let choices = store::household_choices(connection, site, household)?
+                .ok_or(DomainError::NotFound)?;
+            let types = store::list_types(connection, site)?;
+            let documents = store::household_documents(connection, site, household)?;
+            let children = store::household_students(connection, site, household)?;
+            let dancers: Vec<i64> =
+                match crate::school::store::current_year(connection, site, today)? {
+                    Some(year) => store::dance_enrolments(connection, site, household, year.id)?
+                        .into_iter()
+                        .filter(|(_, level)| !exempt_level(level))
+                        .map(|(student, _)| student)
+                        .collect(),
+                    None => Vec::new(),
+                };
+            let household_pieces = pieces(
+                &types,
+                DocumentScope::Household,
+                &documents,
+                None,
+                choices,
+                !dancers.is_empty(),
+            );
+            let students = children
                 .into_iter()
-                .filter(|(_, level)| !exempt_level(level))
-                .map(|(student, _)| student)
-                .collect(),
-            None => Vec::new(),
-        };
-        let household_pieces = pieces(
-            &types,
-            DocumentScope::Household,
-            &documents,
-            None,
-            choices,
-            !dancers.is_empty(),
-        );
-        let students = children
-            .into_iter()
-            .map(|(id, first_name, last_name)| StudentDocuments {
-                student_id: id,
-                student_name: format!("{first_name} {last_name}"),
-                documents: pieces(
-                    &types,
-                    DocumentScope::Student,
-                    &documents,
-                    Some(id),
-                    choices,
-                    dancers.contains(&id),
-                ),
+                .map(|(id, first_name, last_name)| StudentDocuments {
+                    student_id: id,
+                    student_name: format!("{first_name} {last_name}"),
+                    documents: pieces(
+                        &types,
+                        DocumentScope::Student,
+                        &documents,
+                        Some(id),
+                        choices,
+                        dancers.contains(&id),
+                    ),
+                })
+                .collect();
+            Ok(HouseholdDocuments {
+                household: household_pieces,
+                students,
             })
-            .collect();
-        Ok(HouseholdDocuments {
-            household: household_pieces,
-            students,
         })
-    })
-    .await
+        .await
 }
 
 // ---------------------------------------------------------------- family: upload, delete
@@ -395,64 +367,69 @@ pub async fn upload(
     };
     {
         let family = family.clone();
-        run(state, move |connection| {
-            check_slot(connection, &family, document_type_id, student_id).map(|_| ())
-        })
-        .await?;
+        state
+            .db
+            .work(move |connection| {
+                check_slot(connection, &family, document_type_id, student_id).map(|_| ())
+            })
+            .await?;
     }
     let key = DocumentStore::new_key(family.site);
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     state.documents.put(&key, bytes).await?;
     let written = {
         let (key, display_name) = (key.clone(), display_name.clone());
-        run(state, move |connection| {
-            write_transaction(connection, |connection| {
-                let student_key = check_slot(connection, &family, document_type_id, student_id)?;
-                let new = NewDocument {
-                    site_id: family.site.0,
-                    document_type_id,
-                    family_id: family.household.0,
-                    student_id,
-                    student_key,
-                    state: DocumentState::Transmis.as_str(),
-                    display_name: &display_name,
-                    storage_key: &key,
-                    content_type: kind.content_type(),
-                    size_bytes: size,
-                    uploaded_at: now(),
-                    uploaded_by: family.account.0,
-                };
-                let current = store::find_current(
-                    connection,
-                    family.site,
-                    family.household,
-                    document_type_id,
-                    student_key,
-                )?;
-                let replaced = match &current {
-                    Some(row) => {
-                        if !store::replace_file(connection, row.id, row.version, &new)? {
-                            return Err(DomainError::Stale);
+        state
+            .db
+            .work(move |connection| {
+                write_transaction(connection, |connection| {
+                    let student_key =
+                        check_slot(connection, &family, document_type_id, student_id)?;
+                    let new = NewDocument {
+                        site_id: family.site.0,
+                        document_type_id,
+                        family_id: family.household.0,
+                        student_id,
+                        student_key,
+                        state: DocumentState::Transmis.as_str(),
+                        display_name: &display_name,
+                        storage_key: &key,
+                        content_type: kind.content_type(),
+                        size_bytes: size,
+                        uploaded_at: now(),
+                        uploaded_by: family.account.0,
+                    };
+                    let current = store::find_current(
+                        connection,
+                        family.site,
+                        family.household,
+                        document_type_id,
+                        student_key,
+                    )?;
+                    let replaced = match &current {
+                        Some(row) => {
+                            if !store::replace_file(connection, row.id, row.version, &new)? {
+                                return Err(DomainError::Stale);
+                            }
+                            Some(row.storage_key.clone())
                         }
-                        Some(row.storage_key.clone())
-                    }
-                    None => {
-                        store::insert_document(connection, &new)?;
-                        None
-                    }
-                };
-                let row = store::find_current(
-                    connection,
-                    family.site,
-                    family.household,
-                    document_type_id,
-                    student_key,
-                )?
-                .ok_or(DomainError::NotFound)?;
-                Ok::<_, DomainError>((row.file(), replaced))
+                        None => {
+                            store::insert_document(connection, &new)?;
+                            None
+                        }
+                    };
+                    let row = store::find_current(
+                        connection,
+                        family.site,
+                        family.household,
+                        document_type_id,
+                        student_key,
+                    )?
+                    .ok_or(DomainError::NotFound)?;
+                    Ok::<_, DomainError>((row.file(), replaced))
+                })
             })
-        })
-        .await
+            .await
     };
     match written {
         Ok((file, replaced)) => {
@@ -481,23 +458,26 @@ pub async fn delete_document(
     family: FamilyCaller,
     id: i64,
 ) -> Result<(), DomainError> {
-    let key = run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            let row = store::find_family_document(connection, family.site, family.household, id)?
-                .ok_or(DomainError::NotFound)?;
-            if row.state() == DocumentState::Valide {
-                return Err(DomainError::conflict(
-                    ErrorCode::InvalidTransition,
-                    ALREADY_VALIDATED,
-                ));
-            }
-            if !store::delete_document(connection, row.id, row.version)? {
-                return Err(DomainError::Stale);
-            }
-            Ok(row.storage_key)
+    let key = state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                let row =
+                    store::find_family_document(connection, family.site, family.household, id)?
+                        .ok_or(DomainError::NotFound)?;
+                if row.state() == DocumentState::Valide {
+                    return Err(DomainError::conflict(
+                        ErrorCode::InvalidTransition,
+                        ALREADY_VALIDATED,
+                    ));
+                }
+                if !store::delete_document(connection, row.id, row.version)? {
+                    return Err(DomainError::Stale);
+                }
+                Ok(row.storage_key)
+            })
         })
-    })
-    .await?;
+        .await?;
     state.documents.delete(&key).await;
     Ok(())
 }
@@ -522,11 +502,13 @@ pub async fn family_file(
     family: FamilyCaller,
     id: i64,
 ) -> Result<Download, DomainError> {
-    let row = run(state, move |connection| {
-        store::find_family_document(connection, family.site, family.household, id)?
-            .ok_or(DomainError::NotFound)
-    })
-    .await?;
+    let row = state
+        .db
+        .work(move |connection| {
+            store::find_family_document(connection, family.site, family.household, id)?
+                .ok_or(DomainError::NotFound)
+        })
+        .await?;
     read_file(state, row).await
 }
 
@@ -563,16 +545,18 @@ pub async fn queue(
         from: query.from.and_then(|day| day.and_hms_opt(0, 0, 0)),
         before: query.to.and_then(store::day_after),
     };
-    run(state, move |connection| {
-        let (items, total) = store::queue(connection, site, &filters, page, per_page)?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page,
+    state
+        .db
+        .work(move |connection| {
+            let (items, total) = store::queue(connection, site, &filters, page, per_page)?;
+            Ok(Page {
+                items,
+                total,
+                page,
+                per_page,
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// A site's file for staff (audited: documents are personal data).
@@ -581,13 +565,15 @@ pub async fn staff_file(
     caller: SchoolCaller,
     id: i64,
 ) -> Result<Download, DomainError> {
-    let row = run(state, move |connection| {
-        let row =
-            store::find_site_document(connection, caller.site, id)?.ok_or(DomainError::NotFound)?;
-        audit(connection, &caller, "document_read", row.id)?;
-        Ok(row)
-    })
-    .await?;
+    let row = state
+        .db
+        .work(move |connection| {
+            let row = store::find_site_document(connection, caller.site, id)?
+                .ok_or(DomainError::NotFound)?;
+            record_school_action(connection, &caller, "document_read", "document", row.id)?;
+            Ok(row)
+        })
+        .await?;
     read_file(state, row).await
 }
 
@@ -621,55 +607,63 @@ pub async fn decide(
         },
     };
     let delivery = state.mailer.delivery();
-    let deleted_key = run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            let row = store::find_site_document(connection, caller.site, id)?
-                .ok_or(DomainError::NotFound)?;
-            if row.version != decision.version {
-                return Err(DomainError::Stale);
-            }
-            if row.state() != DocumentState::Transmis {
-                return Err(DomainError::conflict(
-                    ErrorCode::InvalidTransition,
-                    "Ce document a déjà été traité.",
-                ));
-            }
-            let kind = store::find_type(connection, caller.site, row.document_type_id)?
-                .ok_or(DomainError::NotFound)?;
-            let (new_state, delete_file) = match decision.decision {
-                DocumentVerdict::Validate => {
-                    (DocumentState::Valide, kind.delete_file_when_validated)
+    let deleted_key = state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                let row = store::find_site_document(connection, caller.site, id)?
+                    .ok_or(DomainError::NotFound)?;
+                if row.version != decision.version {
+                    return Err(DomainError::Stale);
                 }
-                DocumentVerdict::Refuse => (DocumentState::Refuse, false),
-            };
-            if !store::decide(
-                connection,
-                caller.site,
-                row.id,
-                row.version,
-                new_state,
-                reason.as_deref(),
-                caller.account.0,
-                now(),
-                delete_file,
-            )? {
-                return Err(DomainError::Stale);
-            }
-            let action = match new_state {
-                DocumentState::Valide => "document_validated",
-                _ => "document_refused",
-            };
-            audit(connection, &caller, action, row.id)?;
-            if delete_file {
-                audit(connection, &caller, "document_file_deleted", row.id)?;
-            }
-            if let Some(reason) = &reason {
-                notify_refusal(connection, caller.site, &row, &kind, reason, delivery)?;
-            }
-            Ok(delete_file.then_some(row.storage_key))
+                if row.state() != DocumentState::Transmis {
+                    return Err(DomainError::conflict(
+                        ErrorCode::InvalidTransition,
+                        "Ce document a déjà été traité.",
+                    ));
+                }
+                let kind = store::find_type(connection, caller.site, row.document_type_id)?
+                    .ok_or(DomainError::NotFound)?;
+                let (new_state, delete_file) = match decision.decision {
+                    DocumentVerdict::Validate => {
+                        (DocumentState::Valide, kind.delete_file_when_validated)
+                    }
+                    DocumentVerdict::Refuse => (DocumentState::Refuse, false),
+                };
+                if !store::decide(
+                    connection,
+                    caller.site,
+                    row.id,
+                    row.version,
+                    new_state,
+                    reason.as_deref(),
+                    caller.account.0,
+                    now(),
+                    delete_file,
+                )? {
+                    return Err(DomainError::Stale);
+                }
+                let action = match new_state {
+                    DocumentState::Valide => "document_validated",
+                    _ => "document_refused",
+                };
+                record_school_action(connection, &caller, action, "document", row.id)?;
+                if delete_file {
+                    record_school_action(
+                        connection,
+                        &caller,
+                        "document_file_deleted",
+                        "document",
+                        row.id,
+                    )?;
+                }
+                if let Some(reason) = &reason {
+                    notify_refusal(connection, caller.site, &row, &kind, reason, delivery)?;
+                }
+                Ok(delete_file.then_some(row.storage_key))
+            })
         })
-    })
-    .await?;
+        .await?;
     if let Some(key) = deleted_key {
         state.documents.delete(&key).await;
     }

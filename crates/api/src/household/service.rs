@@ -15,7 +15,7 @@ use tutti_shared::{
 
 use super::emails;
 use super::store::{self, Guardian, NewChangeRequest, Student, Target};
-use crate::audit::{AuditEntry, record};
+use crate::audit::{AuditEntry, record, record_school_action};
 use crate::caller::{FamilyCaller, SchoolCaller};
 use crate::db::{DbConnection, now, write_transaction};
 use crate::domain::{DomainError, HouseholdId, SiteId};
@@ -329,28 +329,6 @@ pub async fn update_student(
     Ok(view)
 }
 
-/// Writes the audit entry of a staff member's read of personal data.
-fn audit_read(
-    connection: &mut DbConnection,
-    staff: &SchoolCaller,
-    target_type: &'static str,
-    target_id: i64,
-) -> Result<(), DomainError> {
-    record(
-        connection,
-        &AuditEntry {
-            site_id: Some(staff.site.0),
-            account_id: Some(staff.account.0),
-            action: "staff_read",
-            target_type: Some(target_type),
-            target_id: Some(target_id),
-            ip: Some(staff.ip.clone()),
-            ..AuditEntry::default()
-        },
-    )?;
-    Ok(())
-}
-
 /// One page of the site's households, by name; `search` matches the name.
 pub async fn list_families(
     state: &AppState,
@@ -404,7 +382,7 @@ pub async fn find_family_detail(
         .db
         .run(move |connection| {
             let detail = family_detail(connection, staff.site, household)?;
-            audit_read(connection, &staff, "family", household.0)?;
+            record_school_action(connection, &staff, "staff_read", "family", household.0)?;
             Ok(detail)
         })
         .await
@@ -564,7 +542,7 @@ pub async fn find_site_student(
         .run(move |connection| {
             let student = store::find_site_student(connection, staff.site, student_id)?
                 .ok_or(DomainError::NotFound)?;
-            audit_read(connection, &staff, "student", student_id)?;
+            record_school_action(connection, &staff, "staff_read", "student", student_id)?;
             one_student_view(connection, &student)
         })
         .await

@@ -9,69 +9,14 @@ use tutti_shared::{
 };
 
 use super::store;
-use crate::audit::{AuditEntry, record};
+use crate::audit::record_school_action;
 use crate::caller::{FamilyCaller, SchoolCaller};
 use crate::db::{DbConnection, now, write_transaction};
-use crate::domain::{DomainError, FieldErrors, SiteId};
+use crate::domain::{DomainError, FieldErrors, SiteId, found, optional_text, required_text};
 use crate::state::AppState;
-
-fn required_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
-    if value.trim().is_empty() {
-        errors.insert(field.to_owned(), "Ce champ est obligatoire.".to_owned());
-    } else if value.chars().count() > max {
-        errors.insert(field.to_owned(), format!("{max} caractères au plus."));
-    }
-}
-
-fn optional_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.insert(field.to_owned(), format!("{max} caractères au plus."));
-    }
-}
-
-fn found(found: bool) -> Result<(), DomainError> {
-    if found {
-        Ok(())
-    } else {
-        Err(DomainError::NotFound)
-    }
-}
 
 fn version_of(version: Option<i32>) -> Result<i32, DomainError> {
     version.ok_or_else(|| DomainError::field("version", "La version lue est requise."))
-}
-
-/// Runs a use case on the blocking pool (one trip, one connection).
-async fn run<T, F>(state: &AppState, work: F) -> Result<T, DomainError>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, DomainError> + Send + 'static,
-    T: Send + 'static,
-{
-    state.db.run(work).await
-}
-
-/// Writes who read or wrote what of a class: class lists, evaluations, absences and
-/// enrolments are personal data of children.
-fn audit(
-    connection: &mut DbConnection,
-    caller: &SchoolCaller,
-    action: &'static str,
-    target_type: &'static str,
-    target_id: i64,
-) -> Result<(), DomainError> {
-    record(
-        connection,
-        &AuditEntry {
-            site_id: Some(caller.site.0),
-            account_id: Some(caller.account.0),
-            action,
-            target_type: Some(target_type),
-            target_id: Some(target_id),
-            ip: Some(caller.ip.clone()),
-            details: None,
-        },
-    )?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------- years, disciplines
@@ -93,10 +38,10 @@ pub async fn list_school_years(
     state: &AppState,
     site: SiteId,
 ) -> Result<Vec<SchoolYear>, DomainError> {
-    run(state, move |connection| {
-        Ok(store::list_years(connection, site)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| Ok(store::list_years(connection, site)?))
+        .await
 }
 
 /// Creates a school year; 409 `already_exists` for a taken label.
@@ -106,10 +51,10 @@ pub async fn create_school_year(
     input: SchoolYearInput,
 ) -> Result<i64, DomainError> {
     validate_year(&input)?;
-    run(state, move |connection| {
-        Ok(store::insert_year(connection, site, &input)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| Ok(store::insert_year(connection, site, &input)?))
+        .await
 }
 
 /// Edits a school year.
@@ -120,10 +65,10 @@ pub async fn update_school_year(
     input: SchoolYearInput,
 ) -> Result<(), DomainError> {
     validate_year(&input)?;
-    run(state, move |connection| {
-        found(store::update_year(connection, site, id, &input)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| found(store::update_year(connection, site, id, &input)?))
+        .await
 }
 
 fn validate_discipline(input: &DisciplineInput) -> Result<(), DomainError> {
@@ -137,10 +82,10 @@ pub async fn list_disciplines(
     state: &AppState,
     site: SiteId,
 ) -> Result<Vec<Discipline>, DomainError> {
-    run(state, move |connection| {
-        Ok(store::list_disciplines(connection, site)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| Ok(store::list_disciplines(connection, site)?))
+        .await
 }
 
 /// Creates a discipline; 409 `already_exists` for a taken name.
@@ -150,10 +95,10 @@ pub async fn create_discipline(
     input: DisciplineInput,
 ) -> Result<i64, DomainError> {
     validate_discipline(&input)?;
-    run(state, move |connection| {
-        Ok(store::insert_discipline(connection, site, &input)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| Ok(store::insert_discipline(connection, site, &input)?))
+        .await
 }
 
 /// Edits a discipline.
@@ -164,10 +109,10 @@ pub async fn update_discipline(
     input: DisciplineInput,
 ) -> Result<(), DomainError> {
     validate_discipline(&input)?;
-    run(state, move |connection| {
-        found(store::update_discipline(connection, site, id, &input)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| found(store::update_discipline(connection, site, id, &input)?))
+        .await
 }
 
 // ---------------------------------------------------------------- courses
@@ -233,15 +178,17 @@ pub async fn list_courses(
     caller: SchoolCaller,
     school_year_id: Option<i64>,
 ) -> Result<Vec<Course>, DomainError> {
-    run(state, move |connection| {
-        Ok(store::list_courses(
-            connection,
-            caller.site,
-            school_year_id,
-            caller.teacher.map(|teacher| teacher.0),
-        )?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            Ok(store::list_courses(
+                connection,
+                caller.site,
+                school_year_id,
+                caller.teacher.map(|teacher| teacher.0),
+            )?)
+        })
+        .await
 }
 
 /// Creates a course.
@@ -250,11 +197,13 @@ pub async fn create_course(
     site: SiteId,
     input: CourseInput,
 ) -> Result<i64, DomainError> {
-    run(state, move |connection| {
-        validate_course(connection, site, &input)?;
-        Ok(store::insert_course(connection, site, &input)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            validate_course(connection, site, &input)?;
+            Ok(store::insert_course(connection, site, &input)?)
+        })
+        .await
 }
 
 /// Edits a course against the version read; 409 `stale_version` when it moved.
@@ -265,15 +214,17 @@ pub async fn update_course(
     input: CourseInput,
 ) -> Result<Course, DomainError> {
     let version = version_of(input.version)?;
-    run(state, move |connection| {
-        store::find_course(connection, site, id)?.ok_or(DomainError::NotFound)?;
-        validate_course(connection, site, &input)?;
-        if !store::update_course(connection, site, id, version, &input)? {
-            return Err(DomainError::Stale);
-        }
-        store::find_course(connection, site, id)?.ok_or(DomainError::NotFound)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            store::find_course(connection, site, id)?.ok_or(DomainError::NotFound)?;
+            validate_course(connection, site, &input)?;
+            if !store::update_course(connection, site, id, version, &input)? {
+                return Err(DomainError::Stale);
+            }
+            store::find_course(connection, site, id)?.ok_or(DomainError::NotFound)
+        })
+        .await
 }
 
 /// A course the caller may see: of the site (404 otherwise), and their own for a
@@ -315,10 +266,10 @@ pub async fn find_course(
     caller: SchoolCaller,
     course_id: i64,
 ) -> Result<Course, DomainError> {
-    run(state, move |connection| {
-        allowed_course(connection, &caller, course_id)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| allowed_course(connection, &caller, course_id))
+        .await
 }
 
 /// The class list of a course.
@@ -327,13 +278,15 @@ pub async fn list_course_enrolments(
     caller: SchoolCaller,
     course_id: i64,
 ) -> Result<Vec<Enrolment>, DomainError> {
-    run(state, move |connection| {
-        allowed_course(connection, &caller, course_id)?;
-        let list = store::course_enrolments(connection, caller.site, course_id)?;
-        audit(connection, &caller, "enrolments_read", "course", course_id)?;
-        Ok(list)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            allowed_course(connection, &caller, course_id)?;
+            let list = store::course_enrolments(connection, caller.site, course_id)?;
+            record_school_action(connection, &caller, "enrolments_read", "course", course_id)?;
+            Ok(list)
+        })
+        .await
 }
 
 /// The class with each student's evaluations and absences in the course.
@@ -342,13 +295,15 @@ pub async fn list_course_class(
     caller: SchoolCaller,
     course_id: i64,
 ) -> Result<Vec<ClassMember>, DomainError> {
-    run(state, move |connection| {
-        allowed_course(connection, &caller, course_id)?;
-        let class = store::course_class(connection, caller.site, course_id)?;
-        audit(connection, &caller, "class_list_read", "course", course_id)?;
-        Ok(class)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            allowed_course(connection, &caller, course_id)?;
+            let class = store::course_class(connection, caller.site, course_id)?;
+            record_school_action(connection, &caller, "class_list_read", "course", course_id)?;
+            Ok(class)
+        })
+        .await
 }
 
 /// The site's teacher accounts.
@@ -356,10 +311,10 @@ pub async fn list_teachers(
     state: &AppState,
     site: SiteId,
 ) -> Result<Vec<TeacherSummary>, DomainError> {
-    let teachers = run(state, move |connection| {
-        Ok(crate::auth::store::site_teachers(connection, site)?)
-    })
-    .await?;
+    let teachers = state
+        .db
+        .work(move |connection| Ok(crate::auth::store::site_teachers(connection, site)?))
+        .await?;
     Ok(teachers
         .into_iter()
         .map(|(id, display_name)| TeacherSummary { id, display_name })
@@ -375,30 +330,32 @@ pub async fn create_enrolment(
     input: EnrolmentInput,
 ) -> Result<i64, DomainError> {
     let site = staff.site;
-    run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            let mut errors = FieldErrors::new();
-            if crate::household::store::find_site_student(connection, site, input.student_id)?
-                .is_none()
-            {
-                errors.insert("student_id".to_owned(), "Élève inconnu.".to_owned());
-            }
-            if store::find_course(connection, site, input.course_id)?.is_none() {
-                errors.insert("course_id".to_owned(), "Cours inconnu.".to_owned());
-            }
-            DomainError::check(errors)?;
-            let id = store::insert_enrolment(
-                connection,
-                site,
-                input.student_id,
-                input.course_id,
-                now(),
-            )?;
-            audit(connection, &staff, "enrolment_created", "enrolment", id)?;
-            Ok(id)
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                let mut errors = FieldErrors::new();
+                if crate::household::store::find_site_student(connection, site, input.student_id)?
+                    .is_none()
+                {
+                    errors.insert("student_id".to_owned(), "Élève inconnu.".to_owned());
+                }
+                if store::find_course(connection, site, input.course_id)?.is_none() {
+                    errors.insert("course_id".to_owned(), "Cours inconnu.".to_owned());
+                }
+                DomainError::check(errors)?;
+                let id = store::insert_enrolment(
+                    connection,
+                    site,
+                    input.student_id,
+                    input.course_id,
+                    now(),
+                )?;
+                record_school_action(connection, &staff, "enrolment_created", "enrolment", id)?;
+                Ok(id)
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// Removes an enrolment with its evaluations and absences.
@@ -407,13 +364,15 @@ pub async fn delete_enrolment(
     staff: SchoolCaller,
     id: i64,
 ) -> Result<(), DomainError> {
-    run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            found(store::delete_enrolment(connection, staff.site, id)?)?;
-            audit(connection, &staff, "enrolment_deleted", "enrolment", id)
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                found(store::delete_enrolment(connection, staff.site, id)?)?;
+                record_school_action(connection, &staff, "enrolment_deleted", "enrolment", id)
+            })
         })
-    })
-    .await
+        .await
 }
 
 fn validate_evaluation(input: &EvaluationInput) -> Result<(), DomainError> {
@@ -436,16 +395,23 @@ pub async fn create_evaluation(
     input: EvaluationInput,
 ) -> Result<i64, DomainError> {
     validate_evaluation(&input)?;
-    run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            allowed_enrolment(connection, &caller, input.enrolment_id)?;
-            let id =
-                store::insert_evaluation(connection, caller.site, caller.account.0, &input, now())?;
-            audit(connection, &caller, "evaluation_created", "evaluation", id)?;
-            Ok(id)
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                allowed_enrolment(connection, &caller, input.enrolment_id)?;
+                let id = store::insert_evaluation(
+                    connection,
+                    caller.site,
+                    caller.account.0,
+                    &input,
+                    now(),
+                )?;
+                record_school_action(connection, &caller, "evaluation_created", "evaluation", id)?;
+                Ok(id)
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// Edits an evaluation against the version read.
@@ -457,16 +423,18 @@ pub async fn update_evaluation(
 ) -> Result<(), DomainError> {
     validate_evaluation(&input)?;
     let version = version_of(input.version)?;
-    run(state, move |connection| {
-        let enrolment_id = store::evaluation_enrolment(connection, caller.site, id)?
-            .ok_or(DomainError::NotFound)?;
-        allowed_enrolment(connection, &caller, enrolment_id)?;
-        if !store::update_evaluation(connection, caller.site, id, version, &input, now())? {
-            return Err(DomainError::Stale);
-        }
-        audit(connection, &caller, "evaluation_updated", "evaluation", id)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            let enrolment_id = store::evaluation_enrolment(connection, caller.site, id)?
+                .ok_or(DomainError::NotFound)?;
+            allowed_enrolment(connection, &caller, enrolment_id)?;
+            if !store::update_evaluation(connection, caller.site, id, version, &input, now())? {
+                return Err(DomainError::Stale);
+            }
+            record_school_action(connection, &caller, "evaluation_updated", "evaluation", id)
+        })
+        .await
 }
 
 fn validate_absence(input: &AbsenceInput) -> Result<(), DomainError> {
@@ -482,16 +450,23 @@ pub async fn create_absence(
     input: AbsenceInput,
 ) -> Result<i64, DomainError> {
     validate_absence(&input)?;
-    run(state, move |connection| {
-        write_transaction(connection, |connection| {
-            allowed_enrolment(connection, &caller, input.enrolment_id)?;
-            let id =
-                store::insert_absence(connection, caller.site, caller.account.0, &input, now())?;
-            audit(connection, &caller, "absence_created", "absence", id)?;
-            Ok(id)
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                allowed_enrolment(connection, &caller, input.enrolment_id)?;
+                let id = store::insert_absence(
+                    connection,
+                    caller.site,
+                    caller.account.0,
+                    &input,
+                    now(),
+                )?;
+                record_school_action(connection, &caller, "absence_created", "absence", id)?;
+                Ok(id)
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// Edits an absence (for instance to mark it justified).
@@ -502,14 +477,16 @@ pub async fn update_absence(
     input: AbsenceInput,
 ) -> Result<(), DomainError> {
     validate_absence(&input)?;
-    run(state, move |connection| {
-        let enrolment_id =
-            store::absence_enrolment(connection, caller.site, id)?.ok_or(DomainError::NotFound)?;
-        allowed_enrolment(connection, &caller, enrolment_id)?;
-        store::update_absence(connection, caller.site, id, &input)?;
-        audit(connection, &caller, "absence_updated", "absence", id)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            let enrolment_id = store::absence_enrolment(connection, caller.site, id)?
+                .ok_or(DomainError::NotFound)?;
+            allowed_enrolment(connection, &caller, enrolment_id)?;
+            store::update_absence(connection, caller.site, id, &input)?;
+            record_school_action(connection, &caller, "absence_updated", "absence", id)
+        })
+        .await
 }
 
 // ---------------------------------------------------------------- events
@@ -530,10 +507,10 @@ fn validate_event(input: &EventInput) -> Result<(), DomainError> {
 
 /// The site's events, latest first.
 pub async fn list_events(state: &AppState, site: SiteId) -> Result<Vec<Event>, DomainError> {
-    run(state, move |connection| {
-        Ok(store::list_events(connection, site)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| Ok(store::list_events(connection, site)?))
+        .await
 }
 
 /// Creates an event.
@@ -543,10 +520,10 @@ pub async fn create_event(
     input: EventInput,
 ) -> Result<i64, DomainError> {
     validate_event(&input)?;
-    run(state, move |connection| {
-        Ok(store::insert_event(connection, site, &input)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| Ok(store::insert_event(connection, site, &input)?))
+        .await
 }
 
 /// Edits an event.
@@ -557,10 +534,10 @@ pub async fn update_event(
     input: EventInput,
 ) -> Result<(), DomainError> {
     validate_event(&input)?;
-    run(state, move |connection| {
-        found(store::update_event(connection, site, id, &input)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| found(store::update_event(connection, site, id, &input)?))
+        .await
 }
 
 /// Adds a student of the site to an event; 409 `already_exists` twice.
@@ -573,17 +550,20 @@ pub async fn create_participation(
     let mut errors = FieldErrors::new();
     optional_text(&mut errors, "piece", &input.piece, 500);
     DomainError::check(errors)?;
-    run(state, move |connection| {
-        found(store::event_in_site(connection, site, event_id)?)?;
-        if crate::household::store::find_site_student(connection, site, input.student_id)?.is_none()
-        {
-            return Err(DomainError::field("student_id", "Élève inconnu."));
-        }
-        Ok(store::insert_participation(
-            connection, site, event_id, &input,
-        )?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            found(store::event_in_site(connection, site, event_id)?)?;
+            if crate::household::store::find_site_student(connection, site, input.student_id)?
+                .is_none()
+            {
+                return Err(DomainError::field("student_id", "Élève inconnu."));
+            }
+            Ok(store::insert_participation(
+                connection, site, event_id, &input,
+            )?)
+        })
+        .await
 }
 
 /// Removes a participation.
@@ -592,10 +572,10 @@ pub async fn delete_participation(
     site: SiteId,
     id: i64,
 ) -> Result<(), DomainError> {
-    run(state, move |connection| {
-        found(store::delete_participation(connection, site, id)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| found(store::delete_participation(connection, site, id)?))
+        .await
 }
 
 /// The students taking part in an event.
@@ -604,11 +584,13 @@ pub async fn list_event_participations(
     site: SiteId,
     event_id: i64,
 ) -> Result<Vec<Participant>, DomainError> {
-    run(state, move |connection| {
-        found(store::event_in_site(connection, site, event_id)?)?;
-        Ok(store::event_participants(connection, site, event_id)?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            found(store::event_in_site(connection, site, event_id)?)?;
+            Ok(store::event_participants(connection, site, event_id)?)
+        })
+        .await
 }
 
 // ---------------------------------------------------------------- a family's child
@@ -619,20 +601,22 @@ pub async fn list_student_courses(
     family: FamilyCaller,
     student_id: i64,
 ) -> Result<Vec<StudentCourse>, DomainError> {
-    run(state, move |connection| {
-        let student = crate::household::service::own_student(connection, &family, student_id)?;
-        let today = chrono::Utc::now().date_naive();
-        let Some(year) = store::current_year(connection, family.site, today)? else {
-            return Ok(Vec::new());
-        };
-        Ok(store::student_courses(
-            connection,
-            family.site,
-            student.id,
-            &[year],
-        )?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            let student = crate::household::service::own_student(connection, &family, student_id)?;
+            let today = chrono::Utc::now().date_naive();
+            let Some(year) = store::current_year(connection, family.site, today)? else {
+                return Ok(Vec::new());
+            };
+            Ok(store::student_courses(
+                connection,
+                family.site,
+                student.id,
+                &[year],
+            )?)
+        })
+        .await
 }
 
 /// Courses of earlier school years (the "Historique" tab), latest year first.
@@ -641,26 +625,28 @@ pub async fn list_student_history(
     family: FamilyCaller,
     student_id: i64,
 ) -> Result<Vec<StudentCourse>, DomainError> {
-    run(state, move |connection| {
-        let student = crate::household::service::own_student(connection, &family, student_id)?;
-        let today = chrono::Utc::now().date_naive();
-        let current = store::current_year(connection, family.site, today)?;
-        let earlier: Vec<_> = store::list_years(connection, family.site)?
-            .into_iter()
-            .filter(|year| {
-                current
-                    .as_ref()
-                    .is_some_and(|current| year.starts_on < current.starts_on)
-            })
-            .collect();
-        Ok(store::student_courses(
-            connection,
-            family.site,
-            student.id,
-            &earlier,
-        )?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            let student = crate::household::service::own_student(connection, &family, student_id)?;
+            let today = chrono::Utc::now().date_naive();
+            let current = store::current_year(connection, family.site, today)?;
+            let earlier: Vec<_> = store::list_years(connection, family.site)?
+                .into_iter()
+                .filter(|year| {
+                    current
+                        .as_ref()
+                        .is_some_and(|current| year.starts_on < current.starts_on)
+                })
+                .collect();
+            Ok(store::student_courses(
+                connection,
+                family.site,
+                student.id,
+                &earlier,
+            )?)
+        })
+        .await
 }
 
 /// Events the child took part in (the "Répertoire" tab), latest first.
@@ -669,13 +655,15 @@ pub async fn list_student_repertoire(
     family: FamilyCaller,
     student_id: i64,
 ) -> Result<Vec<RepertoireEntry>, DomainError> {
-    run(state, move |connection| {
-        let student = crate::household::service::own_student(connection, &family, student_id)?;
-        Ok(store::student_repertoire(
-            connection,
-            family.site,
-            student.id,
-        )?)
-    })
-    .await
+    state
+        .db
+        .work(move |connection| {
+            let student = crate::household::service::own_student(connection, &family, student_id)?;
+            Ok(store::student_repertoire(
+                connection,
+                family.site,
+                student.id,
+            )?)
+        })
+        .await
 }
