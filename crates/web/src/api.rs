@@ -23,6 +23,7 @@ use crate::session::Session;
 
 #[cfg(feature = "admin")]
 pub mod admin;
+pub mod documents;
 pub mod family;
 mod transport;
 

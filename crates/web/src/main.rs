@@ -10,6 +10,7 @@ mod app;
 mod components;
 mod dates;
 mod forms;
+mod files;
 mod fragment;
 mod i18n;
 mod pages;

@@ -112,22 +112,146 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
 /// page.
 pub fn exchange(caller: Caller, call: Call) -> LocalBoxFuture<'static, Result<String, ApiError>> {
     async move {
-        let response = match caller {
-            Caller::Anonymous => send(&call, None).await?,
-            Caller::Leaving(session) => send(&call, session.access_token().as_deref()).await?,
-            Caller::Account(session) => send_renewing(session, &call).await?,
-        };
+        let response = succeeded(caller, &call).await?;
         let status = response.status();
-        if !response.ok() {
-            let body = response.text().await.unwrap_or_default();
-            return Err(ApiError::from_status_and_body(status, &body));
-        }
         response
             .text()
             .await
             .map_err(|_| ApiError::Unexpected { status })
     }
     .boxed_local()
+}
+
+/// Sends the call and returns the answer of a success, or the refusal decoded.
+async fn succeeded(caller: Caller, call: &Call) -> Result<Response, ApiError> {
+    let response = match caller {
+        Caller::Anonymous => send(call, None).await?,
+        Caller::Leaving(session) => send(call, session.access_token().as_deref()).await?,
+        Caller::Account(session) => send_renewing(session, call).await?,
+    };
+    if response.ok() {
+        return Ok(response);
+    }
+    let body = response.text().await.unwrap_or_default();
+    Err(ApiError::from_status_and_body(response.status(), &body))
+}
+
+/// Sends the call and returns the answer's body as a `Blob` (a file download), typed with
+/// the answer's `Content-Type`, so that an object URL made of it opens as that type.
+pub fn fetch_blob(caller: Caller, call: Call) -> Answer<web_sys::Blob> {
+    async move {
+        let response = succeeded(caller, &call).await?;
+        let status = response.status();
+        let unexpected = |_| ApiError::Unexpected { status };
+        let promise = web_sys::Response::from(response)
+            .blob()
+            .map_err(unexpected)?;
+        let blob = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(unexpected)?;
+        Ok(web_sys::Blob::from(blob))
+    }
+    .boxed_local()
+}
+
+/// Posts a multipart form with `XMLHttpRequest`, the one browser API that reports upload
+/// progress (`fetch` does not): `progress` gets the percentage sent, 0 to 100. The token
+/// is renewed once on a 401, as every other call; the body of a success is returned.
+pub fn upload(
+    session: Session,
+    path: String,
+    form: web_sys::FormData,
+    progress: impl Fn(u32) + Clone + 'static,
+) -> LocalBoxFuture<'static, Result<String, ApiError>> {
+    async move {
+        let token = session.access_token();
+        let (status, body) = post_form(&path, &form, token.as_deref(), progress.clone()).await?;
+        let (status, body) = if status == 401 {
+            let Ok(renewed) = refresh().await else {
+                session.expire();
+                return Err(ApiError::SessionExpired);
+            };
+            let token = renewed.access_token.clone();
+            session.sign_in(renewed);
+            let answer = post_form(&path, &form, Some(&token), progress).await?;
+            if answer.0 == 401 {
+                session.expire();
+                return Err(ApiError::SessionExpired);
+            }
+            answer
+        } else {
+            (status, body)
+        };
+        if (200..300).contains(&status) {
+            Ok(body)
+        } else {
+            Err(ApiError::from_status_and_body(status, &body))
+        }
+    }
+    .boxed_local()
+}
+
+/// One `XMLHttpRequest` POST of a form: its status and body, or `Network` when the
+/// request got no answer (offline, connection cut).
+async fn post_form(
+    path: &str,
+    form: &web_sys::FormData,
+    token: Option<&str>,
+    progress: impl Fn(u32) + 'static,
+) -> Result<(u16, String), ApiError> {
+    use wasm_bindgen::JsCast as _;
+    use wasm_bindgen::closure::Closure;
+
+    let request = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::Network)?;
+    request
+        .open("POST", path)
+        .map_err(|_| ApiError::Network)?;
+    for (name, value) in [("Accept", "application/json"), ("X-Tutti-Client", "web")] {
+        request
+            .set_request_header(name, value)
+            .map_err(|_| ApiError::Network)?;
+    }
+    if let Some(token) = token {
+        request
+            .set_request_header("Authorization", &format!("Bearer {token}"))
+            .map_err(|_| ApiError::Network)?;
+    }
+    let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+        if event.length_computable() && event.total() > 0.0 {
+            // Bounded to 0..=100 before the cast, so it cannot wrap.
+            let percent = (event.loaded() * 100.0 / event.total()).clamp(0.0, 100.0);
+            progress(percent as u32);
+        }
+    });
+    if let Ok(upload) = request.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let (sender, receiver) = futures::channel::oneshot::channel::<bool>();
+    let sender = std::rc::Rc::new(std::cell::Cell::new(Some(sender)));
+    let finish = |succeeded: bool| {
+        let sender = sender.clone();
+        Closure::<dyn Fn()>::new(move || {
+            if let Some(sender) = sender.take() {
+                let _ = sender.send(succeeded);
+            }
+        })
+    };
+    let on_load = finish(true);
+    let on_error = finish(false);
+    request.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    request.set_onabort(Some(on_error.as_ref().unchecked_ref()));
+    request
+        .send_with_opt_form_data(Some(form))
+        .map_err(|_| ApiError::Network)?;
+    // The closures live until the request ended: they are dropped after this await.
+    let answered = receiver.await.unwrap_or(false);
+    if !answered {
+        return Err(ApiError::Network);
+    }
+    let status = request.status().map_err(|_| ApiError::Network)?;
+    let body = request.response_text().ok().flatten().unwrap_or_default();
+    Ok((status, body))
 }
 
 async fn send_renewing(session: Session, call: &Call) -> Result<Response, ApiError> {
