@@ -2,18 +2,106 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
-use leptos_router::path;
 
 use crate::api;
 use crate::components::{Loading, Shell};
 use crate::pages::{
-    AccessibilityPage, AdminPage, ChangePasswordPage, FamilyPage, ForgotPasswordPage, HomePage,
+    AccessibilityPage, AdminPage, ChangePasswordPage, DocumentsPage, FamilyPage, ForgotPasswordPage, HomePage,
     LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage, SessionsPage, StudentsPage,
 };
+use crate::router::{self, Location};
 use crate::session::{Area, Session, session_may_exist};
 
-/// The app: restores the session, then routes.
+/// A screen of the app, read from the address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// `/connexion`.
+    Login,
+    /// `/mot-de-passe/oubli`.
+    ForgotPassword,
+    /// `/mot-de-passe/nouveau` (the emailed link).
+    ResetPassword,
+    /// `/accessibilite`.
+    Accessibility,
+    /// `/`: the family's home.
+    Home,
+    /// `/famille`.
+    Family,
+    /// `/eleves`, `/eleves/12`, `/eleves/12/cours`: the page reads the child and the tab.
+    Students,
+    /// `/documents`.
+    Documents,
+    /// `/facturation`.
+    Billing,
+    /// `/mot-de-passe`.
+    ChangePassword,
+    /// `/connexions`.
+    Sessions,
+    /// `/admin` and below: the admin module picks the screen.
+    Admin,
+    /// Anything else.
+    NotFound,
+}
+
+impl Screen {
+    /// The screen of a path (a trailing slash is allowed).
+    pub fn of(path: &str) -> Self {
+        let segments: Vec<&str> = path.split('/').filter(|part| !part.is_empty()).collect();
+        match segments.as_slice() {
+            [] => Screen::Home,
+            ["connexion"] => Screen::Login,
+            ["mot-de-passe"] => Screen::ChangePassword,
+            ["mot-de-passe", "oubli"] => Screen::ForgotPassword,
+            ["mot-de-passe", "nouveau"] => Screen::ResetPassword,
+            ["accessibilite"] => Screen::Accessibility,
+            ["famille"] => Screen::Family,
+            ["eleves"] | ["eleves", _] | ["eleves", _, _] => Screen::Students,
+            ["documents"] => Screen::Documents,
+            ["facturation"] => Screen::Billing,
+            ["connexions"] => Screen::Sessions,
+            ["admin", ..] => Screen::Admin,
+            _ => Screen::NotFound,
+        }
+    }
+
+    /// Who may see it: `None` for everybody.
+    fn area(self) -> Option<Area> {
+        match self {
+            Screen::Login
+            | Screen::ForgotPassword
+            | Screen::ResetPassword
+            | Screen::Accessibility
+            | Screen::NotFound => None,
+            Screen::Home
+            | Screen::Family
+            | Screen::Students
+            | Screen::Documents
+            | Screen::Billing => Some(Area::Family),
+            Screen::ChangePassword | Screen::Sessions => Some(Area::AnyAccount),
+            Screen::Admin => Some(Area::Administration),
+        }
+    }
+
+    fn view(self) -> AnyView {
+        match self {
+            Screen::Login => view! { <LoginPage /> }.into_any(),
+            Screen::ForgotPassword => view! { <ForgotPasswordPage /> }.into_any(),
+            Screen::ResetPassword => view! { <ResetPasswordPage /> }.into_any(),
+            Screen::Accessibility => view! { <AccessibilityPage /> }.into_any(),
+            Screen::Home => view! { <HomePage /> }.into_any(),
+            Screen::Family => view! { <FamilyPage /> }.into_any(),
+            Screen::Students => view! { <StudentsPage /> }.into_any(),
+            Screen::Documents => view! { <DocumentsPage /> }.into_any(),
+            Screen::Billing => view! { <NotReadyPage title="Facturation" /> }.into_any(),
+            Screen::ChangePassword => view! { <ChangePasswordPage /> }.into_any(),
+            Screen::Sessions => view! { <SessionsPage /> }.into_any(),
+            Screen::Admin => view! { <AdminPage /> }.into_any(),
+            Screen::NotFound => view! { <NotFoundPage /> }.into_any(),
+        }
+    }
+}
+
+/// The app: restores the session, then shows the screen of the address.
 ///
 /// Public pages: login, both password-recovery pages, accessibility (linked from the login
 /// page). Everything else is guarded by role; a refused visitor is sent where they belong
@@ -21,6 +109,7 @@ use crate::session::{Area, Session, session_may_exist};
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::provide();
+    let location = Location::provide();
     // A reload wipes the in-memory token; the HttpOnly cookie can bring it back, when this
     // browser logged in and did not log out since (otherwise the refresh could only fail,
     // and would log a 401 in the console of every signed-out visit).
@@ -34,67 +123,39 @@ pub fn App() -> impl IntoView {
     } else {
         session.sign_out_locally();
     }
-    let redirect = move || session.landing_path();
-    let family = move || session.may_enter(Area::Family);
-    let administration = move || session.may_enter(Area::Administration);
-    let any_account = move || session.may_enter(Area::AnyAccount);
-    let loading = || view! { <Loading /> };
+    // Memos: a new address within the same screen (another child, another tab) or a
+    // renewed token does not draw the screen anew.
+    let screen = Memo::new(move |_| Screen::of(&location.path.read()));
+    let allowed = Memo::new(move |_| match screen.get().area() {
+        None => Some(true),
+        Some(area) => session.may_enter(area),
+    });
+    let page = move || match allowed.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(true) => untrack(move || screen.get().view()),
+        Some(false) => {
+            let to = session.landing_path();
+            // After this render: a redirect while rendering would re-enter it.
+            request_animation_frame(move || router::redirect(to));
+            view! { <Loading /> }.into_any()
+        }
+    };
+    view! { <Shell>{page}</Shell> }
+}
 
-    view! {
-        <Router>
-            <Shell>
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/connexion") view=LoginPage />
-                    <Route path=path!("/mot-de-passe/oubli") view=ForgotPasswordPage />
-                    <Route path=path!("/mot-de-passe/nouveau") view=ResetPasswordPage />
-                    <Route path=path!("/accessibilite") view=AccessibilityPage />
-                    <ProtectedRoute path=path!("/") view=HomePage condition=family redirect_path=redirect fallback=loading />
-                    <ProtectedRoute
-                        path=path!("/famille")
-                        view=FamilyPage
-                        condition=family
-                        redirect_path=redirect
-                        fallback=loading
-                    />
-                    <ProtectedRoute
-                        // The child and the tab are in the address: /eleves/12/cours.
-                        path=path!("/eleves/:eleve?/:onglet?")
-                        view=StudentsPage
-                        condition=family
-                        redirect_path=redirect
-                        fallback=loading
-                    />
-                    <ProtectedRoute
-                        path=path!("/facturation")
-                        view=|| view! { <NotReadyPage title="Facturation" /> }
-                        condition=family
-                        redirect_path=redirect
-                        fallback=loading
-                    />
-                    <ProtectedRoute
-                        path=path!("/mot-de-passe")
-                        view=ChangePasswordPage
-                        condition=any_account
-                        redirect_path=redirect
-                        fallback=loading
-                    />
-                    <ProtectedRoute
-                        path=path!("/connexions")
-                        view=SessionsPage
-                        condition=any_account
-                        redirect_path=redirect
-                        fallback=loading
-                    />
-                    <ProtectedRoute
-                        // Every /admin address: the admin module picks the screen.
-                        path=path!("/admin/*rest")
-                        view=AdminPage
-                        condition=administration
-                        redirect_path=redirect
-                        fallback=loading
-                    />
-                </Routes>
-            </Shell>
-        </Router>
+#[cfg(test)]
+mod tests {
+    use super::Screen;
+
+    #[test]
+    fn every_address_has_its_screen() {
+        assert_eq!(Screen::of("/"), Screen::Home);
+        assert_eq!(Screen::of("/eleves/12/cours"), Screen::Students);
+        assert_eq!(Screen::of("/eleves/"), Screen::Students);
+        assert_eq!(Screen::of("/mot-de-passe/oubli"), Screen::ForgotPassword);
+        assert_eq!(Screen::of("/admin/familles/3"), Screen::Admin);
+        assert_eq!(Screen::of("/documents"), Screen::Documents);
+        assert_eq!(Screen::of("/eleves/1/cours/x"), Screen::NotFound);
+        assert_eq!(Screen::of("/inconnu"), Screen::NotFound);
     }
 }

@@ -14,6 +14,7 @@ mod files;
 mod fragment;
 mod i18n;
 mod pages;
+mod router;
 mod session;
 
 fn main() {

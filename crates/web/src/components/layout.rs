@@ -3,8 +3,7 @@
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use crate::router::A;
 use tutti_shared::Role;
 
 use crate::api;
@@ -65,6 +64,7 @@ fn MainMenu() -> impl IntoView {
                     <li><A href="/" exact=true>"Accueil"</A></li>
                     <li><A href="/famille">"Famille"</A></li>
                     <li><A href="/eleves">"Élèves"</A></li>
+                    <li><A href="/documents">"Documents"</A></li>
                     <li><A href="/facturation">"Facturation"</A></li>
                 }
                 .into_any(),
@@ -101,15 +101,13 @@ fn MainMenu() -> impl IntoView {
 #[component]
 fn LogoutButton() -> impl IntoView {
     let session = Session::expect();
-    let navigate = use_navigate();
     let logout = Action::new_local(move |_: &()| {
-        let navigate = navigate.clone();
         async move {
             // Whatever the server says (already expired, offline), this browser forgets the
             // session: leaving must always work.
             let _ = api::logout(session).await;
             session.sign_out_locally();
-            navigate(LOGIN_PATH, Default::default());
+            crate::router::navigate(LOGIN_PATH);
         }
     });
     view! {

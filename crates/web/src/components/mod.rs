@@ -2,6 +2,7 @@
 
 mod alert;
 mod card;
+mod documents;
 mod field;
 mod layout;
 mod loader;
@@ -10,6 +11,7 @@ mod record_form;
 
 pub use alert::{FormAlert, StatusMessage};
 pub use card::NavCard;
+pub use documents::PieceList;
 pub use field::{SiteField, TextField};
 pub use layout::Shell;
 pub use loader::Loader;

@@ -2,7 +2,7 @@
 //! login page links to it.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::router::A;
 
 use crate::components::Page;
 use crate::session::Session;

@@ -6,7 +6,6 @@
 //! answers with the administration's build.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use tutti_shared::Role;
 
 use crate::components::Loading;
@@ -14,12 +13,13 @@ use crate::components::Loading;
 /// Every `/admin` address: reloads it from the server, which serves the admin build.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let location = use_location();
+    // The browser's own address: the router has already written it there.
+    let here = window().location();
     let address = format!(
         "{}{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked(),
-        location.hash.get_untracked()
+        here.pathname().unwrap_or_default(),
+        here.search().unwrap_or_default(),
+        here.hash().unwrap_or_default()
     );
     // `replace`, not `assign`: the router has already put this address in the history,
     // so Back must not come through it again.

@@ -6,7 +6,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::router::A;
 use tutti_shared::PasswordResetRequest;
 
 use crate::api;

@@ -37,6 +37,11 @@ pub fn HomePage() -> impl IntoView {
                     title="Élèves"
                     description="Identité, cours, évaluations, absences et répertoire de chaque enfant."
                 />
+                <NavCard
+                    href="/documents"
+                    title="Documents"
+                    description="Les pièces à fournir : assurance, certificat médical, RIB…"
+                />
                 <NavCard href="/facturation" title="Facturation" description="Factures de cotisation et de location, règlements." />
                 <NavCard href="/mot-de-passe" title="Mot de passe" description="Changer votre mot de passe à tout moment." />
                 <NavCard href="/accessibilite" title="Accessibilité" description="Ce que fait le portail pour être utilisable par tous." />

@@ -2,7 +2,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use crate::router::A;
 use tutti_shared::LoginRequest;
 
 use crate::api;
@@ -55,8 +55,13 @@ pub fn LoginPage() -> impl IntoView {
         submit.dispatch(request);
     };
 
+    // Signed in (now, or already when arriving here): off to the account's home.
+    Effect::new(move |_| {
+        if let Some(account) = session.account() {
+            crate::router::redirect(home_path(account.role));
+        }
+    });
     view! {
-        {move || session.account().map(|account| view! { <Redirect path=home_path(account.role) /> })}
         <Page title="Connexion">
             <p class="lead">"Portail des familles de votre école de musique et de danse."</p>
             <form class="panel form" novalidate on:submit=on_submit>

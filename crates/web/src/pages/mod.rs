@@ -10,6 +10,7 @@ mod admin;
 #[path = "admin_elsewhere.rs"]
 mod admin;
 mod change_password;
+mod documents;
 mod family;
 mod forgot_password;
 mod home;
@@ -23,6 +24,7 @@ mod students;
 pub use accessibility::AccessibilityPage;
 pub use admin::{AdminMenuLinks, AdminPage};
 pub use change_password::ChangePasswordPage;
+pub use documents::DocumentsPage;
 pub use family::FamilyPage;
 pub use forgot_password::ForgotPasswordPage;
 pub use home::HomePage;

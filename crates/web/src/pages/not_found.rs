@@ -1,7 +1,7 @@
 //! Any address that matches no route.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::router::A;
 
 use crate::components::Page;
 use crate::session::Session;

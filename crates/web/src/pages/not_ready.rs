@@ -1,7 +1,7 @@
 //! Sections announced in the menu whose screens come in later issues.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::router::A;
 
 use crate::components::Page;
 

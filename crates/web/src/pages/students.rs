@@ -5,13 +5,12 @@
 //! bookmark or a reload lands on the same screen; `/eleves` alone shows the first child.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
 use tutti_shared::{RepertoireEntry, StudentCourse, StudentSummary, weekday_name};
 
 use crate::api::family::{self as api, CourseYears};
 use crate::components::{Loader, Page, RecordForm, Subject, student_sheet};
 use crate::dates::{DateStyle, french_date};
+use crate::router::{A, Location, navigate};
 use crate::session::Session;
 
 /// The tabs of a child's file, in the legacy order.
@@ -125,19 +124,26 @@ pub fn StudentsPage() -> impl IntoView {
 /// address changes (only their state does), so the keyboard focus stays where it was.
 #[component]
 fn StudentFile(students: Vec<StudentSummary>) -> impl IntoView {
-    let params = use_params_map();
-    let navigate = use_navigate();
-    let students = StoredValue::new(students);
-    let tab = Memo::new(move |_| params.with(|params| Tab::from_slug(params.get_str("onglet"))));
-    let selected = Memo::new(move |_| {
-        params.with(|params| {
-            students.with_value(|list| selected_student(list, params.get_str("eleve")).cloned())
+    let location = Location::expect();
+    // `/eleves/:eleve?/:onglet?`: the child's id and the tab's slug, when present.
+    let segment = move |index: usize| {
+        location.path.with(|path| {
+            path.split('/')
+                .filter(|part| !part.is_empty())
+                .nth(index)
+                .map(str::to_owned)
         })
+    };
+    let students = StoredValue::new(students);
+    let tab = Memo::new(move |_| Tab::from_slug(segment(2).as_deref()));
+    let selected = Memo::new(move |_| {
+        let id = segment(1);
+        students.with_value(|list| selected_student(list, id.as_deref()).cloned())
     });
     let selected_id = move || selected.with(|student| student.as_ref().map(|student| student.id));
     let on_change = move |event| {
         if let Ok(id) = event_target_value(&event).parse::<i64>() {
-            navigate(&tab_path(id, tab.get_untracked()), Default::default());
+            navigate(&tab_path(id, tab.get_untracked()));
         }
     };
     let options = students.with_value(|list| {

@@ -17,8 +17,8 @@ mod widgets;
 
 use futures::FutureExt;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
+use crate::router::A;
+use crate::router::Location;
 use tutti_shared::Role;
 
 use crate::api;
@@ -98,8 +98,8 @@ pub(crate) fn queue_changed() {
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let session = Session::expect();
-    let location = use_location();
-    let route = Memo::new(move |_| AdminRoute::parse(&location.pathname.get()));
+    let location = Location::expect();
+    let route = Memo::new(move |_| AdminRoute::parse(&location.path.read()));
     let is_staff = Memo::new(move |_| {
         session
             .account()
