@@ -132,6 +132,11 @@ fn fixtures(
         FamilyA,
     );
     add(
+        "/api/v1/admin/families/{id}/choices",
+        format!("/api/v1/admin/families/{}/choices", ids.martin_family),
+        FamilyA,
+    );
+    add(
         "/api/v1/admin/students/{id}",
         format!("/api/v1/admin/students/{}", ids.lea),
         FamilyA,
@@ -245,6 +250,10 @@ fn body_for(template: &str, ids: &DemoIds, school: &SchoolIds) -> Value {
         }
         "/api/v1/admin/events/{id}/participations" => {
             json!({"student_id": ids.lea, "piece": "Pièce"})
+        }
+        // Version 0 is never current: the owner's request stops at 409.
+        "/api/v1/admin/families/{id}/choices" => {
+            json!({"pays_by_direct_debit": false, "resident": false, "pedibus_requested": true, "version": 0})
         }
         "/api/v1/admin/document-types/{id}" => {
             json!({"name": "Type du tableau", "scope": "household", "requirement": "optional", "version": 0})

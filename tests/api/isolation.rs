@@ -66,6 +66,13 @@ fn admin_endpoints(ids: &DemoIds) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/admin/families/{}", ids.martin_family),
             None,
         ),
+        (
+            Method::PUT,
+            format!("/api/v1/admin/families/{}/choices", ids.martin_family),
+            Some(
+                json!({"pays_by_direct_debit": false, "resident": false, "pedibus_requested": true, "version": 1}),
+            ),
+        ),
         (Method::GET, "/api/v1/admin/students".to_owned(), None),
         (
             Method::GET,
@@ -349,6 +356,7 @@ both! {
         let course_edit = json!({"school_year_id": piano.school_year_id, "discipline_id": discipline, "level": "Piratage", "teacher_name": "X", "weekday": 1, "start_time": "10:00", "end_time": "11:00", "version": piano.version});
         let not_found: Vec<(Method, String, Option<Value>)> = vec![
             (Method::GET, format!("/api/v1/admin/families/{}", ids.martin_family), None),
+            (Method::PUT, format!("/api/v1/admin/families/{}/choices", ids.martin_family), Some(json!({"pays_by_direct_debit": false, "resident": false, "pedibus_requested": true, "version": 2}))),
             (Method::GET, format!("/api/v1/admin/students/{}", ids.lea), None),
             (Method::GET, format!("/api/v1/admin/courses/{}/enrolments", piano.id), None),
             (Method::PUT, format!("/api/v1/admin/courses/{}", piano.id), Some(course_edit)),

@@ -20,6 +20,7 @@ mod guessing;
 mod hardening;
 mod headers;
 mod household;
+mod household_choices;
 mod household_helpers;
 mod isolation;
 mod mail_outbox;

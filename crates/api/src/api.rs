@@ -32,6 +32,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(household::http::list_families)
         .service(household::http::create_family)
         .service(household::http::find_family_detail)
+        .service(household::http::update_household_choices)
         .service(household::http::list_site_students)
         .service(household::http::find_site_student)
         .service(household::http::list_change_requests)

@@ -8,7 +8,8 @@ use crate::config::Config;
 use crate::db::{Db, DbConnection, now};
 use crate::domain::{HouseholdId, SiteId};
 use crate::household::store::{
-    NewGuardian, NewStudent, insert_family, insert_guardian, insert_student,
+    NewGuardian, NewStudent, household_choices, insert_family, insert_guardian, insert_student,
+    update_household_choices,
 };
 use crate::sites::store::{NewSite, find_site_by_slug, insert_site};
 use crate::tasks::TaskError;
@@ -114,7 +115,7 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
 /// The legacy guide's "Pièces à fournir", once; and Famille Martin pays by direct debit
 /// and lives in the town, so that the SEPA mandate and the quotient familial apply.
 fn seed_document_types(connection: &mut DbConnection, site_id: i64) -> Result<(), TaskError> {
-    use tutti_shared::{DocumentScope, DocumentTypeInput, RequirementRule};
+    use tutti_shared::{DocumentScope, DocumentTypeInput, HouseholdChoices, RequirementRule};
     let site = SiteId(site_id);
     if !crate::documents::store::list_types(connection, site)?.is_empty() {
         return Ok(());
@@ -191,12 +192,21 @@ fn seed_document_types(connection: &mut DbConnection, site_id: i64) -> Result<()
         if let Some(family_id) = find_account_by_login(connection, DEMO_SITE, "famille.demo")?
             .and_then(|account| account.family_id)
         {
-            crate::documents::store::set_household_choices(
-                connection,
-                site,
-                HouseholdId(family_id),
-                (true, true, false),
-            )?;
+            let household = HouseholdId(family_id);
+            if let Some(recorded) = household_choices(connection, site, household)? {
+                update_household_choices(
+                    connection,
+                    site,
+                    household,
+                    &HouseholdChoices {
+                        pays_by_direct_debit: true,
+                        resident: true,
+                        pedibus_requested: false,
+                        version: recorded.version,
+                    },
+                    now(),
+                )?;
+            }
         }
         Ok::<_, TaskError>(())
     })

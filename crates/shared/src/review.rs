@@ -142,6 +142,25 @@ pub struct FamilyDetail {
     pub students: Vec<StudentView>,
     /// The household's logins.
     pub logins: Vec<String>,
+    /// What the household chose that decides some of its documents.
+    pub choices: HouseholdChoices,
+}
+
+/// What a household chose that decides some of the documents it must provide. Staff read
+/// it in the household's detail and send it back, changed, to record new choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdChoices {
+    /// Pays by direct debit: the SEPA mandate and a RIB are asked for.
+    pub pays_by_direct_debit: bool,
+    /// Lives in the commune: the quotient familial is asked for.
+    pub resident: bool,
+    /// Asks for the pédibus: the request and the parental discharge are asked for.
+    pub pedibus_requested: bool,
+    /// The household's version when read; a change made against an older one is refused
+    /// (409 `stale_version`).
+    pub version: i32,
 }
 
 /// Creates a household with its first guardian and a family account.

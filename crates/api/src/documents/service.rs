@@ -233,8 +233,13 @@ pub async fn household_documents(
         .db
         .work(move |connection| {
             let (site, household) = (family.site, family.household);
-            let choices = store::household_choices(connection, site, household)?
+            let recorded = crate::household::store::household_choices(connection, site, household)?
                 .ok_or(DomainError::NotFound)?;
+            let choices = (
+                recorded.pays_by_direct_debit,
+                recorded.resident,
+                recorded.pedibus_requested,
+            );
             let types = store::list_types(connection, site)?;
             let documents = store::household_documents(connection, site, household)?;
             let children = store::household_students(connection, site, household)?;

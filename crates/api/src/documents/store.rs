@@ -227,24 +227,6 @@ pub fn set_type_position(
 
 // ---------------------------------------------------------------- what a household owes
 
-/// The household's recorded choices: (direct debit, resident, pédibus).
-pub fn household_choices(
-    connection: &mut DbConnection,
-    SiteId(site): SiteId,
-    HouseholdId(household): HouseholdId,
-) -> QueryResult<Option<(bool, bool, bool)>> {
-    families::table
-        .filter(families::site_id.eq(site))
-        .filter(families::id.eq(household))
-        .select((
-            families::pays_by_direct_debit,
-            families::resident,
-            families::pedibus_requested,
-        ))
-        .first(connection)
-        .optional()
-}
-
 /// The household's children: (id, first name, last name).
 pub fn household_students(
     connection: &mut DbConnection,
@@ -556,25 +538,4 @@ pub fn queue(
 /// The first day after `day`, at midnight: the exclusive bound of a "to" date.
 pub fn day_after(day: NaiveDate) -> Option<NaiveDateTime> {
     day.succ_opt().and_then(|next| next.and_hms_opt(0, 0, 0))
-}
-
-/// Sets a household's recorded choices (the demo data; later the wizard).
-pub fn set_household_choices(
-    connection: &mut DbConnection,
-    SiteId(site): SiteId,
-    HouseholdId(household): HouseholdId,
-    choices: (bool, bool, bool),
-) -> QueryResult<()> {
-    diesel::update(
-        families::table
-            .filter(families::site_id.eq(site))
-            .filter(families::id.eq(household)),
-    )
-    .set((
-        families::pays_by_direct_debit.eq(choices.0),
-        families::resident.eq(choices.1),
-        families::pedibus_requested.eq(choices.2),
-    ))
-    .execute(connection)?;
-    Ok(())
 }

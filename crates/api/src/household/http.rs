@@ -1,11 +1,11 @@
 //! Households over HTTP: the family's own household and children, and the staff's view
 //! of the site's households, students and change requests.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use tutti_shared::{
     ChangeRequest, ChangeRequestQuery, DecisionInput, DecisionOutcome, FamilyDetail,
-    FamilyListItem, FamilyView, GuardianPatch, GuardianView, ListQuery, NewFamilyInput, Page,
-    StudentListItem, StudentPatch, StudentSummary, StudentView,
+    FamilyListItem, FamilyView, GuardianPatch, GuardianView, HouseholdChoices, ListQuery,
+    NewFamilyInput, Page, StudentListItem, StudentPatch, StudentSummary, StudentView,
 };
 
 use super::service;
@@ -188,6 +188,38 @@ pub async fn find_family_detail(
         service::find_family_detail(&state, caller.staff()?, HouseholdId(path.into_inner()))
             .await?;
     Ok(HttpResponse::Ok().json(detail))
+}
+
+/// Records the household's choices that decide some of its documents (direct debit,
+/// residency, pédibus), made against the version read; audited. Sending the choices in
+/// force changes nothing.
+#[utoipa::path(
+    tag = "admin",
+    request_body = HouseholdChoices,
+    params(("id" = i64, Path, description = "Household id")),
+    security(("bearer" = ["staff"])),
+    responses(
+        (status = 200, description = "The choices as recorded, with the household's version", body = HouseholdChoices),
+        (status = 404, description = "No such household on this site", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "The household changed since it was read (`stale_version`)", body = tutti_shared::ApiErrorBody)
+    )
+)]
+#[put("/admin/families/{id}/choices")]
+pub async fn update_household_choices(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: ApiJson<HouseholdChoices>,
+) -> Result<HttpResponse, AppError> {
+    let staff = caller.staff()?;
+    let choices: HouseholdChoices = service::update_household_choices(
+        &state,
+        staff,
+        HouseholdId(path.into_inner()),
+        body.into_inner()?,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(choices))
 }
 
 /// Creates a household with its first guardian and a family account, and emails the

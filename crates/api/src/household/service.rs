@@ -1,6 +1,7 @@
 //! The rules of households: what a family sees, how its edits become pending change
 //! requests (version check, diff against what is pending, validation of the record as
-//! it would be), and how staff create households and decide requests.
+//! it would be), and how staff create households, record their choices and decide
+//! requests.
 //!
 //! Every function runs its work in one transaction on the blocking pool: a family's edit
 //! is one trip (the caller's session check is the other).
@@ -9,8 +10,8 @@ use std::collections::BTreeMap;
 
 use tutti_shared::{
     ChangeRequest, ChangeRequestQuery, ChangeStatus, Decision, EditableRecord, ErrorCode,
-    FamilyDetail, FamilyListItem, FamilyView, GuardianFields, GuardianView, NewFamilyInput,
-    StudentFields, StudentListItem, StudentSummary, StudentView,
+    FamilyDetail, FamilyListItem, FamilyView, GuardianFields, GuardianView, HouseholdChoices,
+    NewFamilyInput, StudentFields, StudentListItem, StudentSummary, StudentView,
 };
 
 use super::emails;
@@ -368,6 +369,9 @@ fn family_detail(
         guardians: view.guardians,
         students: student_views(connection, site, household)?,
         logins: store::household_logins(connection, site, household)?,
+        choices: store::household_choices(connection, site, household)?
+            .ok_or(DomainError::NotFound)?
+            .to_wire(),
     })
 }
 
@@ -384,6 +388,82 @@ pub async fn find_family_detail(
             let detail = family_detail(connection, staff.site, household)?;
             record_school_action(connection, &staff, "staff_read", "family", household.0)?;
             Ok(detail)
+        })
+        .await
+}
+
+/// What changed between two sets of choices, for the audit log: `field: old -> new`.
+fn choices_diff(before: &HouseholdChoices, after: &HouseholdChoices) -> Vec<String> {
+    [
+        (
+            "pays_by_direct_debit",
+            before.pays_by_direct_debit,
+            after.pays_by_direct_debit,
+        ),
+        ("resident", before.resident, after.resident),
+        (
+            "pedibus_requested",
+            before.pedibus_requested,
+            after.pedibus_requested,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, old, new)| old != new)
+    .map(|(field, old, new)| format!("{field}: {old} -> {new}"))
+    .collect()
+}
+
+/// Staff record a household's choices (direct debit, residency, pédibus), which decide
+/// some of the documents it owes, until families make them in the re-enrolment wizard.
+/// 404 when the household is not of this site, 409 when its version moved on since it
+/// was read; the change is audited in its transaction. Sending the choices in force
+/// writes nothing.
+pub async fn update_household_choices(
+    state: &AppState,
+    staff: SchoolCaller,
+    household: HouseholdId,
+    choices: HouseholdChoices,
+) -> Result<HouseholdChoices, DomainError> {
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                let current = store::household_choices(connection, staff.site, household)?
+                    .ok_or(DomainError::NotFound)?
+                    .to_wire();
+                if current.version != choices.version {
+                    return Err(DomainError::Stale);
+                }
+                let changed = choices_diff(&current, &choices);
+                if changed.is_empty() {
+                    return Ok(current);
+                }
+                // Guarded on the version read: of two staff saving at once, one loses.
+                if !store::update_household_choices(
+                    connection,
+                    staff.site,
+                    household,
+                    &choices,
+                    now(),
+                )? {
+                    return Err(DomainError::Stale);
+                }
+                record(
+                    connection,
+                    &AuditEntry {
+                        site_id: Some(staff.site.0),
+                        account_id: Some(staff.account.0),
+                        action: "household_choices_updated",
+                        target_type: Some("family"),
+                        target_id: Some(household.0),
+                        ip: Some(staff.ip.clone()),
+                        details: Some(changed.join(", ")),
+                    },
+                )?;
+                Ok(store::household_choices(connection, staff.site, household)?
+                    .ok_or(DomainError::NotFound)?
+                    .to_wire())
+            })
         })
         .await
 }

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use tutti_shared::{
     AbsenceInput, ChangeRequest, ChangeRequestQuery, ClassMember, Course, CourseInput, Decision,
     DecisionInput, DecisionOutcome, Discipline, DisciplineInput, EnrolmentInput, EvaluationInput,
-    Event, EventInput, FamilyDetail, FamilyListItem, ListQuery, NewFamilyInput, Page, Participant,
-    ParticipationInput, SchoolYear, SchoolYearInput, StudentListItem, StudentView,
+    Event, EventInput, FamilyDetail, FamilyListItem, HouseholdChoices, ListQuery, NewFamilyInput,
+    Page, Participant, ParticipationInput, SchoolYear, SchoolYearInput, StudentListItem,
+    StudentView,
 };
 
 use super::transport::{Answer, Call, Caller, fetch, fetch_nothing};
@@ -135,6 +136,16 @@ pub fn decide_change_requests(
 /// `GET /api/v1/admin/families/{id}`: guardians and children with pending changes.
 pub fn find_family_detail(session: Session, id: i64) -> Answer<FamilyDetail> {
     get(session, Call::get(format!("/api/v1/admin/families/{id}")))
+}
+
+/// `PUT /api/v1/admin/families/{id}/choices`: 409 when the household changed since read.
+pub fn update_household_choices(
+    session: Session,
+    id: i64,
+    choices: &HouseholdChoices,
+) -> Answer<HouseholdChoices> {
+    let path = format!("/api/v1/admin/families/{id}/choices");
+    send_json(session, Method::PUT, path, choices)
 }
 
 /// `GET /api/v1/admin/families`: one page of the site's families, optionally filtered.

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tutti_shared::HouseholdChoices;
 
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, families, guardians, students};
@@ -23,6 +24,28 @@ pub struct Family {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// A household's recorded choices, which decide some of its documents, and its version.
+#[derive(Debug, Clone, Copy, Queryable, Selectable)]
+#[diesel(table_name = families)]
+pub struct ChoicesRow {
+    pub pays_by_direct_debit: bool,
+    pub resident: bool,
+    pub pedibus_requested: bool,
+    pub version: i32,
+}
+
+impl ChoicesRow {
+    /// The wire form.
+    pub fn to_wire(self) -> HouseholdChoices {
+        HouseholdChoices {
+            pays_by_direct_debit: self.pays_by_direct_debit,
+            resident: self.resident,
+            pedibus_requested: self.pedibus_requested,
+            version: self.version,
+        }
+    }
 }
 
 /// A guardian to insert (the demo and, later, staff-created households).
@@ -204,4 +227,44 @@ pub fn household_logins(
         .order(accounts::login.asc())
         .select(accounts::login)
         .load(connection)
+}
+
+/// The household's recorded choices and its version, if it belongs to this site.
+pub fn household_choices(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
+) -> QueryResult<Option<ChoicesRow>> {
+    families::table
+        .filter(families::id.eq(family_id))
+        .filter(families::site_id.eq(site_id))
+        .select(ChoicesRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// Records a household's choices if its version is still `choices.version`, and moves
+/// the version on; false when it had moved on already.
+pub fn update_household_choices(
+    connection: &mut DbConnection,
+    SiteId(site_id): SiteId,
+    HouseholdId(family_id): HouseholdId,
+    choices: &HouseholdChoices,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        families::table
+            .filter(families::id.eq(family_id))
+            .filter(families::site_id.eq(site_id))
+            .filter(families::version.eq(choices.version)),
+    )
+    .set((
+        families::pays_by_direct_debit.eq(choices.pays_by_direct_debit),
+        families::resident.eq(choices.resident),
+        families::pedibus_requested.eq(choices.pedibus_requested),
+        families::version.eq(choices.version + 1),
+        families::updated_at.eq(now),
+    ))
+    .execute(connection)?;
+    Ok(updated == 1)
 }

@@ -1,14 +1,17 @@
 //! One household (guardians, children, logins) and one student, read-only, with the
-//! values awaiting validation shown beside the ones in force.
+//! values awaiting validation shown beside the ones in force; and the household's
+//! choices that decide some of its documents, which staff record.
 
 use std::collections::BTreeMap;
 
 use futures::FutureExt;
 use leptos::prelude::*;
-use tutti_shared::{GuardianFields, PendingChange, StudentFields};
+use tutti_shared::{GuardianFields, HouseholdChoices, PendingChange, StudentFields};
 
-use super::widgets::{Loader, link, link_line, render};
-use crate::api;
+use super::widgets::{
+    Field, Form, Kind, Loader, alert, focus_later, hint, link, link_line, render, section, status,
+};
+use crate::api::{self, ApiError};
 use crate::components::Page;
 use crate::dates::{DateStyle, french_date, paris_date_time};
 use crate::session::Session;
@@ -65,6 +68,73 @@ fn record_card(title: AnyView, content: AnyView) -> AnyView {
     .into_any()
 }
 
+/// "Choix du foyer": the household's choices as three checkboxes and a save button.
+/// Until the re-enrolment wizard lets families choose, staff record them here. After a
+/// save, or a 409 (someone saved first), the form shows the choices now in force.
+fn choices_section(session: Session, id: i64, first: HouseholdChoices) -> AnyView {
+    let choices = RwSignal::new(first);
+    let notice = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let form = move || {
+        let current = choices.get();
+        let checked = |on: bool| if on { "true" } else { "" }.to_owned();
+        let fields = vec![
+            Field::new("pays_by_direct_debit", "Paie par prélèvement", Kind::Check),
+            Field::new("resident", "Réside dans la commune", Kind::Check),
+            Field::new("pedibus_requested", "Demande le pédibus", Kind::Check),
+        ];
+        Form::new("choix", "Enregistrer les choix", fields, move |values| {
+            let input = HouseholdChoices {
+                pays_by_direct_debit: values.checked("pays_by_direct_debit"),
+                resident: values.checked("resident"),
+                pedibus_requested: values.checked("pedibus_requested"),
+                version: current.version,
+            };
+            Ok(async move {
+                notice.set(None);
+                problem.set(None);
+                let in_force = match api::admin::update_household_choices(session, id, &input).await
+                {
+                    Ok(saved) => {
+                        notice.set(Some("Choix du foyer enregistrés.".to_owned()));
+                        saved
+                    }
+                    Err(stale @ ApiError::Api { status: 409, .. }) => {
+                        // The message says the choices in force are shown: read them first.
+                        let detail = api::admin::find_family_detail(session, id).await;
+                        problem.set(Some(stale.to_string()));
+                        detail?.choices
+                    }
+                    Err(error) => return Err(error),
+                };
+                // The form is built anew from these; its button, which had the focus, goes.
+                choices.set(in_force);
+                focus_later("choix-titre");
+                Ok(String::new())
+            }
+            .boxed_local())
+        })
+        .initial(vec![
+            checked(current.pays_by_direct_debit),
+            checked(current.resident),
+            checked(current.pedibus_requested),
+        ])
+        .view()
+    };
+    section(
+        "choix-titre",
+        "Choix du foyer",
+        vec![
+            hint(
+                "Ces choix décident des pièces demandées à la famille : mandat SEPA et RIB, quotient familial, pédibus.",
+            ),
+            alert(problem),
+            status(notice),
+            form.into_any(),
+        ],
+    )
+}
+
 /// A household as staff see it.
 pub fn family_page(id: i64) -> AnyView {
     let session = Session::expect();
@@ -101,6 +171,7 @@ pub fn family_page(id: i64) -> AnyView {
                 view! {
                     <p>"Identifiant(s) de connexion : " <strong>{logins}</strong></p>
                     <p>{link(format!("/admin/demandes?famille={id}"), "Voir les demandes de modification de cette famille".to_owned())}</p>
+                    {choices_section(session, id, family.choices)}
                     <h2>"Responsables"</h2>
                     <div class="admin-record-grid">{guardians}</div>
                     <h2>"Élèves"</h2>
