@@ -4,7 +4,8 @@
 #                serve on http://127.0.0.1:8080
 #   make test    the Rust API tests (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)
 #                and the browser tests in Debian's Chromium
-#   make bench   throughput and latency of the API on SQLite and PostgreSQL
+#   make bench   throughput and latency of the API on SQLite and PostgreSQL, uploads too
+#                (BENCH_SCENARIOS=uploads make bench runs only those)
 #
 # Builds go to $(CARGO_TARGET_DIR), by default outside the work tree so that a fresh
 # clone (CI's, for one) reuses the previous build instead of starting cold.
@@ -23,7 +24,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CARGO_HOME)/bin:$(PATH)
 help:
 	@echo "make run    build everything and serve the demo on http://127.0.0.1:8080"
 	@echo "make test   run every test (set TEST_DATABASE_URL to include PostgreSQL)"
-	@echo "make bench  measure the API on SQLite and PostgreSQL"
+	@echo "make bench  measure the API on SQLite and PostgreSQL (BENCH_SCENARIOS=uploads: uploads only)"
 	@echo "make openapi  rewrite openapi/openapi.json from the code"
 
 run:
