@@ -13,6 +13,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::closure::Closure;
 
+thread_local! {
+    /// The one router of the page (the browser runs us on one thread).
+    static ROUTER: std::cell::Cell<Option<Location>> = const { std::cell::Cell::new(None) };
+}
+
 /// The address the app shows: path and query string (with its `?`, or empty).
 #[derive(Clone, Copy)]
 pub struct Location {
@@ -30,7 +35,7 @@ impl Location {
             query: RwSignal::new(String::new()),
         };
         location.sync();
-        provide_context(location);
+        ROUTER.with(|router| router.set(Some(location)));
         let on_pop = Closure::<dyn Fn()>::new(move || location.sync());
         let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event| follow(&event));
         let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
@@ -41,9 +46,11 @@ impl Location {
         location
     }
 
-    /// The router of the app.
+    /// The router of the app (started by [`Location::provide`] in `App`, or here).
     pub fn expect() -> Self {
-        expect_context::<Location>()
+        ROUTER
+            .with(std::cell::Cell::get)
+            .unwrap_or_else(Location::provide)
     }
 
     /// Copies the browser's address into the signals (each only when it changed).
@@ -94,7 +101,8 @@ fn go(address: &str, replace: bool, to_top: bool) {
         let _ = window().location().set_href(address);
         return;
     }
-    if let Some(location) = use_context::<Location>() {
+    // Not a context lookup: redirects also run from callbacks outside any reactive owner.
+    if let Some(location) = ROUTER.with(std::cell::Cell::get) {
         location.sync();
     }
     if to_top {
