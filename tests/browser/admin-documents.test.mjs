@@ -79,14 +79,14 @@ function samplePdf() {
     return Buffer.from(pdf, 'latin1');
 }
 
-/** Logs the demo family in through the API; returns its access token. */
-async function familyToken(baseUrl) {
+/** Logs an account in through the API (the demo family by default); returns its token. */
+async function familyToken(baseUrl, { login, password } = DEMO.family) {
     const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ site: DEMO.siteSlug, login: DEMO.family.login, password: DEMO.family.password }),
+        body: JSON.stringify({ site: DEMO.siteSlug, login, password }),
     });
-    assert.equal(response.status, 200, 'API login of the demo family');
+    assert.equal(response.status, 200, `API login of ${login}`);
     return (await response.json()).access_token;
 }
 
@@ -279,4 +279,42 @@ describe('staff documents screens', () => {
             }
         });
     }
+
+    test('a document decided elsewhere meanwhile answers 409: nothing is applied and the list reloads', async () => {
+        const page = await newPage(browser);
+        try {
+            await page.goto(`${server.baseUrl}/`);
+            await logInWithMouse(page, DEMO.staff);
+            await page.getByRole('heading', { level: 1, name: 'Espace administration' }).waitFor();
+            await openFromMenu(page, 'Documents');
+            const waiting = row(page, "Droit à l'image");
+            await waiting.waitFor();
+
+            // Another member of staff validates it first.
+            const token = await familyToken(server.baseUrl, DEMO.staff);
+            const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+            const queue = await (await fetch(`${server.baseUrl}/api/v1/admin/documents?state=transmis`, { headers })).json();
+            const [document] = queue.items.filter((item) => item.document_type === "Droit à l'image");
+            const decided = await fetch(`${server.baseUrl}/api/v1/admin/documents/${document.id}/decision`, {
+                method: 'POST', headers, body: JSON.stringify({ decision: 'validate', version: document.version }),
+            });
+            assert.equal(decided.status, 204);
+
+            await waiting.getByRole('button', { name: /^Refuser : / }).click();
+            await page.getByLabel('Motif du refus (visible par la famille)').fill('Illisible.');
+            await page.getByRole('button', { name: 'Refuser le document' }).click();
+            await page.getByRole('alert').filter({ hasText: 'traité ou remplacé entre-temps : votre décision n\'a pas été appliquée' }).waitFor();
+            await waiting.waitFor({ state: 'detached' });
+            await page.locator('.queue').getByText('Aucun document ne correspond à ces critères.').waitFor();
+            await screenshot(page, 'admin-documents-conflict-1280');
+            const state = sqliteQuery(server.dbPath, 'SELECT state FROM documents WHERE id = ?', [document.id]);
+            assert.equal(state[0].state, 'valide', 'the refusal was not applied over the validation');
+        } catch (error) {
+            await screenshot(page, 'FAILED-admin-documents-conflict').catch(() => {});
+            error.message += `\npage problems: ${JSON.stringify(page.problems)}`;
+            throw error;
+        } finally {
+            await page.context().close();
+        }
+    });
 });

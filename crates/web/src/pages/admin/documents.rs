@@ -104,15 +104,10 @@ pub fn moved(ids: &[i64], id: i64, up: bool) -> Option<Vec<i64>> {
     Some(order)
 }
 
-/// What a 409 on a decision says: the server's message, and that the list was reloaded
-/// (the stale-version message says so already).
-fn conflict_message(error: &ApiError) -> String {
-    if is_stale(error) {
-        error.to_string()
-    } else {
-        format!("{error} La liste a été mise à jour.")
-    }
-}
+/// What a 409 on a decision says, whichever it is: someone decided first
+/// (`invalid_transition`), or the family replaced the file (`stale_version`). The
+/// server's generic stale message speaks of a form's entries, which a decision has not.
+const DECISION_CONFLICT: &str = "Ce document a été traité ou remplacé entre-temps : votre décision n'a pas été appliquée. La liste a été mise à jour ; vérifiez-la puis recommencez si besoin.";
 
 /// Whether someone changed the record since it was read (409 `stale_version`).
 fn is_stale(error: &ApiError) -> bool {
@@ -296,8 +291,8 @@ pub fn documents_page() -> AnyView {
             };
             match api::admin::decide_document(session, target.id, &decision).await {
                 Ok(()) => notice.set(Some(format!("{} : document validé.", target.subject))),
-                Err(error @ ApiError::Api { status: 409, .. }) => {
-                    problem.set(Some(conflict_message(&error)));
+                Err(ApiError::Api { status: 409, .. }) => {
+                    problem.set(Some(DECISION_CONFLICT.to_owned()));
                 }
                 Err(error) => problem.set(Some(error.to_string())),
             }
@@ -378,8 +373,8 @@ pub fn documents_page() -> AnyView {
                             Ok(()) => notice.set(Some(format!(
                                 "{subject} : document refusé. La famille est prévenue par e-mail et voit le motif sur le portail."
                             ))),
-                            Err(error @ ApiError::Api { status: 409, .. }) => {
-                                problem.set(Some(conflict_message(&error)));
+                            Err(ApiError::Api { status: 409, .. }) => {
+                                problem.set(Some(DECISION_CONFLICT.to_owned()));
                             }
                             // Anything else stays in the form, with the reason typed.
                             Err(error) => return Err(error),
