@@ -83,6 +83,8 @@ both! {
             assert!(policy.contains(&format!("'sha256-{digest}'")), "the inline start-up script is allowed by hash: {policy}");
             let script_src = policy.split(';').map(str::trim).find(|part| part.starts_with("script-src")).unwrap_or_default();
             assert!(!script_src.contains("'unsafe-inline'"), "no inline scripts at large: {policy}");
+            let img_src = policy.split(';').map(str::trim).find(|part| part.starts_with("img-src")).unwrap_or_default();
+            assert_eq!(img_src, "img-src 'self' data: blob:", "images from the portal, data: URLs and the object URLs of document previews: {policy}");
             assert_eq!(response.text().await.expect("the page"), index, "GET {path} serves index.html");
         }
 

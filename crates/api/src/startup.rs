@@ -218,7 +218,9 @@ fn security_headers(csp: &str, strict_transport: bool) -> DefaultHeaders {
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
 }
 
-/// The Content-Security-Policy: only our own origin, wasm allowed, no framing. Trunk's
+/// The Content-Security-Policy: only our own origin, wasm allowed, no framing; images
+/// also from `blob:`, the object URLs through which staff preview a family's photo of a
+/// document (fetched with the access token, which an `<img src>` cannot carry). Trunk's
 /// index.html starts the app with one inline module script; its hash is allowed by name
 /// rather than allowing inline scripts at large.
 pub fn content_security_policy(web_dir: Option<&Path>) -> String {
@@ -231,7 +233,7 @@ pub fn content_security_policy(web_dir: Option<&Path>) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     format!(
-        "default-src 'self'; script-src {script_sources}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+        "default-src 'self'; script-src {script_sources}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::{Loading, Shell};
 use crate::pages::{
-    AccessibilityPage, AdminPage, ChangePasswordPage, DocumentsPage, FamilyPage, ForgotPasswordPage, HomePage,
-    LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage, SessionsPage, StudentsPage,
+    AccessibilityPage, AdminPage, ChangePasswordPage, DocumentsPage, FamilyPage,
+    ForgotPasswordPage, HomePage, LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage,
+    SessionsPage, StudentsPage,
 };
 use crate::router::{self, Location};
 use crate::session::{Area, Session, session_may_exist};

@@ -26,7 +26,10 @@ pub fn save(blob: &web_sys::Blob, file_name: &str) {
     expect(dead_code, reason = "only staff preview files in a tab")
 )]
 pub fn open_tab() -> Option<web_sys::Window> {
-    web_sys::window()?.open_with_url_and_target("", "_blank").ok().flatten()
+    web_sys::window()?
+        .open_with_url_and_target("", "_blank")
+        .ok()
+        .flatten()
 }
 
 /// Shows `blob` in a tab from [`open_tab`] (a PDF in the browser's viewer), or saves it
@@ -57,8 +60,5 @@ pub fn forget(url: &str) {
 
 /// Releases the URL once the browser had the time to start using it.
 fn forget_later(url: String) {
-    leptos::prelude::set_timeout(
-        move || forget(&url),
-        std::time::Duration::from_secs(60),
-    );
+    leptos::prelude::set_timeout(move || forget(&url), std::time::Duration::from_secs(60));
 }

@@ -38,8 +38,10 @@ impl Location {
         ROUTER.with(|router| router.set(Some(location)));
         let on_pop = Closure::<dyn Fn()>::new(move || location.sync());
         let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event| follow(&event));
-        let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
-        let _ = document().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        let _ =
+            window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+        let _ =
+            document().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
         // Both live as long as the page.
         on_pop.forget();
         on_click.forget();
@@ -90,7 +92,9 @@ pub fn redirect(address: &str) {
 }
 
 fn go(address: &str, replace: bool, to_top: bool) {
-    let Ok(history) = window().history() else { return };
+    let Ok(history) = window().history() else {
+        return;
+    };
     let pushed = if replace {
         history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(address))
     } else {
@@ -136,7 +140,9 @@ fn follow(event: &web_sys::MouseEvent) {
         || anchor
             .get_attribute("target")
             .is_some_and(|target| !target.is_empty() && target != "_self");
-    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else { return };
+    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else {
+        return;
+    };
     let here = window().location();
     if leaves_the_app || anchor.origin() != here.origin().unwrap_or_default() {
         return;
@@ -161,8 +167,16 @@ fn follow(event: &web_sys::MouseEvent) {
 /// path or any address below it (`/eleves` for `/eleves/12/cours`).
 pub fn is_current(path: &str, href: &str, exact: bool) -> bool {
     let href = href.split(['?', '#']).next().unwrap_or(href);
-    let href = if href.len() > 1 { href.trim_end_matches('/') } else { href };
-    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+    let href = if href.len() > 1 {
+        href.trim_end_matches('/')
+    } else {
+        href
+    };
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
     if exact || href == "/" {
         return path == href;
     }
@@ -203,6 +217,10 @@ mod tests {
         assert!(is_current("/", "/", false));
         assert!(!is_current("/famille", "/", false));
         assert!(is_current("/admin/", "/admin", true));
-        assert!(is_current("/admin/familles", "/admin/familles?page=2", false));
+        assert!(is_current(
+            "/admin/familles",
+            "/admin/familles?page=2",
+            false
+        ));
     }
 }

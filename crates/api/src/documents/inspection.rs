@@ -181,8 +181,7 @@ fn pdf_text_parts(bytes: &[u8]) -> Vec<&[u8]> {
             continue;
         }
         let floor = previous.max(cursor);
-        let dictionary_start =
-            rfind(&bytes[floor..keyword], b"<<").map_or(floor, |at| floor + at);
+        let dictionary_start = rfind(&bytes[floor..keyword], b"<<").map_or(floor, |at| floor + at);
         let dictionary = &bytes[dictionary_start..keyword];
         if !contains(dictionary, b"/Filter") {
             continue;

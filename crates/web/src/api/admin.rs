@@ -9,13 +9,14 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tutti_shared::{
     AbsenceInput, ChangeRequest, ChangeRequestQuery, ClassMember, Course, CourseInput, Decision,
-    DecisionInput, DecisionOutcome, Discipline, DisciplineInput, EnrolmentInput, EvaluationInput,
-    Event, EventInput, FamilyDetail, FamilyListItem, HouseholdChoices, ListQuery, NewFamilyInput,
-    Page, Participant, ParticipationInput, SchoolYear, SchoolYearInput, StudentListItem,
-    StudentView,
+    DecisionInput, DecisionOutcome, Discipline, DisciplineInput, DocumentDecision,
+    DocumentQueueQuery, DocumentType, DocumentTypeInput, DocumentTypeOrder, EnrolmentInput,
+    EvaluationInput, Event, EventInput, FamilyDetail, FamilyListItem, HouseholdChoices, ListQuery,
+    NewFamilyInput, Page, Participant, ParticipationInput, QueuedDocument, SchoolYear,
+    SchoolYearInput, StudentListItem, StudentView,
 };
 
-use super::transport::{Answer, Call, Caller, fetch, fetch_nothing};
+use super::transport::{Answer, Call, Caller, fetch, fetch_blob, fetch_nothing};
 use crate::session::Session;
 
 /// The query string of a list request: only the parameters that are set, the search text
@@ -274,6 +275,85 @@ pub fn delete_participation(session: Session, id: i64) -> Answer<()> {
     delete(session, format!("/api/v1/admin/participations/{id}"))
 }
 
+/// `GET /api/v1/admin/document-types`: the site's types, retired ones included, in order.
+pub fn list_document_types(session: Session) -> Answer<Vec<DocumentType>> {
+    get(session, Call::get("/api/v1/admin/document-types"))
+}
+
+/// `POST /api/v1/admin/document-types`: added at the end; 409 when the name is taken.
+pub fn create_document_type(session: Session, input: &DocumentTypeInput) -> Answer<Created> {
+    send_json(session, Method::POST, "/api/v1/admin/document-types", input)
+}
+
+/// `PUT /api/v1/admin/document-types/{id}`: edit, retire or bring back; 409 when someone
+/// edited it since it was read (or the name is taken).
+pub fn update_document_type(
+    session: Session,
+    id: i64,
+    input: &DocumentTypeInput,
+) -> Answer<DocumentType> {
+    let path = format!("/api/v1/admin/document-types/{id}");
+    send_json(session, Method::PUT, path, input)
+}
+
+/// `PUT /api/v1/admin/document-types/order`: every id, first to last; the types come
+/// back in their new order.
+pub fn update_document_type_order(session: Session, ids: Vec<i64>) -> Answer<Vec<DocumentType>> {
+    let body = DocumentTypeOrder { ids };
+    send_json(
+        session,
+        Method::PUT,
+        "/api/v1/admin/document-types/order",
+        &body,
+    )
+}
+
+/// The query string of the documents queue: only the filters that are set.
+pub fn document_queue_params(query: &DocumentQueueQuery) -> Vec<(&'static str, String)> {
+    let number = |value: Option<i64>| value.map(|value| value.to_string());
+    let texts = [
+        ("document_type_id", number(query.document_type_id)),
+        ("state", query.state.clone()),
+        ("household_id", number(query.household_id)),
+        ("student_id", number(query.student_id)),
+        ("from", query.from.map(|day| day.to_string())),
+        ("to", query.to.map(|day| day.to_string())),
+        ("page", number(query.page)),
+        ("per_page", number(query.per_page)),
+    ];
+    texts
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value.filter(|value| !value.is_empty())?)))
+        .collect()
+}
+
+/// `GET /api/v1/admin/documents`: one page of the site's documents, oldest upload first.
+pub fn list_admin_documents(
+    session: Session,
+    query: &DocumentQueueQuery,
+) -> Answer<Page<QueuedDocument>> {
+    let call = Call::get("/api/v1/admin/documents").with_query(document_queue_params(query));
+    get(session, call)
+}
+
+/// `GET /api/v1/admin/documents/{id}/file?inline=true`: the file to preview (audited).
+pub fn find_admin_document_file(session: Session, id: i64) -> Answer<web_sys::Blob> {
+    let call = Call::get(format!("/api/v1/admin/documents/{id}/file"))
+        .with_query(vec![("inline", "true".to_owned())]);
+    fetch_blob(Caller::Account(session), call)
+}
+
+/// `POST /api/v1/admin/documents/{id}/decision`: validate, or refuse with a reason (the
+/// family is emailed); 409 when it changed since it was read or was already decided.
+pub fn decide_document(session: Session, id: i64, decision: &DocumentDecision) -> Answer<()> {
+    let call = Call::with_json(
+        Method::POST,
+        format!("/api/v1/admin/documents/{id}/decision"),
+        decision,
+    );
+    fetch_nothing(Caller::Account(session), call)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +376,32 @@ mod tests {
         .map(|(name, value)| (name, value.to_owned()));
         assert_eq!(change_request_params(&query), expected);
         assert!(change_request_params(&ChangeRequestQuery::default()).is_empty());
+    }
+
+    #[test]
+    fn the_documents_queue_query_sends_only_the_filters_that_are_set() {
+        let query = DocumentQueueQuery {
+            state: Some("transmis".to_owned()),
+            document_type_id: Some(3),
+            student_id: Some(8),
+            to: chrono::NaiveDate::from_ymd_opt(2026, 11, 30),
+            page: Some(1),
+            ..DocumentQueueQuery::default()
+        };
+        let expected = [
+            ("document_type_id", "3"),
+            ("state", "transmis"),
+            ("student_id", "8"),
+            ("to", "2026-11-30"),
+            ("page", "1"),
+        ]
+        .map(|(name, value)| (name, value.to_owned()));
+        assert_eq!(document_queue_params(&query), expected);
+        let all_states = DocumentQueueQuery {
+            state: Some(String::new()),
+            ..DocumentQueueQuery::default()
+        };
+        assert!(document_queue_params(&all_states).is_empty());
     }
 
     #[test]

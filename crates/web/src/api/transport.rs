@@ -203,9 +203,7 @@ async fn post_form(
     use wasm_bindgen::closure::Closure;
 
     let request = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::Network)?;
-    request
-        .open("POST", path)
-        .map_err(|_| ApiError::Network)?;
+    request.open("POST", path).map_err(|_| ApiError::Network)?;
     for (name, value) in [("Accept", "application/json"), ("X-Tutti-Client", "web")] {
         request
             .set_request_header(name, value)
@@ -216,13 +214,14 @@ async fn post_form(
             .set_request_header("Authorization", &format!("Bearer {token}"))
             .map_err(|_| ApiError::Network)?;
     }
-    let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
-        if event.length_computable() && event.total() > 0.0 {
-            // Bounded to 0..=100 before the cast, so it cannot wrap.
-            let percent = (event.loaded() * 100.0 / event.total()).clamp(0.0, 100.0);
-            progress(percent as u32);
-        }
-    });
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+            if event.length_computable() && event.total() > 0.0 {
+                // Bounded to 0..=100 before the cast, so it cannot wrap.
+                let percent = (event.loaded() * 100.0 / event.total()).clamp(0.0, 100.0);
+                progress(percent as u32);
+            }
+        });
     if let Ok(upload) = request.upload() {
         upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
     }

@@ -1,7 +1,7 @@
 //! A card that leads to a section of the portal (home page).
 
-use leptos::prelude::*;
 use crate::router::A;
+use leptos::prelude::*;
 
 /// A whole-card link: one tab stop, one accessible name (the title), then the description.
 #[component]

@@ -103,8 +103,12 @@ fn PieceItem(piece: RequiredDocument, student_id: Option<i64>) -> impl IntoView 
     };
 
     let choose = Callback::new(move |()| {
-        let Some(input) = input_ref.get_untracked() else { return };
-        let Some(chosen) = input.files().and_then(|list| list.get(0)) else { return };
+        let Some(input) = input_ref.get_untracked() else {
+            return;
+        };
+        let Some(chosen) = input.files().and_then(|list| list.get(0)) else {
+            return;
+        };
         // The same file chosen again must fire `change` again.
         input.set_value("");
         confirming.set(false);
@@ -121,15 +125,22 @@ fn PieceItem(piece: RequiredDocument, student_id: Option<i64>) -> impl IntoView 
         spawn_local(async move {
             let answer = sent.await;
             let _ = sending.try_set(None);
-            tell(answer.map(|stored| {
-                let message = format!("« {} » est transmis : l'école va le vérifier.", stored.file_name);
-                let _ = current.try_update(|piece| {
-                    piece.state = DocumentState::Transmis;
-                    piece.refusal_reason = None;
-                    piece.file = Some(stored);
-                });
-                message
-            }).map_err(|error| error.to_string()));
+            tell(
+                answer
+                    .map(|stored| {
+                        let message = format!(
+                            "« {} » est transmis : l'école va le vérifier.",
+                            stored.file_name
+                        );
+                        let _ = current.try_update(|piece| {
+                            piece.state = DocumentState::Transmis;
+                            piece.refusal_reason = None;
+                            piece.file = Some(stored);
+                        });
+                        message
+                    })
+                    .map_err(|error| error.to_string()),
+            );
             refocus();
         });
     });
@@ -137,19 +148,24 @@ fn PieceItem(piece: RequiredDocument, student_id: Option<i64>) -> impl IntoView 
         spawn_local(async move {
             let answer = api::delete_document(session, document_id).await;
             let _ = confirming.try_set(false);
-            tell(answer.map(|()| {
-                let _ = current.try_update(|piece| {
-                    piece.state = DocumentState::AFournir;
-                    piece.refusal_reason = None;
-                    piece.file = None;
-                });
-                "Le fichier a été supprimé.".to_owned()
-            }).map_err(|error| error.to_string()));
+            tell(
+                answer
+                    .map(|()| {
+                        let _ = current.try_update(|piece| {
+                            piece.state = DocumentState::AFournir;
+                            piece.refusal_reason = None;
+                            piece.file = None;
+                        });
+                        "Le fichier a été supprimé.".to_owned()
+                    })
+                    .map_err(|error| error.to_string()),
+            );
             refocus();
         });
     });
     let download = Callback::new(move |document_id: i64| {
-        let name = current.with_untracked(|piece| piece.file.as_ref().map(|file| file.file_name.clone()));
+        let name =
+            current.with_untracked(|piece| piece.file.as_ref().map(|file| file.file_name.clone()));
         spawn_local(async move {
             match api::document_file(session, document_id).await {
                 Ok(blob) => files::save(&blob, name.as_deref().unwrap_or("document")),
@@ -188,7 +204,11 @@ fn piece_body(
     actions: Actions,
     input_ref: NodeRef<html::Input>,
 ) -> AnyView {
-    let input_id = format!("piece-{}-{}", piece.document_type_id, student_id.unwrap_or(0));
+    let input_id = format!(
+        "piece-{}-{}",
+        piece.document_type_id,
+        student_id.unwrap_or(0)
+    );
     let locked = piece.state == DocumentState::Valide;
     let file = piece.file.as_ref().map(|file| {
         let id = file.id;
@@ -245,7 +265,11 @@ fn piece_body(
         }
     });
     let chooser = (!locked).then(|| {
-        let label = if piece.file.is_some() { "Remplacer le fichier" } else { "Envoyer un fichier" };
+        let label = if piece.file.is_some() {
+            "Remplacer le fichier"
+        } else {
+            "Envoyer un fichier"
+        };
         view! {
             <div class="piece-upload">
                 <label for=input_id.clone()>

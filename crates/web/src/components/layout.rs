@@ -1,9 +1,9 @@
 //! The shell around every page: skip link, header with the main menu, `<main>`, footer.
 
+use crate::router::A;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
-use crate::router::A;
 use tutti_shared::Role;
 
 use crate::api;

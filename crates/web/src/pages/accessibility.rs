@@ -1,8 +1,8 @@
 //! "Accessibilité": what the portal does so that everyone can use it. Public, since the
 //! login page links to it.
 
-use leptos::prelude::*;
 use crate::router::A;
+use leptos::prelude::*;
 
 use crate::components::Page;
 use crate::session::Session;

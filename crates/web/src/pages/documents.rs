@@ -24,7 +24,10 @@ pub fn DocumentsPage() -> impl IntoView {
     let session = Session::expect();
     let documents = Loader::new(move || api::list_documents(session));
     let render = |documents: HouseholdDocuments| {
-        let HouseholdDocuments { household, students } = documents;
+        let HouseholdDocuments {
+            household,
+            students,
+        } = documents;
         let to_do = missing(&household)
             + students
                 .iter()

@@ -4,9 +4,9 @@
 //! answer is the same whether or not the identifiant and email matched, so this page shows
 //! whatever neutral message the server returns and never hints at which case it was.
 
+use crate::router::A;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use crate::router::A;
 use tutti_shared::PasswordResetRequest;
 
 use crate::api;

@@ -1,8 +1,8 @@
 //! "Connexion": site, identifiant, mot de passe (step 1 of the legacy guide).
 
+use crate::router::A;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use crate::router::A;
 use tutti_shared::LoginRequest;
 
 use crate::api;

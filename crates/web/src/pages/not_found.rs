@@ -1,7 +1,7 @@
 //! Any address that matches no route.
 
-use leptos::prelude::*;
 use crate::router::A;
+use leptos::prelude::*;
 
 use crate::components::Page;
 use crate::session::Session;

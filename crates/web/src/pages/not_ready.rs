@@ -1,7 +1,7 @@
 //! Sections announced in the menu whose screens come in later issues.
 
-use leptos::prelude::*;
 use crate::router::A;
+use leptos::prelude::*;
 
 use crate::components::Page;
 

@@ -1,8 +1,8 @@
 //! The page the reset email links to: `/mot-de-passe/nouveau#token=...`.
 
+use crate::router::A;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use crate::router::A;
 use tutti_shared::PasswordResetConfirm;
 
 use crate::api;

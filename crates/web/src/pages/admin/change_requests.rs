@@ -3,11 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::router::Location;
 use futures::FutureExt;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::router::Location;
 use tutti_shared::{
     ChangeRequest, ChangeRequestQuery, ChangeStatus, Decision, ListQuery, MAX_PER_PAGE,
 };
@@ -62,8 +62,8 @@ fn subject(request: &ChangeRequest) -> String {
 pub fn change_requests_page() -> AnyView {
     let session = Session::expect();
     // "?famille=12" comes from a household's page: open the queue filtered on it.
-    let family_filter = untrack(|| Location::expect().query_value("famille"))
-        .and_then(|id| id.parse::<i64>().ok());
+    let family_filter =
+        untrack(|| Location::expect().query_value("famille")).and_then(|id| id.parse::<i64>().ok());
     let filters = RwSignal::new(ChangeRequestQuery {
         status: Some("pending".to_owned()),
         family_id: family_filter,

@@ -8,6 +8,7 @@
 
 mod change_requests;
 mod course;
+mod documents;
 mod events;
 mod families;
 mod family_detail;
@@ -15,10 +16,10 @@ mod home;
 mod school;
 mod widgets;
 
-use futures::FutureExt;
-use leptos::prelude::*;
 use crate::router::A;
 use crate::router::Location;
+use futures::FutureExt;
+use leptos::prelude::*;
 use tutti_shared::Role;
 
 use crate::api;
@@ -33,6 +34,10 @@ pub enum AdminRoute {
     Home,
     /// `/admin/demandes`: the change-request queue.
     ChangeRequests,
+    /// `/admin/documents`: the documents families sent, to check.
+    Documents,
+    /// `/admin/documents/types`: the document types the site asks for.
+    DocumentTypes,
     /// `/admin/familles`: households, search and creation.
     Families,
     /// `/admin/familles/{id}`: one household.
@@ -62,6 +67,8 @@ impl AdminRoute {
         match segments.as_slice() {
             [] => AdminRoute::Home,
             ["demandes"] => AdminRoute::ChangeRequests,
+            ["documents"] => AdminRoute::Documents,
+            ["documents", "types"] => AdminRoute::DocumentTypes,
             ["familles"] => AdminRoute::Families,
             ["familles", family] => id(family).map_or(AdminRoute::NotFound, AdminRoute::Family),
             ["eleves"] => AdminRoute::Students,
@@ -121,6 +128,8 @@ pub fn AdminPage() -> impl IntoView {
             AdminRoute::Home if staff => home::staff_home(),
             AdminRoute::Home => home::teacher_home(),
             AdminRoute::ChangeRequests => change_requests::change_requests_page(),
+            AdminRoute::Documents => documents::documents_page(),
+            AdminRoute::DocumentTypes => documents::document_types_page(),
             AdminRoute::Families => families::families_page(),
             AdminRoute::Family(id) => family_detail::family_page(id),
             AdminRoute::Students => families::students_page(),
@@ -166,6 +175,7 @@ pub fn AdminMenuLinks(role: Role) -> impl IntoView {
     view! {
         <li><A href="/admin" exact=true>"Accueil admin"</A></li>
         <li><A href="/admin/demandes">"Demandes de modification" {count}</A></li>
+        <li><A href="/admin/documents">"Documents"</A></li>
         <li><A href="/admin/familles">"Familles"</A></li>
         <li><A href="/admin/eleves">"Élèves"</A></li>
         <li><A href="/admin/annee">"Année scolaire"</A></li>
@@ -195,6 +205,11 @@ mod tests {
             AdminRoute::Student(3)
         );
         assert_eq!(AdminRoute::parse("/admin/cours/7"), AdminRoute::Course(7));
+        assert_eq!(AdminRoute::parse("/admin/documents"), AdminRoute::Documents);
+        assert_eq!(
+            AdminRoute::parse("/admin/documents/types/"),
+            AdminRoute::DocumentTypes
+        );
         assert_eq!(
             AdminRoute::parse("/admin/familles/douze"),
             AdminRoute::NotFound
@@ -209,5 +224,7 @@ mod tests {
         assert!(AdminRoute::ChangeRequests.staff_only());
         assert!(AdminRoute::Families.staff_only());
         assert!(AdminRoute::Events.staff_only());
+        assert!(AdminRoute::Documents.staff_only());
+        assert!(AdminRoute::DocumentTypes.staff_only());
     }
 }

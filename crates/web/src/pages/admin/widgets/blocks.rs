@@ -18,9 +18,13 @@ pub fn section(id: &'static str, title: &'static str, content: Vec<AnyView>) -> 
 
 /// Moves the focus to the element with this id once the screen has been updated: where
 /// the work continues after a control appears or disappears.
-pub fn focus_later(id: &'static str) {
+pub fn focus_later(id: impl Into<String>) {
+    focus_by_id(id.into());
+}
+
+fn focus_by_id(id: String) {
     request_animation_frame(move || {
-        let element = document().get_element_by_id(id).and_then(|element| {
+        let element = document().get_element_by_id(&id).and_then(|element| {
             wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element).ok()
         });
         if let Some(element) = element {
