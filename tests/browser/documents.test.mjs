@@ -72,6 +72,8 @@ async function sendWithKeyboard(page, name, file) {
     await chooser.setFiles(file);
     await piece(page, name).first().getByRole('status').filter({ hasText: 'est transmis' }).waitFor();
     assert.equal(await piece(page, name).first().locator('.piece-state').innerText(), 'Transmis');
+    // The piece is drawn anew; the keyboard is given back its file input ("Remplacer").
+    await page.waitForFunction(() => document.activeElement?.getAttribute('type') === 'file');
 }
 
 describe('documents', () => {

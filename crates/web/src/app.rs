@@ -127,14 +127,19 @@ pub fn App() -> impl IntoView {
     // Memos: a new address within the same screen (another child, another tab) or a
     // renewed token does not draw the screen anew.
     let screen = Memo::new(move |_| Screen::of(&location.path.read()));
-    let allowed = Memo::new(move |_| match screen.get().area() {
-        None => Some(true),
-        Some(area) => session.may_enter(area),
+    let allowed = Memo::new(move |_| match screen.get() {
+        // Signed in (now, or already when arriving): the login page gives way to home.
+        Screen::Login => Some(session.account().is_none()),
+        current => current
+            .area()
+            .map_or(Some(true), |area| session.may_enter(area)),
     });
-    let page = move || match allowed.get() {
-        None => view! { <Loading /> }.into_any(),
-        Some(true) => untrack(move || screen.get().view()),
-        Some(false) => {
+    let page = move || match (screen.get(), allowed.get()) {
+        (_, None) => view! { <Loading /> }.into_any(),
+        // Built untracked, as a component body: what a screen reads while being built
+        // must not draw it anew.
+        (current, Some(true)) => untrack(move || current.view()),
+        (_, Some(false)) => {
             let to = session.landing_path();
             // After this render: a redirect while rendering would re-enter it.
             request_animation_frame(move || router::redirect(to));

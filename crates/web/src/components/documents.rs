@@ -272,7 +272,7 @@ fn piece_body(
         };
         view! {
             <div class="piece-upload">
-                <label for=input_id.clone()>
+                <label class="button-secondary" for=input_id.clone()>
                     {label}
                     <span class="visually-hidden">" : " {piece.name.clone()}</span>
                 </label>

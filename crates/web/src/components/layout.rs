@@ -31,8 +31,10 @@ pub fn Shell(children: Children) -> impl IntoView {
         <main id="contenu" tabindex="-1">
             {children()}
         </main>
+        // The accessibility statement, linked from every page as is customary, out of
+        // the menu so that the menu keeps to one line on a desktop screen.
         <footer class="site-footer">
-            <p>"Tutti · portail des familles"</p>
+            <p>"Tutti · portail des familles · " <A href="/accessibilite">"Accessibilité"</A></p>
         </footer>
     }
 }
@@ -86,7 +88,6 @@ fn MainMenu() -> impl IntoView {
                     // Any click inside (a followed link, Déconnexion) has done its job: fold.
                     <ul id="menu-principal" class:is-open=move || open.get() on:click=move |_| open.set(false)>
                         {links}
-                        <li><A href="/accessibilite">"Accessibilité"</A></li>
                         <li><A href="/mot-de-passe" exact=true>"Mot de passe"</A></li>
                         <li><A href="/connexions">"Connexions"</A></li>
                         <li><LogoutButton /></li>

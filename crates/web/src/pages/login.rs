@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::{FormAlert, Page, SiteField, TextField};
 use crate::forms::{FormState, missing_fields};
 use crate::i18n;
-use crate::session::{Session, home_path};
+use crate::session::Session;
 
 /// The login page; a logged-in visitor (just now, or restored) goes to their home.
 #[component]
@@ -55,12 +55,6 @@ pub fn LoginPage() -> impl IntoView {
         submit.dispatch(request);
     };
 
-    // Signed in (now, or already when arriving here): off to the account's home.
-    Effect::new(move |_| {
-        if let Some(account) = session.account() {
-            crate::router::redirect(home_path(account.role));
-        }
-    });
     view! {
         <Page title="Connexion">
             <p class="lead">"Portail des familles de votre école de musique et de danse."</p>
