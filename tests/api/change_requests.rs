@@ -95,7 +95,7 @@ both! {
         let ids = app.demo_ids().await;
         let martin = app.martin_token().await;
         ask_guardian(&app, &martin, ids.claire, json!({"city": "Sucy-en-Brie", "postcode": "94370"})).await;
-        ask_student(&app, &martin, ids.hugo, json!({"school_level": "Collège - 6e"})).await;
+        ask_student(&app, &martin, ids.hugo, json!({"school_level": "6e"})).await;
 
         let staff = app.staff_token().await;
         let page = app.change_requests(&staff, "").await;
@@ -118,7 +118,7 @@ both! {
         assert_eq!(level.target_type, "student");
         assert_eq!(level.target_name, "Hugo Martin");
         assert_eq!(level.field_label, "Niveau scolaire");
-        assert_eq!((level.old_value.as_str(), level.new_value.as_str()), ("École élémentaire - CM2", "Collège - 6e"));
+        assert_eq!((level.old_value.as_str(), level.new_value.as_str()), ("CM2", "6e"));
         assert_eq!(page.items.last().map(|request| request.target_id), Some(ids.hugo), "oldest first");
     }
 }
@@ -129,9 +129,9 @@ both! {
         let martin = app.martin_token().await;
         let durand = app.durand_token().await;
         ask_guardian(&app, &martin, ids.claire, json!({"profession": "Directrice"})).await;
-        ask_student(&app, &martin, ids.lea, json!({"school_level": "Collège - 3e"})).await;
+        ask_student(&app, &martin, ids.lea, json!({"school_level": "3e"})).await;
         ask_guardian(&app, &durand, ids.sophie, json!({"profession": "Comptable"})).await;
-        ask_student(&app, &durand, ids.nathan, json!({"school_level": "Collège - 5e"})).await;
+        ask_student(&app, &durand, ids.nathan, json!({"school_level": "5e"})).await;
         let staff = app.staff_token().await;
 
         let targets = |page: &Page<ChangeRequest>| {

@@ -72,7 +72,7 @@ both! {
             phone_mobile: "06 12 34 56 78".into(),
             phone_work: "01 49 00 11 22".into(),
             email: "claire.martin@example.fr".into(),
-            marital_status: "Mariée".into(),
+            marital_status: "Marié(e)".into(),
             socio_professional_code: "37".into(),
             profession: "Cadre administrative".into(),
             ..GuardianFields::default()
@@ -82,7 +82,7 @@ both! {
         assert_eq!((julien.civility.as_str(), julien.first_name.as_str(), julien.last_name.as_str()), ("Monsieur", "Julien", "Martin"));
         assert_eq!(julien.phone_mobile, "06 98 76 54 32");
         assert_eq!(julien.email, "julien.martin@example.fr");
-        assert_eq!((julien.marital_status.as_str(), julien.socio_professional_code.as_str(), julien.profession.as_str()), ("Marié", "47", "Technicien"));
+        assert_eq!((julien.marital_status.as_str(), julien.socio_professional_code.as_str(), julien.profession.as_str()), ("Marié(e)", "47", "Technicien"));
         assert_eq!(julien.phone_home, "", "Julien has no home phone");
         assert_ne!(family.guardians[0].id, family.guardians[1].id);
     }

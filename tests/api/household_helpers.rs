@@ -85,7 +85,7 @@ pub fn valid_guardian(last_name: &str, email: &str) -> Value {
         "phone_mobile": "06 22 33 44 55",
         "phone_work": "",
         "email": email,
-        "marital_status": "Mariée",
+        "marital_status": "Marié(e)",
         "socio_professional_code": "43",
         "profession": "Infirmière",
         "extra_phone_1": "",

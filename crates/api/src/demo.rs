@@ -637,7 +637,7 @@ fn seed_martin(
                 phone_mobile: "06 12 34 56 78",
                 phone_work: "01 49 00 11 22",
                 email: "claire.martin@example.fr",
-                marital_status: "Mariée",
+                marital_status: "Marié(e)",
                 socio_professional_code: "37",
                 profession: "Cadre administrative",
                 created_at: time,
@@ -658,7 +658,7 @@ fn seed_martin(
                 city: "Le Plessis-Trévise",
                 phone_mobile: "06 98 76 54 32",
                 email: "julien.martin@example.fr",
-                marital_status: "Marié",
+                marital_status: "Marié(e)",
                 socio_professional_code: "47",
                 profession: "Technicien",
                 created_at: time,
@@ -667,14 +667,9 @@ fn seed_martin(
             },
         )?;
         let children = [
-            ("Mademoiselle", "Léa", "2012-03-14", "Collège - 4e"),
-            ("Monsieur", "Hugo", "2015-09-02", "École élémentaire - CM2"),
-            (
-                "Mademoiselle",
-                "Chloé",
-                "2018-06-21",
-                "École élémentaire - CP",
-            ),
+            ("Mademoiselle", "Léa", "2012-03-14", "4e"),
+            ("Monsieur", "Hugo", "2015-09-02", "CM2"),
+            ("Mademoiselle", "Chloé", "2018-06-21", "CP"),
         ];
         for (civility, first_name, birth_date, school_level) in children {
             insert_student(
@@ -764,7 +759,7 @@ fn seed_durand(
                 city: "Ormesson-sur-Marne",
                 emergency_contact_name: "Sophie Durand",
                 emergency_phone: "07 61 23 45 67",
-                school_level: "Collège - 6e",
+                school_level: "6e",
                 created_at: time,
                 updated_at: time,
                 ..NewStudent::default()

@@ -31,6 +31,28 @@ pub enum FieldInput {
     Phone,
     /// An e-mail address.
     Email,
+    /// One of [`crate::choices::MARITAL_STATUSES`].
+    MaritalStatus,
+    /// One of [`crate::choices::SOCIO_PROFESSIONAL_CATEGORIES`].
+    SocioProfessional,
+    /// One of [`crate::choices::SCHOOL_LEVELS`].
+    SchoolLevel,
+    /// One of [`crate::choices::DEPARTMENTS`].
+    Department,
+}
+
+impl FieldInput {
+    /// The fixed list a value is chosen from (a select in forms), if any. Civilities have
+    /// their own rule (guardians are offered two of the three).
+    pub fn choices(self) -> Option<&'static [(&'static str, &'static str)]> {
+        match self {
+            FieldInput::MaritalStatus => Some(crate::choices::MARITAL_STATUSES),
+            FieldInput::SocioProfessional => Some(crate::choices::SOCIO_PROFESSIONAL_CATEGORIES),
+            FieldInput::SchoolLevel => Some(crate::choices::SCHOOL_LEVELS),
+            FieldInput::Department => Some(crate::choices::DEPARTMENTS),
+            _ => None,
+        }
+    }
 }
 
 /// One editable field as declared once (by the `editable_fields!` macro): everything the types,
@@ -260,9 +282,9 @@ editable_fields!(
         /// Email address.
         email: "E-mail" (Email, required, "email"),
         /// Situation familiale (mariée, pacsé, célibataire...).
-        marital_status: "Situation familiale" (Text, optional, "off"),
+        marital_status: "Situation familiale" (MaritalStatus, optional, "off"),
         /// INSEE socio-professional category code.
-        socio_professional_code: "Code socio-professionnel" (Text, optional, "off"),
+        socio_professional_code: "Catégorie socio-professionnelle" (SocioProfessional, optional, "off"),
         /// Profession.
         profession: "Profession" (Text, optional, "organization-title"),
         /// Extra phone 1.
@@ -291,7 +313,7 @@ editable_fields!(
         /// Town of birth.
         birth_place: "Lieu de naissance" (Text, optional, "off"),
         /// Département of birth (e.g. 94, 2A, 971, 99 for abroad).
-        birth_department: "Département de naissance" (Text, optional, "off"),
+        birth_department: "Département de naissance" (Department, optional, "off"),
         /// Street address.
         address: "Adresse" (LongText, optional, "off"),
         /// French postcode, five digits.
@@ -309,7 +331,7 @@ editable_fields!(
         /// Emergency phone.
         emergency_phone: "Tél. urgence" (Phone, optional, "off"),
         /// School level (niveau scolaire).
-        school_level: "Niveau scolaire" (Text, optional, "off"),
+        school_level: "Niveau scolaire" (SchoolLevel, optional, "off"),
     }
 );
 
@@ -361,6 +383,17 @@ fn check_common(
             errors
                 .entry(spec.name.to_owned())
                 .or_insert_with(|| "Ce champ est obligatoire.".to_owned());
+        }
+    }
+    for spec in specs {
+        let Some(list) = spec.input.choices() else {
+            continue;
+        };
+        let value = get(spec.name).unwrap_or_default();
+        if !value.is_empty() && !crate::choices::is_listed(list, &value) {
+            errors
+                .entry(spec.name.to_owned())
+                .or_insert_with(|| "Choisissez une valeur de la liste.".to_owned());
         }
     }
     for spec in specs.iter().filter(|spec| spec.input == FieldInput::Phone) {
@@ -419,23 +452,6 @@ impl StudentFields {
             errors
                 .entry("birth_date".to_owned())
                 .or_insert_with(|| "Date invalide (AAAA-MM-JJ).".to_owned());
-        }
-        let department = self.birth_department.trim();
-        let department_ok = department.is_empty()
-            || matches!(department, "2A" | "2B")
-            || (department.len() == 2
-                && department
-                    .chars()
-                    .all(|character| character.is_ascii_digit()))
-            || (department.len() == 3
-                && department.starts_with("97")
-                && department
-                    .chars()
-                    .all(|character| character.is_ascii_digit()));
-        if !department_ok {
-            errors
-                .entry("birth_department".to_owned())
-                .or_insert_with(|| "Département invalide (ex. 94, 2A, 971).".to_owned());
         }
         errors
     }

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod choices;
 pub mod documents;
 pub mod domain;
 pub mod error;

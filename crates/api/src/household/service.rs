@@ -178,7 +178,17 @@ fn request_changes<R: EditableRecord>(
     for (field, value) in &changed {
         wished.set_field(field, value.clone());
     }
-    DomainError::check(wished.check())?;
+    let mut errors = wished.check();
+    // A value off a fixed list that is already in force (entered before the list, by the
+    // legacy import or by staff) stays accepted until someone changes it: it must not
+    // block the family's edit of another field.
+    errors.retain(|field, _| {
+        let listed = R::SPECS
+            .iter()
+            .any(|spec| spec.name == field.as_str() && spec.input.choices().is_some());
+        !listed || wished.field(field) != current.field(field)
+    });
+    DomainError::check(errors)?;
     if changed.is_empty() {
         return Ok(Vec::new());
     }

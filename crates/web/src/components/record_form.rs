@@ -470,20 +470,31 @@ fn RecordField(
             .with(|errors| errors.contains_key(name))
             .then_some("true")
     };
-    let control = if input == FieldInput::Civility {
-        // A value the list does not offer (entered by staff) stays shown and selected.
+    // Civilities (two for guardians, three for children) and the fixed French lists.
+    let offered: Option<Vec<(&'static str, &'static str)>> = if input == FieldInput::Civility {
+        Some(
+            subject
+                .civilities()
+                .iter()
+                .map(|civility| (*civility, *civility))
+                .collect(),
+        )
+    } else {
+        input.choices().map(<[_]>::to_vec)
+    };
+    let control = if let Some(offered) = offered {
+        // A value the list does not offer (entered by staff, or before the list existed)
+        // stays shown and selected.
         let current = value.get_untracked();
-        let offered = subject.civilities();
-        let extra =
-            (!current.is_empty() && !offered.contains(&current.as_str())).then_some(current);
+        let extra = (!current.is_empty() && !offered.iter().any(|(listed, _)| *listed == current))
+            .then(|| (current.clone(), current));
         let options = offered
-            .iter()
-            .map(|civility| (*civility).to_owned())
+            .into_iter()
+            .map(|(stored, label)| (stored.to_owned(), label.to_owned()))
             .chain(extra)
-            .map(|civility| {
-                let label = civility.clone();
+            .map(|(stored, label)| {
                 view! {
-                    <option value=civility.clone() selected=move || value.with(|chosen| *chosen == civility)>
+                    <option value=stored.clone() selected=move || value.with(|chosen| *chosen == stored)>
                         {label}
                     </option>
                 }
@@ -498,7 +509,7 @@ fn RecordField(
                 aria-describedby=described_by
                 on:change=move |event| value.set(event_target_value(&event))
             >
-                <option value="" selected=move || value.with(String::is_empty)>"Non précisée"</option>
+                <option value="" selected=move || value.with(String::is_empty)>"Non renseigné"</option>
                 {options}
             </select>
         }
