@@ -100,7 +100,7 @@ both! {
         assert!(!draft.steps.documents);
         assert!(draft.rules.is_none() && draft.offered_course_ids.is_empty());
         let listed: Vec<Campaign> = app.get_ok(CAMPAIGNS, &staff).await;
-        assert_eq!(listed, [draft.clone()]);
+        assert_eq!(listed, std::slice::from_ref(&draft));
 
         // An edit against the version read; the instants come back in UTC.
         let mut edit = input(current, next);
