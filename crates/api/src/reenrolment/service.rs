@@ -493,3 +493,43 @@ pub async fn family_campaign(
         })
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(status: &str, opens_at: NaiveDateTime, closes_at: NaiveDateTime) -> CampaignRow {
+        CampaignRow {
+            id: 1,
+            site_id: 1,
+            from_year_id: 1,
+            to_year_id: 2,
+            opens_at,
+            closes_at,
+            step_coordonnees: true,
+            step_autorisations: true,
+            step_documents: true,
+            step_cours: true,
+            status: status.to_owned(),
+            version: 1,
+            created_at: opens_at,
+            updated_at: opens_at,
+        }
+    }
+
+    #[test]
+    fn a_campaign_is_live_only_when_open_from_its_opening_until_before_its_closing() {
+        let opens = chrono::NaiveDate::from_ymd_opt(2027, 5, 1)
+            .and_then(|day| day.and_hms_opt(7, 0, 0))
+            .unwrap_or_default();
+        let closes = opens + chrono::TimeDelta::days(30);
+        let open = row("open", opens, closes);
+        assert!(open.is_live(opens));
+        assert!(open.is_live(closes - chrono::TimeDelta::seconds(1)));
+        assert!(!open.is_live(closes));
+        assert!(!open.is_live(opens - chrono::TimeDelta::seconds(1)));
+        let middle = opens + chrono::TimeDelta::days(1);
+        assert!(!row("draft", opens, closes).is_live(middle));
+        assert!(!row("closed", opens, closes).is_live(middle));
+    }
+}
