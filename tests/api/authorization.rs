@@ -93,6 +93,8 @@ fn fixtures(
         "/api/v1/admin/document-types",
         "/api/v1/admin/document-types/order",
         "/api/v1/admin/documents",
+        "/api/v1/admin/campaigns",
+        "/api/v1/reenrolment/campaign",
     ] {
         add(template, template.to_owned(), Nobody);
     }
@@ -221,6 +223,20 @@ fn fixtures(
         format!("/api/v1/admin/documents/{}/decision", school.document),
         Site1,
     );
+    for template in [
+        "/api/v1/admin/campaigns/{id}",
+        "/api/v1/admin/campaigns/{id}/rules",
+        "/api/v1/admin/campaigns/{id}/courses",
+        "/api/v1/admin/campaigns/{id}/open",
+        "/api/v1/admin/campaigns/{id}/extend",
+        "/api/v1/admin/campaigns/{id}/close",
+    ] {
+        add(
+            template,
+            template.replace("{id}", &school.campaign.to_string()),
+            Site1,
+        );
+    }
     table
 }
 
@@ -261,6 +277,20 @@ fn body_for(template: &str, ids: &DemoIds, school: &SchoolIds) -> Value {
         "/api/v1/admin/documents/{id}/decision" => {
             json!({"decision": "refuse", "reason": "Illisible.", "version": 0})
         }
+        "/api/v1/admin/campaigns/{id}" => {
+            let mut body = crate::reenrolment_campaigns::input(school.year, school.year);
+            body["version"] = json!(0);
+            body
+        }
+        // An empty text and a course of this year stop the owner at 422.
+        "/api/v1/admin/campaigns/{id}/rules" => json!({"text": ""}),
+        "/api/v1/admin/campaigns/{id}/courses" => json!({"course_ids": [school.course]}),
+        "/api/v1/admin/campaigns/{id}/open" | "/api/v1/admin/campaigns/{id}/close" => {
+            json!({"version": 0})
+        }
+        "/api/v1/admin/campaigns/{id}/extend" => {
+            json!({"closes_at": "2100-01-01T00:00:00Z", "version": 0})
+        }
         _ => json!({}),
     }
 }
@@ -279,6 +309,8 @@ struct SchoolIds {
     document_type: i64,
     /// Family A's uploaded insurance certificate.
     document: i64,
+    /// Site 1's re-enrolment campaign, open now (families see it).
+    campaign: i64,
 }
 
 /// One operation of the document: method, path template, admitted roles (`None` when
@@ -424,7 +456,17 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
         "family A's document",
     )
     .await;
+    // After `years` is read, so that the school year of the table stays the demo's.
+    let (current, next) = crate::reenrolment_campaigns::years(app, staff).await;
+    let campaign = crate::reenrolment_campaigns::create(
+        app,
+        staff,
+        &crate::reenrolment_campaigns::input(current, next),
+    )
+    .await;
+    crate::reenrolment_campaigns::open(app, staff, &campaign).await;
     SchoolIds {
+        campaign: campaign.id,
         document_type,
         document: file.id,
         year: years.first().expect("a school year").id,

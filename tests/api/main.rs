@@ -26,6 +26,7 @@ mod isolation;
 mod mail_outbox;
 mod openapi;
 mod password;
+mod reenrolment_campaigns;
 mod refresh;
 mod refresh_theft;
 mod reset;

@@ -1,7 +1,7 @@
 //! The `/api/v1` surface: every feature's handlers registered in one place, and the
 //! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-use crate::{auth, documents, household, school, sites};
+use crate::{auth, documents, household, reenrolment, school, sites};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -73,7 +73,17 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(documents::http::update_document_type)
         .service(documents::http::list_admin_documents)
         .service(documents::http::find_admin_document_file)
-        .service(documents::http::decide_document);
+        .service(documents::http::decide_document)
+        .service(reenrolment::http::find_family_campaign)
+        .service(reenrolment::http::list_campaigns)
+        .service(reenrolment::http::create_campaign)
+        .service(reenrolment::http::find_campaign)
+        .service(reenrolment::http::update_campaign)
+        .service(reenrolment::http::update_campaign_rules)
+        .service(reenrolment::http::update_campaign_courses)
+        .service(reenrolment::http::open_campaign)
+        .service(reenrolment::http::extend_campaign)
+        .service(reenrolment::http::close_campaign);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -97,6 +107,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "students", description = "The family's children: identity, courses, history, repertoire"),
         (name = "admin", description = "Staff back office: households, students, change requests"),
         (name = "documents", description = "Pièces à fournir: the household's required documents, uploads (multipart), the staff's document types, queue and decisions"),
+        (name = "reenrolment", description = "Réinscriptions: the staff's campaigns (dates, steps, rules text, courses offered; open, extend, close) and the family's open campaign. Instants are RFC 3339 with an offset in requests (Europe/Paris wall clock with its offset, or UTC) and UTC in answers"),
         (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )
 )]

@@ -18,6 +18,7 @@ pub mod household;
 pub mod json;
 pub mod mail;
 pub mod openapi_responses;
+pub mod reenrolment;
 pub mod school;
 pub mod sites;
 pub mod spa;

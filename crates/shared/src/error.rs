@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 /// | `stale_version` | 409 | the record changed since it was read: read it again |
 /// | `already_exists` | 409 | a unique value (identifiant, label, name) is taken |
 /// | `invalid_transition` | 409 | the record's state no longer allows the action |
+/// | `campaign_closed` | 409 | no re-enrolment campaign of the site is open at this time |
 /// | `conflict` | 409 | another conflict with the data's state |
 /// | `payload_too_large` | 413 | the request body is too large |
 /// | `file_too_large` | 413 | an uploaded file is too large |
@@ -48,6 +49,9 @@ pub enum ErrorCode {
     /// The record is no longer in a state that allows this action, e.g. a change request
     /// already decided (409).
     InvalidTransition,
+    /// No re-enrolment campaign of the site is open now (none open, or outside its
+    /// opening and closing instants): nothing of it is writable (409).
+    CampaignClosed,
     /// A password-reset link that is unknown, used or expired (400).
     InvalidLink,
     /// The request body is too large (413).
@@ -73,6 +77,7 @@ impl ErrorCode {
                 | ErrorCode::StaleVersion
                 | ErrorCode::AlreadyExists
                 | ErrorCode::InvalidTransition
+                | ErrorCode::CampaignClosed
         )
     }
 }

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod household;
+pub mod reenrolment;
 pub mod review;
 pub mod school;
 
@@ -20,5 +21,6 @@ pub use documents::*;
 pub use domain::{DomainError, EmailAddress, Password};
 pub use error::{ApiErrorBody, ErrorCode};
 pub use household::*;
+pub use reenrolment::*;
 pub use review::*;
 pub use school::*;

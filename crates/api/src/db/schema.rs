@@ -360,4 +360,49 @@ diesel::allow_tables_to_appear_in_same_query!(
     participations,
     document_types,
     documents,
+    campaigns,
+    campaign_rules,
+    campaign_courses,
 );
+
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        from_year_id -> BigInt,
+        to_year_id -> BigInt,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        step_coordonnees -> Bool,
+        step_autorisations -> Bool,
+        step_documents -> Bool,
+        step_cours -> Bool,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_rules (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        campaign_id -> BigInt,
+        version -> Integer,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_courses (campaign_id, course_id) {
+        site_id -> BigInt,
+        campaign_id -> BigInt,
+        course_id -> BigInt,
+    }
+}
+
+diesel::joinable!(campaign_rules -> campaigns (campaign_id));
+diesel::joinable!(campaign_courses -> campaigns (campaign_id));
+diesel::joinable!(campaign_courses -> courses (course_id));

@@ -1,0 +1,3 @@
+DROP TABLE campaign_courses;
+DROP TABLE campaign_rules;
+DROP TABLE campaigns;
