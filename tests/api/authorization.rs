@@ -93,6 +93,8 @@ fn fixtures(
         "/api/v1/admin/document-types",
         "/api/v1/admin/document-types/order",
         "/api/v1/admin/documents",
+        "/api/v1/admin/tariffs",
+        "/api/v1/admin/tariffs/estimate",
     ] {
         add(template, template.to_owned(), Nobody);
     }

@@ -34,4 +34,5 @@ mod roles;
 mod school_admin;
 mod sessions;
 mod students;
+mod tariffs;
 mod tokens;

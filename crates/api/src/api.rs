@@ -1,7 +1,7 @@
 //! The `/api/v1` surface: every feature's handlers registered in one place, and the
 //! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-use crate::{auth, documents, household, school, sites};
+use crate::{auth, documents, household, school, sites, tariffs};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -73,7 +73,10 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(documents::http::update_document_type)
         .service(documents::http::list_admin_documents)
         .service(documents::http::find_admin_document_file)
-        .service(documents::http::decide_document);
+        .service(documents::http::decide_document)
+        .service(tariffs::http::find_tariff_grid)
+        .service(tariffs::http::update_tariff_grid)
+        .service(tariffs::http::create_fee_estimate);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -97,6 +100,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "students", description = "The family's children: identity, courses, history, repertoire"),
         (name = "admin", description = "Staff back office: households, students, change requests"),
         (name = "documents", description = "Pièces à fournir: the household's required documents, uploads (multipart), the staff's document types, queue and decisions"),
+        (name = "tariffs", description = "The tariff grid (course kinds, quotient brackets, floor and cap, sibling discounts, rentals) and the estimated yearly fee, in integer cents"),
         (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )
 )]

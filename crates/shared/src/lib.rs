@@ -12,6 +12,7 @@ pub mod error;
 pub mod household;
 pub mod review;
 pub mod school;
+pub mod tariffs;
 
 pub use account::*;
 pub use admin::*;
@@ -21,3 +22,4 @@ pub use error::{ApiErrorBody, ErrorCode};
 pub use household::*;
 pub use review::*;
 pub use school::*;
+pub use tariffs::*;

@@ -4,3 +4,6 @@
 //! estimate of the re-enrolment's récapitulatif and, later, billing both call it.
 
 pub mod fee;
+pub mod http;
+pub mod service;
+pub mod store;
