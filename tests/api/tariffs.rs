@@ -180,6 +180,7 @@ both! {
         assert_eq!(estimate.lines[0].label, "Instrument 45 min – Léa (tranche C à 70 %)");
         assert_eq!(estimate.total_cents, 91_100);
         assert_eq!(estimate.instalments, [10_124, 10_122, 10_122, 10_122, 10_122, 10_122, 10_122, 10_122, 10_122]);
+        assert!(app.audit_actions().iter().any(|action| action == "fee_estimated"));
 
         // Paid once: one instalment, the total.
         let mut once = request.clone();

@@ -49,7 +49,7 @@ pub async fn create_fee_estimate(
     caller: Caller,
     body: ApiJson<FeeEstimateRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let site = caller.staff()?.site;
-    let estimate = service::estimate(&state, site, body.into_inner()?).await?;
+    let caller = caller.staff()?;
+    let estimate = service::estimate(&state, caller, body.into_inner()?).await?;
     Ok(HttpResponse::Ok().json(estimate))
 }

@@ -145,7 +145,13 @@ pub fn save_grid(
     let json = serde_json::to_string(&stored)
         .map_err(|error| DomainError::Internal(format!("tariff grid: {error}")))?;
     match store::find_grid(connection, site)? {
-        None if version == 0 => store::insert_grid(connection, site, &json, now())?,
+        // Two first saves at once: the second meets the primary key, and is as stale as
+        // an update whose version moved on.
+        None if version == 0 => {
+            if !store::insert_grid(connection, site, &json, now())? {
+                return Err(DomainError::Stale);
+            }
+        }
         None => return Err(DomainError::Stale),
         Some(_) => {
             if !store::update_grid(connection, site, &json, version, now())? {
@@ -157,10 +163,11 @@ pub fn save_grid(
 }
 
 /// The estimated yearly fee of a household of the caller's site for its children's
-/// wished courses and rentals: the same computation the wizard and billing use.
+/// wished courses and rentals: the same computation the wizard and billing use. Audited
+/// (`fee_estimated`): it reads the household's quotient familial.
 pub async fn estimate(
     state: &AppState,
-    site: SiteId,
+    caller: SchoolCaller,
     request: FeeEstimateRequest,
 ) -> Result<FeeEstimate, DomainError> {
     if request.instalments != 1 && request.instalments != 9 {
@@ -181,7 +188,17 @@ pub async fn estimate(
     }
     state
         .db
-        .work(move |connection| estimate_in(connection, site, &request))
+        .work(move |connection| {
+            let estimate = estimate_in(connection, caller.site, &request)?;
+            record_school_action(
+                connection,
+                &caller,
+                "fee_estimated",
+                "family",
+                request.household_id,
+            )?;
+            Ok(estimate)
+        })
         .await
 }
 

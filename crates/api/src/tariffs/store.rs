@@ -28,22 +28,29 @@ pub fn find_grid(
         .optional()
 }
 
-/// Saves the site's first grid at version 1.
+/// Saves the site's first grid at version 1; false when another one was saved first.
 pub fn insert_grid(
     connection: &mut DbConnection,
     SiteId(site_id): SiteId,
     grid: &str,
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(tariff_grids::table)
+) -> QueryResult<bool> {
+    let inserted = diesel::insert_into(tariff_grids::table)
         .values((
             tariff_grids::site_id.eq(site_id),
             tariff_grids::grid.eq(grid),
             tariff_grids::version.eq(1),
             tariff_grids::updated_at.eq(now),
         ))
-        .execute(connection)?;
-    Ok(())
+        .execute(connection);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
 /// Replaces the site's grid if its version is still `version`, and moves the version on;
