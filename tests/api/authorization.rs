@@ -95,6 +95,8 @@ fn fixtures(
         "/api/v1/admin/documents",
         "/api/v1/admin/campaigns",
         "/api/v1/reenrolment/campaign",
+        "/api/v1/admin/tariffs",
+        "/api/v1/admin/tariffs/estimate",
     ] {
         add(template, template.to_owned(), Nobody);
     }

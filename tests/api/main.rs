@@ -35,4 +35,5 @@ mod roles;
 mod school_admin;
 mod sessions;
 mod students;
+mod tariffs;
 mod tokens;

@@ -1,7 +1,7 @@
 //! The `/api/v1` surface: every feature's handlers registered in one place, and the
 //! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-use crate::{auth, documents, household, reenrolment, school, sites};
+use crate::{auth, documents, household, reenrolment, school, sites, tariffs};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -83,7 +83,10 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(reenrolment::http::update_campaign_courses)
         .service(reenrolment::http::open_campaign)
         .service(reenrolment::http::extend_campaign)
-        .service(reenrolment::http::close_campaign);
+        .service(reenrolment::http::close_campaign)
+        .service(tariffs::http::find_tariff_grid)
+        .service(tariffs::http::update_tariff_grid)
+        .service(tariffs::http::create_fee_estimate);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -108,6 +111,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "admin", description = "Staff back office: households, students, change requests"),
         (name = "documents", description = "Pièces à fournir: the household's required documents, uploads (multipart), the staff's document types, queue and decisions"),
         (name = "reenrolment", description = "Réinscriptions: the staff's campaigns (dates, steps, rules text, courses offered; open, extend, close) and the family's open campaign. Instants are RFC 3339 with an offset in requests (Europe/Paris wall clock with its offset, or UTC) and UTC in answers"),
+        (name = "tariffs", description = "The tariff grid (course kinds, quotient brackets, floor and cap, sibling discounts, rentals) and the estimated yearly fee, in integer cents"),
         (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )
 )]

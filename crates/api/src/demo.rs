@@ -109,6 +109,7 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
         seed_school(&mut connection, site_id, chrono::Utc::now().date_naive())?;
     }
     seed_document_types(&mut connection, site_id)?;
+    seed_tariffs(&mut connection, site_id)?;
     Ok(())
 }
 
@@ -780,5 +781,88 @@ fn seed_durand(
             },
         )?;
         Ok(())
+    })
+}
+
+/// The tariff grid of a town's conservatory (brackets A to F by quotient familial,
+/// non-residents at about twice the price, 10 % and 20 % off the 2nd and 3rd children,
+/// instrument rental 120 € a year), once; the courses' fee kinds from their discipline
+/// and length; Famille Martin's quotient familial (850 €: bracket C).
+fn seed_tariffs(connection: &mut DbConnection, site_id: i64) -> Result<(), TaskError> {
+    use crate::tariffs::{service, store};
+    use tutti_shared::{TariffBracket, TariffCourseKind, TariffGrid, TariffRental};
+
+    let site = SiteId(site_id);
+    crate::db::write_transaction(connection, |connection| {
+        // Once: a second run changes nothing, not even a quotient edited since.
+        if store::find_grid(connection, site)?.is_some() {
+            return Ok(());
+        }
+        let kind = |code: &str, label: &str, resident: i64, non_resident: i64| TariffCourseKind {
+            code: code.to_owned(),
+            label: label.to_owned(),
+            resident_price_cents: resident,
+            non_resident_price_cents: non_resident,
+        };
+        let bracket = |code: &str, max: Option<i64>, percent: i64| TariffBracket {
+            code: code.to_owned(),
+            max_quotient_euros: max,
+            percent,
+        };
+        let rental = |code: &str, label: &str| TariffRental {
+            code: code.to_owned(),
+            label: label.to_owned(),
+            price_cents: 12_000,
+        };
+        let grid = TariffGrid {
+            version: 0,
+            course_kinds: vec![
+                kind("instrument_30", "Instrument 30 min", 30_000, 60_000),
+                kind("instrument_45", "Instrument 45 min", 42_000, 84_000),
+                kind("formation_musicale", "Formation musicale", 15_000, 30_000),
+                kind("danse", "Danse", 25_000, 50_000),
+                kind("eveil", "Éveil", 12_000, 24_000),
+                kind("ensemble", "Ensemble ou orchestre", 6_000, 12_000),
+            ],
+            brackets: vec![
+                bracket("A", Some(500), 40),
+                bracket("B", Some(700), 55),
+                bracket("C", Some(900), 70),
+                bracket("D", Some(1200), 85),
+                bracket("E", Some(1600), 100),
+                bracket("F", None, 100),
+            ],
+            floor_cents: 5_000,
+            cap_cents: 150_000,
+            second_child_percent: 10,
+            third_child_percent: 20,
+            rentals: vec![
+                rental("violon", "violon"),
+                rental("violoncelle", "violoncelle"),
+            ],
+        };
+        service::save_grid(connection, site, grid)?;
+        for course in crate::school::store::list_courses(connection, site, None, None)? {
+            let minutes = |time: &str| {
+                let (hours, minutes) = time.split_once(':').unwrap_or(("0", "0"));
+                hours.parse::<i64>().unwrap_or(0) * 60 + minutes.parse::<i64>().unwrap_or(0)
+            };
+            let length = minutes(&course.end_time) - minutes(&course.start_time);
+            let fee_kind = match course.discipline.as_str() {
+                "Piano" | "Violon" if length > 30 => "instrument_45",
+                "Piano" | "Violon" => "instrument_30",
+                "Formation musicale" => "formation_musicale",
+                "Danse classique" | "Hip-hop" => "danse",
+                "Éveil musical" => "eveil",
+                _ => "ensemble",
+            };
+            store::set_course_fee_kind(connection, site, course.id, fee_kind)?;
+        }
+        if let Some(family_id) = find_account_by_login(connection, DEMO_SITE, "famille.demo")?
+            .and_then(|account| account.family_id)
+        {
+            store::set_quotient(connection, site, HouseholdId(family_id), Some(850))?;
+        }
+        Ok::<_, TaskError>(())
     })
 }

@@ -24,4 +24,5 @@ pub mod sites;
 pub mod spa;
 pub mod startup;
 pub mod state;
+pub mod tariffs;
 pub mod tasks;

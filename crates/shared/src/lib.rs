@@ -14,6 +14,7 @@ pub mod household;
 pub mod reenrolment;
 pub mod review;
 pub mod school;
+pub mod tariffs;
 
 pub use account::*;
 pub use admin::*;
@@ -24,3 +25,4 @@ pub use household::*;
 pub use reenrolment::*;
 pub use review::*;
 pub use school::*;
+pub use tariffs::*;

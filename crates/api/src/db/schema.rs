@@ -25,6 +25,7 @@ diesel::table! {
         pays_by_direct_debit -> Bool,
         resident -> Bool,
         pedibus_requested -> Bool,
+        quotient_familial_euros -> Nullable<BigInt>,
     }
 }
 
@@ -166,6 +167,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tariff_grids (site_id) {
+        site_id -> BigInt,
+        grid -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(families -> sites (site_id));
 diesel::joinable!(guardians -> families (family_id));
 diesel::joinable!(students -> families (family_id));
@@ -224,6 +234,7 @@ diesel::table! {
         end_time -> Text,
         room -> Text,
         version -> Integer,
+        fee_kind -> Nullable<Text>,
     }
 }
 
@@ -363,6 +374,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaigns,
     campaign_rules,
     campaign_courses,
+    tariff_grids,
 );
 
 diesel::table! {

@@ -1,0 +1,3 @@
+ALTER TABLE courses DROP COLUMN fee_kind;
+ALTER TABLE families DROP COLUMN quotient_familial_euros;
+DROP TABLE tariff_grids;
