@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-    DEMO, launchBrowser, logInWithMouse, newPage, screenshot, startTutti, tabTo, waitForHome,
+    DEMO, control, launchBrowser, logInWithMouse, newPage, screenshot, startTutti, tabTo, waitForHome,
 } from './support/tutti.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -120,6 +120,9 @@ describe('documents', () => {
             // Staff: the queue shows both; validate the certificate, refuse the RIB.
             await staff.goto(`${server.baseUrl}/admin/`);
             await logInWithMouse(staff, DEMO.staff);
+            // Signed in (the menu's Déconnexion is there) before leaving the page, or the
+            // navigation would cancel the login in flight.
+            await control(staff, 'Déconnexion', { includeHidden: true }).first().waitFor({ state: 'attached' });
             await staff.goto(`${server.baseUrl}/admin/documents`);
             const row = (name) => staff.getByRole('row').filter({ hasText: name });
             await row(CERTIFICATE).waitFor();
