@@ -462,6 +462,7 @@ fn seed_school(
                         end_time: end_time.to_owned(),
                         room: room.to_owned(),
                         version: None,
+                        fee_kind: None,
                     },
                 )?;
                 for student_id in students {
