@@ -1,13 +1,13 @@
-//! Staff record a household's choices (direct debit, residency, pédibus), which decide
-//! some of the documents the family must provide: of the staff's own site only, against
-//! the version read, audited.
+//! Staff record a household's choices (direct debit, residency, pédibus, quotient
+//! familial), which decide some of the documents the family must provide and the fee
+//! estimate's bracket: of the staff's own site only, against the version read, audited.
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use tutti_shared::{DocumentState, ErrorCode, FamilyDetail, HouseholdChoices};
+use tutti_shared::{DocumentState, ErrorCode, FamilyDetail, FeeEstimate, HouseholdChoices};
 use tutti_tests::{StatusCode, TestApp, TextRow, both, expect_error, expect_json};
 
-use crate::document_helpers::pieces;
+use crate::document_helpers::{pieces, send_json};
 use crate::household_helpers::HouseholdApi as _;
 
 const INSURANCE: &str = "Assurance responsabilité civile";
@@ -210,5 +210,82 @@ both! {
         }
         assert_eq!(choices_of(&app, &staff, ids.martin_family).await, before);
         assert!(choice_audits(&app).is_empty());
+    }
+}
+
+/// The bracket and the quotient the staff's estimate of the Martins' piano lesson reads.
+async fn estimated_bracket(
+    app: &TestApp,
+    staff: &str,
+    household: i64,
+    lea: i64,
+) -> (Option<i64>, Option<String>) {
+    let courses: Vec<Value> = app.get_ok("/api/v1/admin/courses", staff).await;
+    let piano = courses
+        .iter()
+        .find(|course| course["discipline"] == "Piano" && course["level"] == "Cycle 1 - 4e année")
+        .and_then(|course| course["id"].as_i64())
+        .expect("the demo piano course");
+    let request = json!({
+        "household_id": household,
+        "children": [{"student_id": lea, "course_ids": [piano]}],
+        "instalments": 1,
+    });
+    let estimate: FeeEstimate = expect_json(
+        send_json(
+            app,
+            Method::POST,
+            "/api/v1/admin/tariffs/estimate",
+            staff,
+            &request,
+        )
+        .await,
+        StatusCode::OK,
+        "the estimate",
+    )
+    .await;
+    (estimate.quotient_familial_euros, estimate.bracket)
+}
+
+both! {
+    async fn staff_record_the_quotient_familial_and_the_estimate_follows_it(app) {
+        let ids = app.demo_ids().await;
+        let staff = app.staff_token().await;
+        let before = choices_of(&app, &staff, ids.martin_family).await;
+        assert_eq!(before.quotient_familial_euros, Some(850), "the demo's quotient");
+        assert_eq!(estimated_bracket(&app, &staff, ids.martin_family, ids.lea).await, (Some(850), Some("C".to_owned())));
+
+        let mut body = serde_json::to_value(before).expect("json");
+        body["quotient_familial_euros"] = json!(450);
+        let saved = record_ok(&app, &staff, ids.martin_family, &body).await;
+        assert_eq!(saved, HouseholdChoices { quotient_familial_euros: Some(450), version: before.version + 1, ..before });
+        assert_eq!(choices_of(&app, &staff, ids.martin_family).await, saved, "the detail shows the new quotient");
+        assert_eq!(choice_audits(&app), ["quotient_familial_euros: 850 -> 450"]);
+        assert_eq!(estimated_bracket(&app, &staff, ids.martin_family, ids.lea).await, (Some(450), Some("A".to_owned())));
+
+        // Not provided: the highest bracket.
+        let mut body = serde_json::to_value(saved).expect("json");
+        body["quotient_familial_euros"] = Value::Null;
+        let cleared = record_ok(&app, &staff, ids.martin_family, &body).await;
+        assert_eq!(cleared.quotient_familial_euros, None);
+        assert_eq!(choice_audits(&app)[1], "quotient_familial_euros: 450 -> none");
+        assert_eq!(estimated_bracket(&app, &staff, ids.martin_family, ids.lea).await, (None, Some("F".to_owned())));
+
+        // Negative or absurd: 422 on the field, nothing written.
+        for quotient in [-1, 100_001, i64::MAX] {
+            let mut body = serde_json::to_value(cleared).expect("json");
+            body["quotient_familial_euros"] = json!(quotient);
+            let response = app.put_as(&choices_path(ids.martin_family), &staff, &body).await;
+            let error = expect_error(response, StatusCode::UNPROCESSABLE_ENTITY, &format!("quotient {quotient}")).await;
+            assert_eq!(error.code, ErrorCode::Validation, "{quotient}");
+            assert!(error.fields.contains_key("quotient_familial_euros"), "{error:?}");
+        }
+        // A quotient that is not a whole number is malformed.
+        let mut body = serde_json::to_value(cleared).expect("json");
+        body["quotient_familial_euros"] = json!("850");
+        let response = app.put_as(&choices_path(ids.martin_family), &staff, &body).await;
+        expect_error(response, StatusCode::BAD_REQUEST, "a quotient as text").await;
+        assert_eq!(choices_of(&app, &staff, ids.martin_family).await, cleared);
+        assert_eq!(choice_audits(&app).len(), 2);
     }
 }

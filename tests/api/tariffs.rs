@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use tutti_shared::{ErrorCode, FeeEstimate, FeeLineKind, TariffGrid};
+use tutti_shared::{Course, ErrorCode, FeeEstimate, FeeLineKind, TariffGrid};
 use tutti_tests::{StatusCode, TestApp, both, expect_error, expect_json};
 
 use crate::document_helpers::send_json;
@@ -207,5 +207,89 @@ both! {
         let error = expect_error(send_json(&app, Method::POST, ESTIMATE, &staff, &three).await,
             StatusCode::UNPROCESSABLE_ENTITY, "three instalments").await;
         assert!(error.fields.contains_key("instalments"));
+    }
+}
+
+both! {
+    async fn staff_give_a_course_a_kind_of_the_grid_and_the_estimate_prices_it(app) {
+        let staff = app.staff_token().await;
+        let ids = app.demo_ids().await;
+        let piano = course(&app, &staff, "Piano", "Cycle 1 - 4e année").await;
+        let shown: Course = app.get_ok(&format!("/api/v1/admin/courses/{piano}"), &staff).await;
+        assert_eq!(shown.fee_kind.as_deref(), Some("instrument_45"), "the demo's kind is shown");
+
+        // A new course with a kind of the grid, one without (an older client), an unknown one.
+        let mut body = json!({
+            "school_year_id": shown.school_year_id,
+            "discipline_id": shown.discipline_id,
+            "level": "Cycle 2 - 1re année",
+            "teacher_name": "Jeanne Roux",
+            "weekday": 4,
+            "start_time": "17:00",
+            "end_time": "17:30",
+            "fee_kind": " instrument_30 ",
+        });
+        let priced = app.create_ok("/api/v1/admin/courses", &staff, &body).await;
+        let created: Course = app.get_ok(&format!("/api/v1/admin/courses/{priced}"), &staff).await;
+        assert_eq!(created.fee_kind.as_deref(), Some("instrument_30"), "trimmed");
+        body.as_object_mut().expect("an object").remove("fee_kind");
+        body["level"] = json!("Cycle 2 - 2e année");
+        let unpriced = app.create_ok("/api/v1/admin/courses", &staff, &body).await;
+        let created: Course = app.get_ok(&format!("/api/v1/admin/courses/{unpriced}"), &staff).await;
+        assert_eq!(created.fee_kind, None);
+        let courses_before = app.courses(&staff, "").await.len();
+        body["fee_kind"] = json!("tuba");
+        let error = expect_error(app.post_as("/api/v1/admin/courses", &staff, &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "an unknown kind").await;
+        assert_eq!(error.fields.get("fee_kind").map(String::as_str), Some("Type de tarif inconnu."), "{error:?}");
+        assert_eq!(app.courses(&staff, "").await.len(), courses_before, "nothing created");
+
+        // The estimate prices the new course by its kind: 300 € at 70 % (bracket C).
+        let request = json!({
+            "household_id": ids.martin_family,
+            "children": [{"student_id": ids.lea, "course_ids": [priced]}],
+            "instalments": 1,
+        });
+        let estimate: FeeEstimate = expect_json(
+            send_json(&app, Method::POST, ESTIMATE, &staff, &request).await, StatusCode::OK, "the estimate").await;
+        assert_eq!(estimate.lines[0].amount_cents, 21_000, "{estimate:?}");
+
+        // Editing: another kind of the grid, then none.
+        let path = format!("/api/v1/admin/courses/{priced}");
+        let mut edit = json!({
+            "school_year_id": shown.school_year_id,
+            "discipline_id": shown.discipline_id,
+            "level": "Cycle 2 - 1re année",
+            "teacher_name": "Jeanne Roux",
+            "weekday": 4,
+            "start_time": "17:00",
+            "end_time": "17:30",
+            "version": 1,
+            "fee_kind": "ensemble",
+        });
+        let edited: Course = expect_json(app.put_as(&path, &staff, &edit).await, StatusCode::OK, "a known kind").await;
+        assert_eq!(edited.fee_kind.as_deref(), Some("ensemble"));
+        edit["version"] = json!(edited.version);
+        edit["fee_kind"] = json!("tuba");
+        let error = expect_error(app.put_as(&path, &staff, &edit).await, StatusCode::UNPROCESSABLE_ENTITY, "an unknown kind").await;
+        assert!(error.fields.contains_key("fee_kind"), "{error:?}");
+
+        // The grid drops "ensemble": the course keeps it and may still be edited as is.
+        let mut changed = grid(&app, &staff).await;
+        changed.course_kinds.retain(|kind| kind.code != "ensemble");
+        expect_json::<TariffGrid>(
+            send_json(&app, Method::PUT, GRID, &staff, &serde_json::to_value(&changed).expect("json")).await,
+            StatusCode::OK, "a grid without ensemble").await;
+        edit["fee_kind"] = json!("ensemble");
+        edit["room"] = json!("Salle 4");
+        let kept: Course = expect_json(app.put_as(&path, &staff, &edit).await, StatusCode::OK, "the kind in force").await;
+        assert_eq!((kept.fee_kind.as_deref(), kept.room.as_str()), (Some("ensemble"), "Salle 4"));
+        let error = expect_error(app.post_as("/api/v1/admin/courses", &staff, &edit).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "a dropped kind on a new course").await;
+        assert!(error.fields.contains_key("fee_kind"), "{error:?}");
+        edit["version"] = json!(kept.version);
+        edit["fee_kind"] = Value::Null;
+        let cleared: Course = expect_json(app.put_as(&path, &staff, &edit).await, StatusCode::OK, "no kind").await;
+        assert_eq!(cleared.fee_kind, None);
     }
 }

@@ -203,6 +203,7 @@ fn seed_document_types(connection: &mut DbConnection, site_id: i64) -> Result<()
                         pays_by_direct_debit: true,
                         resident: true,
                         pedibus_requested: false,
+                        quotient_familial_euros: recorded.quotient_familial_euros,
                         version: recorded.version,
                     },
                     now(),
@@ -461,6 +462,7 @@ fn seed_school(
                         end_time: end_time.to_owned(),
                         room: room.to_owned(),
                         version: None,
+                        fee_kind: None,
                     },
                 )?;
                 for student_id in students {

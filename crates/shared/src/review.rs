@@ -158,6 +158,10 @@ pub struct HouseholdChoices {
     pub resident: bool,
     /// Asks for the pédibus: the request and the parental discharge are asked for.
     pub pedibus_requested: bool,
+    /// The household's quotient familial in whole euros, from 0 to 100 000; `null` (or
+    /// absent) = not provided, and the fee estimate applies the highest bracket.
+    #[serde(default)]
+    pub quotient_familial_euros: Option<i64>,
     /// The household's version when read; a change made against an older one is refused
     /// (409 `stale_version`).
     pub version: i32,

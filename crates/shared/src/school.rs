@@ -107,6 +107,10 @@ pub struct Course {
     pub room: String,
     /// Send back with an edit.
     pub version: i32,
+    /// The course's kind in the site's tariff grid (a `course_kinds` code, e.g.
+    /// "instrument_30"), which prices it in a fee estimate; `null` = not priced yet.
+    #[serde(default)]
+    pub fee_kind: Option<String>,
 }
 
 /// Creates or edits a course.
@@ -137,6 +141,21 @@ pub struct CourseInput {
     /// For edits: the version read; ignored on creation.
     #[serde(default)]
     pub version: Option<i32>,
+    /// The course's kind in the site's tariff grid (one of its `course_kinds` codes);
+    /// absent, `null` or empty = none. Refused (422) when the site has a grid without
+    /// this kind, unless it is the kind the course already has.
+    #[serde(default)]
+    pub fee_kind: Option<String>,
+}
+
+impl CourseInput {
+    /// The tariff kind, trimmed; `None` when absent or blank.
+    pub fn fee_kind(&self) -> Option<&str> {
+        self.fee_kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|kind| !kind.is_empty())
+    }
 }
 
 /// An evaluation of a student in a course for a period.

@@ -420,10 +420,26 @@ fn choices_diff(before: &HouseholdChoices, after: &HouseholdChoices) -> Vec<Stri
     .into_iter()
     .filter(|(_, old, new)| old != new)
     .map(|(field, old, new)| format!("{field}: {old} -> {new}"))
+    .chain(
+        (before.quotient_familial_euros != after.quotient_familial_euros).then(|| {
+            let shown = |quotient: Option<i64>| {
+                quotient.map_or_else(|| "none".to_owned(), |euros| euros.to_string())
+            };
+            format!(
+                "quotient_familial_euros: {} -> {}",
+                shown(before.quotient_familial_euros),
+                shown(after.quotient_familial_euros)
+            )
+        }),
+    )
     .collect()
 }
 
-/// Staff record a household's choices (direct debit, residency, pédibus), which decide
+/// The largest quotient familial staff may record, in euros.
+pub const MAX_HOUSEHOLD_QUOTIENT_EUROS: i64 = 100_000;
+
+/// Staff record a household's choices (direct debit, residency, pédibus) and its
+/// quotient familial (422 when negative or above 100 000 €), which decide
 /// some of the documents it owes, until families make them in the re-enrolment wizard.
 /// 404 when the household is not of this site, 409 when its version moved on since it
 /// was read; the change is audited in its transaction. Sending the choices in force
@@ -434,6 +450,15 @@ pub async fn update_household_choices(
     household: HouseholdId,
     choices: HouseholdChoices,
 ) -> Result<HouseholdChoices, DomainError> {
+    if choices
+        .quotient_familial_euros
+        .is_some_and(|euros| !(0..=MAX_HOUSEHOLD_QUOTIENT_EUROS).contains(&euros))
+    {
+        return Err(DomainError::field(
+            "quotient_familial_euros",
+            "Le quotient familial doit être compris entre 0 et 100 000 €.",
+        ));
+    }
     state
         .db
         .work(move |connection| {

@@ -121,8 +121,24 @@ fn validate_course(
     connection: &mut DbConnection,
     site: SiteId,
     input: &CourseInput,
+    in_force: Option<&str>,
 ) -> Result<(), DomainError> {
     let mut errors = FieldErrors::new();
+    if let Some(kind) = input.fee_kind() {
+        // Without a grid yet, any kind is kept for when it comes; with one, only its
+        // kinds, but a kind already in force (the grid changed since) stays accepted so
+        // that it does not block an edit of another field.
+        let grid = crate::tariffs::store::find_grid(connection, site)?;
+        let known = grid.is_none()
+            || in_force == Some(kind)
+            || crate::tariffs::service::read_grid(connection, site)?
+                .course_kinds
+                .iter()
+                .any(|known| known.code == kind);
+        if !known || kind.chars().count() > 100 {
+            errors.insert("fee_kind".to_owned(), "Type de tarif inconnu.".to_owned());
+        }
+    }
     required_text(&mut errors, "level", &input.level, 100);
     required_text(&mut errors, "teacher_name", &input.teacher_name, 100);
     optional_text(&mut errors, "room", &input.room, 100);
@@ -200,7 +216,7 @@ pub async fn create_course(
     state
         .db
         .work(move |connection| {
-            validate_course(connection, site, &input)?;
+            validate_course(connection, site, &input, None)?;
             Ok(store::insert_course(connection, site, &input)?)
         })
         .await
@@ -217,8 +233,8 @@ pub async fn update_course(
     state
         .db
         .work(move |connection| {
-            store::find_course(connection, site, id)?.ok_or(DomainError::NotFound)?;
-            validate_course(connection, site, &input)?;
+            let current = store::find_course(connection, site, id)?.ok_or(DomainError::NotFound)?;
+            validate_course(connection, site, &input, current.fee_kind.as_deref())?;
             if !store::update_course(connection, site, id, version, &input)? {
                 return Err(DomainError::Stale);
             }

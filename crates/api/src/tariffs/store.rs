@@ -117,7 +117,8 @@ pub fn course_fee_kinds(
         .load(connection)
 }
 
-/// Records a household's quotient familial (demo data; staff editing comes later).
+/// Records a household's quotient familial (the demo's; staff record it with the
+/// household's choices, `household::store::update_household_choices`).
 pub fn set_quotient(
     connection: &mut DbConnection,
     SiteId(site_id): SiteId,
@@ -134,7 +135,8 @@ pub fn set_quotient(
     Ok(())
 }
 
-/// Records a course's fee kind (demo data; staff editing comes later).
+/// Records a course's fee kind (the demo's; staff set it in the course form,
+/// `CourseInput::fee_kind`).
 pub fn set_course_fee_kind(
     connection: &mut DbConnection,
     SiteId(site_id): SiteId,

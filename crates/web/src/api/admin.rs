@@ -13,7 +13,7 @@ use tutti_shared::{
     DocumentQueueQuery, DocumentType, DocumentTypeInput, DocumentTypeOrder, EnrolmentInput,
     EvaluationInput, Event, EventInput, FamilyDetail, FamilyListItem, HouseholdChoices, ListQuery,
     NewFamilyInput, Page, Participant, ParticipationInput, QueuedDocument, SchoolYear,
-    SchoolYearInput, StudentListItem, StudentView,
+    SchoolYearInput, StudentListItem, StudentView, TariffGrid,
 };
 
 use super::transport::{Answer, Call, Caller, fetch, fetch_blob, fetch_nothing};
@@ -200,6 +200,11 @@ pub fn list_courses(session: Session, school_year_id: Option<i64>) -> Answer<Vec
         session,
         Call::get("/api/v1/admin/courses").with_query(query),
     )
+}
+
+/// `GET /api/v1/admin/tariffs`: the site's tariff grid (empty when none was saved).
+pub fn find_tariff_grid(session: Session) -> Answer<TariffGrid> {
+    get(session, Call::get("/api/v1/admin/tariffs"))
 }
 
 /// `POST /api/v1/admin/courses`.

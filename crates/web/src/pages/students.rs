@@ -460,6 +460,7 @@ mod tests {
                 end_time: "14:45".to_owned(),
                 room: String::new(),
                 version: 1,
+                fee_kind: None,
             },
             evaluations: vec![],
             absences: vec![],

@@ -33,6 +33,7 @@ pub struct ChoicesRow {
     pub pays_by_direct_debit: bool,
     pub resident: bool,
     pub pedibus_requested: bool,
+    pub quotient_familial_euros: Option<i64>,
     pub version: i32,
 }
 
@@ -43,6 +44,7 @@ impl ChoicesRow {
             pays_by_direct_debit: self.pays_by_direct_debit,
             resident: self.resident,
             pedibus_requested: self.pedibus_requested,
+            quotient_familial_euros: self.quotient_familial_euros,
             version: self.version,
         }
     }
@@ -262,6 +264,7 @@ pub fn update_household_choices(
         families::pays_by_direct_debit.eq(choices.pays_by_direct_debit),
         families::resident.eq(choices.resident),
         families::pedibus_requested.eq(choices.pedibus_requested),
+        families::quotient_familial_euros.eq(choices.quotient_familial_euros),
         families::version.eq(choices.version + 1),
         families::updated_at.eq(now),
     ))

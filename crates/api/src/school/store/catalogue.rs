@@ -22,9 +22,11 @@ pub(super) type CourseRow = (
     String,
     String,
     i32,
+    Option<String>,
 );
 
-pub(super) fn course_columns() -> (
+/// The columns of a [`CourseRow`], in its order.
+pub(super) type CourseColumns = (
     courses::id,
     courses::school_year_id,
     courses::discipline_id,
@@ -37,7 +39,10 @@ pub(super) fn course_columns() -> (
     courses::end_time,
     courses::room,
     courses::version,
-) {
+    courses::fee_kind,
+);
+
+pub(super) fn course_columns() -> CourseColumns {
     (
         courses::id,
         courses::school_year_id,
@@ -51,6 +56,7 @@ pub(super) fn course_columns() -> (
         courses::end_time,
         courses::room,
         courses::version,
+        courses::fee_kind,
     )
 }
 
@@ -68,6 +74,7 @@ pub(super) fn to_course(row: CourseRow) -> wire::Course {
         end_time,
         room,
         version,
+        fee_kind,
     ) = row;
     wire::Course {
         id,
@@ -82,6 +89,7 @@ pub(super) fn to_course(row: CourseRow) -> wire::Course {
         end_time,
         room,
         version,
+        fee_kind,
     }
 }
 
@@ -305,6 +313,7 @@ pub fn insert_course(
             courses::start_time.eq(&input.start_time),
             courses::end_time.eq(&input.end_time),
             courses::room.eq(input.room.trim()),
+            courses::fee_kind.eq(input.fee_kind()),
         ))
         .returning(courses::id)
         .get_result(connection)
@@ -334,6 +343,7 @@ pub fn update_course(
         courses::start_time.eq(&input.start_time),
         courses::end_time.eq(&input.end_time),
         courses::room.eq(input.room.trim()),
+        courses::fee_kind.eq(input.fee_kind()),
         courses::version.eq(version + 1),
     ))
     .execute(connection)?;

@@ -68,7 +68,8 @@ fn record_card(title: AnyView, content: AnyView) -> AnyView {
     .into_any()
 }
 
-/// "Choix du foyer": the household's choices as three checkboxes and a save button.
+/// "Choix du foyer": the household's choices as three checkboxes, its quotient familial
+/// (empty = not provided) and a save button.
 /// Until the re-enrolment wizard lets families choose, staff record them here. After a
 /// save, or a 409 (someone saved first), the form shows the choices now in force.
 fn choices_section(session: Session, id: i64, first: HouseholdChoices) -> AnyView {
@@ -82,12 +83,20 @@ fn choices_section(session: Session, id: i64, first: HouseholdChoices) -> AnyVie
             Field::new("pays_by_direct_debit", "Paie par prélèvement", Kind::Check),
             Field::new("resident", "Réside dans la commune", Kind::Check),
             Field::new("pedibus_requested", "Demande le pédibus", Kind::Check),
+            Field::new(
+                "quotient_familial_euros",
+                "Quotient familial (€)",
+                Kind::Number,
+            )
+            .optional(),
         ];
         Form::new("choix", "Enregistrer les choix", fields, move |values| {
             let input = HouseholdChoices {
                 pays_by_direct_debit: values.checked("pays_by_direct_debit"),
                 resident: values.checked("resident"),
                 pedibus_requested: values.checked("pedibus_requested"),
+                // Empty: not provided (the estimate applies the highest bracket).
+                quotient_familial_euros: values.optional_number("quotient_familial_euros")?,
                 version: current.version,
             };
             Ok(async move {
@@ -118,6 +127,10 @@ fn choices_section(session: Session, id: i64, first: HouseholdChoices) -> AnyVie
             checked(current.pays_by_direct_debit),
             checked(current.resident),
             checked(current.pedibus_requested),
+            current
+                .quotient_familial_euros
+                .map(|euros| euros.to_string())
+                .unwrap_or_default(),
         ])
         .view()
     };

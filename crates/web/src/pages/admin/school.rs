@@ -2,6 +2,7 @@
 
 use futures::FutureExt;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use tutti_shared::{
     Course, CourseInput, DisciplineInput, SchoolYearInput, WEEKDAYS, is_valid_time, weekday_name,
 };
@@ -31,8 +32,12 @@ pub fn course_slot(course: &Course) -> String {
     )
 }
 
-/// The course form's fields, in the order of [`course_values`].
-fn course_fields(disciplines: Signal<Vec<(String, String)>>) -> Vec<Field> {
+/// The course form's fields, in the order of [`course_values`]; `fee_kinds` are the
+/// site's tariff grid kinds (code, label).
+fn course_fields(
+    disciplines: Signal<Vec<(String, String)>>,
+    fee_kinds: Signal<Vec<(String, String)>>,
+) -> Vec<Field> {
     let weekdays = WEEKDAYS
         .iter()
         .zip(1..)
@@ -46,6 +51,9 @@ fn course_fields(disciplines: Signal<Vec<(String, String)>>) -> Vec<Field> {
         Field::new("start_time", "Début", Kind::Time),
         Field::new("end_time", "Fin", Kind::Time),
         Field::new("room", "Salle", Kind::Text).optional(),
+        Field::new("fee_kind", "Type de tarif", Kind::Choice(fee_kinds))
+            .optional()
+            .placeholder(Some("Aucun")),
     ]
 }
 
@@ -59,6 +67,7 @@ fn course_values(course: &Course) -> Vec<String> {
         course.start_time.clone(),
         course.end_time.clone(),
         course.room.clone(),
+        course.fee_kind.clone().unwrap_or_default(),
     ]
 }
 
@@ -91,6 +100,7 @@ fn course_input(
         end_time: end,
         room: values.text("room"),
         version: existing.map(|course| course.version),
+        fee_kind: values.optional_text("fee_kind"),
     })
 }
 
@@ -102,6 +112,19 @@ pub fn school_year_page() -> AnyView {
     let discipline_choices = RwSignal::new(Vec::<(String, String)>::new());
     // The year whose courses are shown: the latest until staff choose another.
     let chosen_year = RwSignal::new(String::new());
+    // The tariff grid's course kinds, for the course form's "Type de tarif"; without a
+    // grid (or if it cannot be read) the list offers only "Aucun".
+    let fee_kind_choices = RwSignal::new(Vec::<(String, String)>::new());
+    spawn_local(async move {
+        if let Ok(grid) = api::admin::find_tariff_grid(session).await {
+            fee_kind_choices.set(
+                grid.course_kinds
+                    .into_iter()
+                    .map(|kind| (kind.code, kind.label))
+                    .collect(),
+            );
+        }
+    });
 
     let years = Loader::new(move || {
         async move {
@@ -241,6 +264,7 @@ pub fn school_year_page() -> AnyView {
                 year_choices.into(),
                 chosen_year,
                 discipline_choices.into(),
+                fee_kind_choices.into(),
             ),
         ),
     ];
@@ -253,6 +277,7 @@ fn courses(
     year_choices: Signal<Vec<(String, String)>>,
     chosen_year: RwSignal<String>,
     disciplines: Signal<Vec<(String, String)>>,
+    fee_kinds: Signal<Vec<(String, String)>>,
 ) -> Vec<AnyView> {
     let editing = RwSignal::new(None::<Course>);
     let notice = RwSignal::new(None::<String>);
@@ -285,7 +310,7 @@ fn courses(
     let add = Form::new(
         "cours",
         "Ajouter le cours",
-        course_fields(disciplines),
+        course_fields(disciplines, fee_kinds),
         move |values| {
             let Some(year) = year_id() else {
                 return Err(field_error(
@@ -323,7 +348,7 @@ fn courses(
             let form = Form::new(
                 "cours-modif",
                 "Enregistrer",
-                course_fields(disciplines),
+                course_fields(disciplines, fee_kinds),
                 move |values| {
                     let input = course_input(&values, course.school_year_id, Some(&course))?;
                     let id = course.id;
@@ -423,6 +448,7 @@ mod tests {
             end_time: "14:45".to_owned(),
             room: "Salle 12".to_owned(),
             version: 4,
+            fee_kind: Some("instrument_45".to_owned()),
         };
         assert_eq!(course_title(&course), "Piano · Cycle 1 - 4e année");
         assert_eq!(course_slot(&course), "Mercredi 14:00–14:45");

@@ -23,6 +23,8 @@ pub enum Kind {
     Date,
     /// A time of day (`HH:MM`).
     Time,
+    /// A whole number (`<input type="number">`).
+    Number,
     /// Several lines of text.
     Area,
     /// A checkbox; its value is "true" or "".
@@ -106,6 +108,17 @@ impl Values {
         self.text(name)
             .parse()
             .map_err(|_| field_error(name, i18n::REQUIRED_FIELD))
+    }
+
+    /// A whole number typed in an optional field: `None` when blank, a message for the
+    /// field when it is not a whole number.
+    pub fn optional_number(&self, name: &'static str) -> Result<Option<i64>, FieldErrors> {
+        self.optional_text(name)
+            .map(|text| {
+                text.parse()
+                    .map_err(|_| field_error(name, "Nombre entier attendu."))
+            })
+            .transpose()
     }
 
     /// A day typed in a date field, or a message for the field.
@@ -333,6 +346,7 @@ pub fn field_control(
     let input_type = match field.kind {
         Kind::Date => "date",
         Kind::Time => "time",
+        Kind::Number => "number",
         _ => "text",
     };
     let control = match field.kind {
@@ -417,6 +431,9 @@ mod tests {
             ("blank", "  ".to_owned()),
         ]);
         assert_eq!(values.text("name"), "Piano");
+        assert_eq!(values.optional_number("weekday"), Ok(Some(3)));
+        assert_eq!(values.optional_number("blank"), Ok(None));
+        assert!(values.optional_number("name").is_err());
         assert!(values.checked("is_dance"));
         assert_eq!(values.number("weekday"), Ok(3));
         assert_eq!(values.date("day").map(|day| day.month()), Ok(9));
