@@ -112,8 +112,9 @@ fn postgres_admin_url() -> Option<String> {
 }
 
 /// Writes one test twice, `on_sqlite` and `on_postgres`, inside a module named after it.
+/// (An illustration, not a doc-test: the macro needs a test crate and a database.)
 ///
-/// ```ignore
+/// ```text
 /// both! {
 ///     async fn a_family_reads_its_own_account(app) {
 ///         let session = app.login_ok(demo::SITE, demo::FAMILY_LOGIN, demo::FAMILY_PASSWORD).await;

@@ -312,6 +312,58 @@ fn at_version(
     Ok(row)
 }
 
+/// One change of a campaign's status or closing instant, in one write transaction: the
+/// campaign at the version read, `decide` (the rules of this move: the status and closing
+/// instant it leads to, or why not), the guarded update, the audit row, the new view.
+async fn move_campaign(
+    state: &AppState,
+    caller: SchoolCaller,
+    (id, version): (i64, i32),
+    action: &'static str,
+    decide: impl FnOnce(
+        &mut DbConnection,
+        &CampaignRow,
+    ) -> Result<(CampaignStatus, NaiveDateTime), DomainError>
+    + Send
+    + 'static,
+) -> Result<Campaign, DomainError> {
+    state
+        .db
+        .work(move |connection| {
+            write_transaction(connection, |connection| {
+                let site = caller.site;
+                let row = at_version(connection, site, id, version)?;
+                let (status, closes_at) = decide(connection, &row)?;
+                let moved = store::set_status(
+                    connection,
+                    site,
+                    id,
+                    row.version,
+                    status.as_str(),
+                    closes_at,
+                    now(),
+                )
+                // The partial unique index decides between two openings at once.
+                .map_err(DomainError::from)
+                .map_err(|error| match error {
+                    DomainError::Conflict(refusal) if refusal.code == ErrorCode::AlreadyExists => {
+                        invalid_transition(ANOTHER_IS_OPEN)
+                    }
+                    other => other,
+                })?;
+                if !moved {
+                    return Err(DomainError::Stale);
+                }
+                record_school_action(connection, &caller, action, "campaign", id)?;
+                let row = find(connection, site, id)?;
+                view(connection, site, &row)
+            })
+        })
+        .await
+}
+
+const ANOTHER_IS_OPEN: &str = "Une autre campagne du site est ouverte : fermez-la d'abord.";
+
 /// Opens a draft or closed campaign, if no other campaign of the site is open and its
 /// closing instant is still ahead.
 pub async fn open(
@@ -320,55 +372,29 @@ pub async fn open(
     id: i64,
     input: CampaignTransition,
 ) -> Result<Campaign, DomainError> {
-    state
-        .db
-        .work(move |connection| {
-            write_transaction(connection, |connection| {
-                let site = caller.site;
-                let row = at_version(connection, site, id, input.version)?;
-                if row.status() == CampaignStatus::Open {
-                    return Err(invalid_transition("Cette campagne est déjà ouverte."));
-                }
-                if store::find_open(connection, site)?.is_some() {
-                    return Err(invalid_transition(
-                        "Une autre campagne du site est ouverte : fermez-la d'abord.",
-                    ));
-                }
-                let timestamp = now();
-                if row.closes_at <= timestamp {
-                    return Err(DomainError::field(
-                        "closes_at",
-                        "La date de clôture est passée : prolongez la campagne avant de l'ouvrir.",
-                    ));
-                }
-                let opened = store::set_status(
-                    connection,
-                    site,
-                    id,
-                    row.version,
-                    CampaignStatus::Open.as_str(),
-                    row.closes_at,
-                    timestamp,
-                )
-                // The partial unique index decides between two openings at once.
-                .map_err(DomainError::from)
-                .map_err(|error| match error {
-                    DomainError::Conflict(refusal) if refusal.code == ErrorCode::AlreadyExists => {
-                        invalid_transition(
-                            "Une autre campagne du site est ouverte : fermez-la d'abord.",
-                        )
-                    }
-                    other => other,
-                })?;
-                if !opened {
-                    return Err(DomainError::Stale);
-                }
-                record_school_action(connection, &caller, "campaign_opened", "campaign", id)?;
-                let row = find(connection, site, id)?;
-                view(connection, site, &row)
-            })
-        })
-        .await
+    let site = caller.site;
+    move_campaign(
+        state,
+        caller,
+        (id, input.version),
+        "campaign_opened",
+        move |connection, row| {
+            if row.status() == CampaignStatus::Open {
+                return Err(invalid_transition("Cette campagne est déjà ouverte."));
+            }
+            if store::find_open(connection, site)?.is_some() {
+                return Err(invalid_transition(ANOTHER_IS_OPEN));
+            }
+            if row.closes_at <= now() {
+                return Err(DomainError::field(
+                    "closes_at",
+                    "La date de clôture est passée : prolongez la campagne avant de l'ouvrir.",
+                ));
+            }
+            Ok((CampaignStatus::Open, row.closes_at))
+        },
+    )
+    .await
 }
 
 /// Moves the closing instant of an open or closed campaign later (its status is kept).
@@ -378,41 +404,28 @@ pub async fn extend(
     id: i64,
     input: CampaignExtension,
 ) -> Result<Campaign, DomainError> {
-    state
-        .db
-        .work(move |connection| {
-            write_transaction(connection, |connection| {
-                let site = caller.site;
-                let row = at_version(connection, site, id, input.version)?;
-                if row.status() == CampaignStatus::Draft {
-                    return Err(invalid_transition(
-                        "Une campagne en préparation se modifie directement.",
-                    ));
-                }
-                let closes_at = input.closes_at.naive_utc();
-                if closes_at <= row.closes_at {
-                    return Err(DomainError::field(
-                        "closes_at",
-                        "La nouvelle clôture doit suivre la clôture actuelle.",
-                    ));
-                }
-                if !store::set_status(
-                    connection,
-                    site,
-                    id,
-                    row.version,
-                    &row.status,
-                    closes_at,
-                    now(),
-                )? {
-                    return Err(DomainError::Stale);
-                }
-                record_school_action(connection, &caller, "campaign_extended", "campaign", id)?;
-                let row = find(connection, site, id)?;
-                view(connection, site, &row)
-            })
-        })
-        .await
+    let closes_at = input.closes_at.naive_utc();
+    move_campaign(
+        state,
+        caller,
+        (id, input.version),
+        "campaign_extended",
+        move |_, row| {
+            if row.status() == CampaignStatus::Draft {
+                return Err(invalid_transition(
+                    "Une campagne en préparation se modifie directement.",
+                ));
+            }
+            if closes_at <= row.closes_at {
+                return Err(DomainError::field(
+                    "closes_at",
+                    "La nouvelle clôture doit suivre la clôture actuelle.",
+                ));
+            }
+            Ok((row.status(), closes_at))
+        },
+    )
+    .await
 }
 
 /// Closes an open campaign: families can no longer write anything of it.
@@ -422,32 +435,19 @@ pub async fn close(
     id: i64,
     input: CampaignTransition,
 ) -> Result<Campaign, DomainError> {
-    state
-        .db
-        .work(move |connection| {
-            write_transaction(connection, |connection| {
-                let site = caller.site;
-                let row = at_version(connection, site, id, input.version)?;
-                if row.status() != CampaignStatus::Open {
-                    return Err(invalid_transition("Cette campagne n'est pas ouverte."));
-                }
-                if !store::set_status(
-                    connection,
-                    site,
-                    id,
-                    row.version,
-                    CampaignStatus::Closed.as_str(),
-                    row.closes_at,
-                    now(),
-                )? {
-                    return Err(DomainError::Stale);
-                }
-                record_school_action(connection, &caller, "campaign_closed", "campaign", id)?;
-                let row = find(connection, site, id)?;
-                view(connection, site, &row)
-            })
-        })
-        .await
+    move_campaign(
+        state,
+        caller,
+        (id, input.version),
+        "campaign_closed",
+        |_, row| {
+            if row.status() != CampaignStatus::Open {
+                return Err(invalid_transition("Cette campagne n'est pas ouverte."));
+            }
+            Ok((CampaignStatus::Closed, row.closes_at))
+        },
+    )
+    .await
 }
 
 /// The site's campaign that families may use at `now`: open and within its instants;
