@@ -15,6 +15,7 @@ pub mod reenrolment;
 pub mod review;
 pub mod school;
 pub mod tariffs;
+pub mod wizard;
 
 pub use account::*;
 pub use admin::*;
@@ -26,3 +27,4 @@ pub use reenrolment::*;
 pub use review::*;
 pub use school::*;
 pub use tariffs::*;
+pub use wizard::*;

@@ -198,4 +198,6 @@ pub struct FamilyCampaign {
     pub steps: CampaignSteps,
     /// The current rules to accept, if any were written.
     pub rules: Option<CampaignRules>,
+    /// The courses offered for next year, by discipline then level.
+    pub courses: Vec<crate::wizard::OfferedCourse>,
 }
