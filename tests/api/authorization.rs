@@ -95,6 +95,7 @@ fn fixtures(
         "/api/v1/admin/documents",
         "/api/v1/admin/campaigns",
         "/api/v1/reenrolment/campaign",
+        "/api/v1/reenrolment/children",
         "/api/v1/admin/tariffs",
         "/api/v1/admin/tariffs/estimate",
     ] {
@@ -226,6 +227,48 @@ fn fixtures(
         Site1,
     );
     for template in [
+        "/api/v1/reenrolment/children/{id}/start",
+        "/api/v1/reenrolment/children/{id}/decline",
+    ] {
+        add(
+            template,
+            template.replace("{id}", &ids.lea.to_string()),
+            FamilyA,
+        );
+    }
+    for template in [
+        "/api/v1/reenrolment/files/{id}",
+        "/api/v1/reenrolment/files/{id}/position",
+        "/api/v1/reenrolment/files/{id}/coordonnees",
+        "/api/v1/reenrolment/files/{id}/autorisations",
+        "/api/v1/reenrolment/files/{id}/cours",
+        "/api/v1/reenrolment/files/{id}/estimate",
+        "/api/v1/reenrolment/files/{id}/submit",
+    ] {
+        add(
+            template,
+            template.replace("{id}", &school.file.to_string()),
+            FamilyA,
+        );
+    }
+    for template in [
+        "/api/v1/admin/reenrolment-files/{id}",
+        "/api/v1/admin/reenrolment-files/{id}/validate",
+        "/api/v1/admin/reenrolment-files/{id}/refuse",
+        "/api/v1/admin/reenrolment-files/{id}/return",
+    ] {
+        add(
+            template,
+            template.replace("{id}", &school.file.to_string()),
+            Site1,
+        );
+    }
+    for template in [
+        "/api/v1/admin/campaigns/{id}/dashboard",
+        "/api/v1/admin/campaigns/{id}/files",
+        "/api/v1/admin/campaigns/{id}/files/validate",
+        "/api/v1/admin/campaigns/{id}/export/files.csv",
+        "/api/v1/admin/campaigns/{id}/export/unanswered.csv",
         "/api/v1/admin/campaigns/{id}",
         "/api/v1/admin/campaigns/{id}/rules",
         "/api/v1/admin/campaigns/{id}/courses",
@@ -293,6 +336,27 @@ fn body_for(template: &str, ids: &DemoIds, school: &SchoolIds) -> Value {
         "/api/v1/admin/campaigns/{id}/extend" => {
             json!({"closes_at": "2100-01-01T00:00:00Z", "version": 0})
         }
+        // Version 0 is never current: the owner's decline stops at 409.
+        "/api/v1/reenrolment/children/{id}/decline" => json!({"version": 0}),
+        // Well-formed, so that another site's staff meet the ownership check (404); the
+        // owner stops at 409 (version 0, a draft) and changes nothing.
+        "/api/v1/admin/reenrolment-files/{id}/validate" => json!({"version": 0}),
+        "/api/v1/admin/reenrolment-files/{id}/refuse"
+        | "/api/v1/admin/reenrolment-files/{id}/return" => {
+            json!({"version": 0, "message": "Message du tableau"})
+        }
+        "/api/v1/reenrolment/files/{id}/position" => json!({"step": "coordonnees"}),
+        "/api/v1/reenrolment/files/{id}/coordonnees" => json!({"version": 0}),
+        "/api/v1/reenrolment/files/{id}/autorisations" => {
+            json!({"version": 0, "autorisations": {}})
+        }
+        "/api/v1/reenrolment/files/{id}/cours" => json!({"version": 0, "cours": {}}),
+        "/api/v1/reenrolment/files/{id}/submit" => {
+            json!({"version": 0, "accepted_rules_version": 0})
+        }
+        "/api/v1/admin/campaigns/{id}/files/validate" => {
+            json!({"files": [{"id": school.file, "version": 0}]})
+        }
         _ => json!({}),
     }
 }
@@ -313,6 +377,8 @@ struct SchoolIds {
     document: i64,
     /// Site 1's re-enrolment campaign, open now (families see it).
     campaign: i64,
+    /// Family A's re-enrolment file of Léa in that campaign (a draft).
+    file: i64,
 }
 
 /// One operation of the document: method, path template, admitted roles (`None` when
@@ -467,8 +533,20 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
     )
     .await;
     crate::reenrolment_campaigns::open(app, staff, &campaign).await;
+    let file: tutti_shared::ReenrolmentFile = expect_json(
+        app.post_as(
+            &format!("/api/v1/reenrolment/children/{}/start", ids_lea(app).await),
+            &martin,
+            &json!({}),
+        )
+        .await,
+        StatusCode::CREATED,
+        "family A's re-enrolment file",
+    )
+    .await;
     SchoolIds {
         campaign: campaign.id,
+        file: file.id,
         document_type,
         document: file.id,
         year: years.first().expect("a school year").id,
@@ -480,6 +558,11 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
         event,
         participation: participants.first().expect("a participant").id,
     }
+}
+
+/// Léa's id (family A's first child).
+async fn ids_lea(app: &TestApp) -> i64 {
+    app.demo_ids().await.lea
 }
 
 /// A second teacher on site 1, with no course.

@@ -27,6 +27,7 @@ mod mail_outbox;
 mod openapi;
 mod password;
 mod reenrolment_campaigns;
+mod reenrolment_wizard;
 mod refresh;
 mod refresh_theft;
 mod reset;

@@ -12,8 +12,12 @@ use crate::household_helpers::HouseholdApi as _;
 const CAMPAIGNS: &str = "/api/v1/admin/campaigns";
 const FAMILY_CAMPAIGN: &str = "/api/v1/reenrolment/campaign";
 
-/// The demo's current year and a new next year ("2099-2100", far from any demo year).
+/// The demo's latest year and a new next year ("2099-2100", far from any demo year), on
+/// a site without the demo's campaign (these tests start from none).
 pub async fn years(app: &TestApp, staff: &str) -> (i64, i64) {
+    for table in ["campaign_courses", "campaign_rules", "campaigns"] {
+        app.sql(&format!("DELETE FROM {table}"));
+    }
     let years: Vec<SchoolYear> = app.get_ok("/api/v1/admin/school-years", staff).await;
     let current = years.first().expect("a demo school year").id;
     let next = app
@@ -290,8 +294,8 @@ both! {
     async fn a_family_sees_the_open_campaign_only_within_its_dates(app) {
         let staff = app.staff_token().await;
         let martin = app.martin_token().await;
-        let _ = expect_error(app.get_as(FAMILY_CAMPAIGN, &martin).await, StatusCode::NOT_FOUND, "no campaign").await;
         let (current, next) = years(&app, &staff).await;
+        let _ = expect_error(app.get_as(FAMILY_CAMPAIGN, &martin).await, StatusCode::NOT_FOUND, "no campaign").await;
         let mut body = input(current, next);
         body["steps"] = json!({"autorisations": false});
         let draft = create(&app, &staff, &body).await;

@@ -1,7 +1,7 @@
 //! The `/api/v1` surface: every feature's handlers registered in one place, and the
 //! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-use crate::{auth, documents, household, reenrolment, school, sites, tariffs};
+use crate::{auth, documents, household, reenrolment, school, sites, tariffs, wizard};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -86,7 +86,26 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(reenrolment::http::close_campaign)
         .service(tariffs::http::find_tariff_grid)
         .service(tariffs::http::update_tariff_grid)
-        .service(tariffs::http::create_fee_estimate);
+        .service(tariffs::http::create_fee_estimate)
+        .service(wizard::http::list_reenrolment_children)
+        .service(wizard::http::start_reenrolment)
+        .service(wizard::http::decline_reenrolment)
+        .service(wizard::http::find_reenrolment_file)
+        .service(wizard::http::update_reenrolment_position)
+        .service(wizard::http::update_reenrolment_coordonnees)
+        .service(wizard::http::update_reenrolment_autorisations)
+        .service(wizard::http::update_reenrolment_cours)
+        .service(wizard::http::find_reenrolment_estimate)
+        .service(wizard::http::submit_reenrolment)
+        .service(wizard::http::find_campaign_dashboard)
+        .service(wizard::http::list_campaign_files)
+        .service(wizard::http::validate_campaign_files)
+        .service(wizard::http::find_staff_reenrolment_file)
+        .service(wizard::http::validate_reenrolment_file)
+        .service(wizard::http::refuse_reenrolment_file)
+        .service(wizard::http::return_reenrolment_file)
+        .service(wizard::http::export_campaign_files)
+        .service(wizard::http::export_campaign_unanswered);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -110,7 +129,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "students", description = "The family's children: identity, courses, history, repertoire"),
         (name = "admin", description = "Staff back office: households, students, change requests"),
         (name = "documents", description = "Pièces à fournir: the household's required documents, uploads (multipart), the staff's document types, queue and decisions"),
-        (name = "reenrolment", description = "Réinscriptions: the staff's campaigns (dates, steps, rules text, courses offered; open, extend, close) and the family's open campaign. Instants are RFC 3339 with an offset in requests (Europe/Paris wall clock with its offset, or UTC) and UTC in answers"),
+        (name = "reenrolment", description = "Réinscriptions: the staff's campaigns (dates, steps, rules text, courses offered; open, extend, close), the family's open campaign and six-step wizard, and each child's file. A file's status moves brouillon -> en_attente (the family validates) -> validee | refusee (staff; refusee may be corrected and validated again); en_attente -> brouillon (staff send it back); brouillon | refusee -> non_reinscrit (the family declines) and back to brouillon (the family restarts). Any other move is 409 `invalid_transition`; every move is audited. Instants are RFC 3339 with an offset in requests (Europe/Paris wall clock with its offset, or UTC) and UTC in answers"),
         (name = "tariffs", description = "The tariff grid (course kinds, quotient brackets, floor and cap, sibling discounts, rentals) and the estimated yearly fee, in integer cents"),
         (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )

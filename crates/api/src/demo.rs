@@ -110,6 +110,7 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
     }
     seed_document_types(&mut connection, site_id)?;
     seed_tariffs(&mut connection, site_id)?;
+    seed_campaign(&mut connection, site_id)?;
     Ok(())
 }
 
@@ -865,6 +866,90 @@ fn seed_tariffs(connection: &mut DbConnection, site_id: i64) -> Result<(), TaskE
         {
             store::set_quotient(connection, site, HouseholdId(family_id), Some(850))?;
         }
+        Ok::<_, TaskError>(())
+    })
+}
+
+/// The demo's rules text (« règlement intérieur ») for the re-enrolment campaign.
+const DEMO_RULES: &str = "Règlement intérieur du conservatoire\n\n\
+1. L'inscription vaut pour l'année scolaire entière. Toute année commencée est due.\n\
+2. Les cours suivent le calendrier scolaire de la zone. Un cours annulé par l'école est remplacé.\n\
+3. Trois absences non excusées dans l'année peuvent entraîner la radiation.\n\
+4. Les instruments prêtés sont assurés par la famille et rendus en bon état en fin d'année.\n\
+5. Les élèves mineurs restent sous la responsabilité de leurs parents en dehors des heures de cours.\n\
+6. La cotisation se règle en une fois ou en neuf prélèvements, d'octobre à juin.";
+
+/// An open re-enrolment campaign, once: next year's catalogue (this year's courses
+/// again, with their fee kinds), all offered, a rules text, open from yesterday for two
+/// months, so that the demo families can re-enrol their children.
+fn seed_campaign(connection: &mut DbConnection, site_id: i64) -> Result<(), TaskError> {
+    use crate::reenrolment::store as campaigns;
+    use crate::school::store::{insert_course, insert_year, list_courses, list_years};
+    use chrono::Datelike;
+    use tutti_shared::{CourseInput, SchoolYearInput};
+
+    let site = SiteId(site_id);
+    crate::db::write_transaction(connection, |connection| {
+        if !campaigns::list(connection, site)?.is_empty() {
+            return Ok(());
+        }
+        let Some(current) = list_years(connection, site)?.into_iter().next() else {
+            return Ok(());
+        };
+        let start = current.starts_on.year() + 1;
+        let date = |year: i32, month: u32, day: u32| {
+            chrono::NaiveDate::from_ymd_opt(year, month, day)
+                .ok_or_else(|| TaskError::Invalid("bad demo date".to_owned()))
+        };
+        let next = insert_year(
+            connection,
+            site,
+            &SchoolYearInput {
+                label: format!("{}-{}", start, start + 1),
+                starts_on: date(start, 9, 1)?,
+                ends_on: date(start + 1, 7, 4)?,
+            },
+        )?;
+        let mut offered = Vec::new();
+        for course in list_courses(connection, site, Some(current.id), None)? {
+            offered.push(insert_course(
+                connection,
+                site,
+                &CourseInput {
+                    school_year_id: next,
+                    discipline_id: course.discipline_id,
+                    level: course.level,
+                    teacher_account_id: course.teacher_account_id,
+                    teacher_name: course.teacher_name,
+                    weekday: course.weekday,
+                    start_time: course.start_time,
+                    end_time: course.end_time,
+                    room: course.room,
+                    version: None,
+                    fee_kind: course.fee_kind,
+                },
+            )?);
+        }
+        let at = now();
+        let closes_at = at + chrono::TimeDelta::days(60);
+        let id = campaigns::insert(
+            connection,
+            site,
+            &campaigns::CampaignChangeset {
+                from_year_id: current.id,
+                to_year_id: next,
+                opens_at: at - chrono::TimeDelta::days(1),
+                closes_at,
+                step_coordonnees: true,
+                step_autorisations: true,
+                step_documents: true,
+                step_cours: true,
+            },
+            at,
+        )?;
+        campaigns::insert_rules(connection, site, id, DEMO_RULES, at)?;
+        campaigns::replace_courses(connection, site, id, &offered)?;
+        campaigns::set_status(connection, site, id, 1, "open", closes_at, at)?;
         Ok::<_, TaskError>(())
     })
 }

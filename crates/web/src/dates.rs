@@ -50,29 +50,11 @@ pub fn french_date(day: NaiveDate, style: DateStyle) -> String {
     }
 }
 
-/// The last Sunday of a month of 31 days (March and October, where Europe changes clocks).
-fn last_sunday_of(year: i32, month: u32) -> Option<NaiveDate> {
-    let last_day = NaiveDate::from_ymd_opt(year, month, 31)?;
-    Some(last_day - Duration::days(i64::from(last_day.weekday().num_days_from_sunday())))
-}
-
-/// Europe/Paris's offset from UTC at a UTC instant: +2 h from the last Sunday of March to
-/// the last Sunday of October (both at 01:00 UTC), +1 h otherwise.
-///
-/// The EU rule written out, rather than a time-zone database in the wasm or a call into
-/// the browser's `Intl`: a few lines, testable natively, and right for the years that
-/// matter here.
-pub fn paris_offset_hours(utc: NaiveDateTime) -> i64 {
-    let change = |month| last_sunday_of(utc.year(), month).and_then(|day| day.and_hms_opt(1, 0, 0));
-    match (change(3), change(10)) {
-        (Some(summer), Some(winter)) if utc >= summer && utc < winter => 2,
-        _ => 1,
-    }
-}
+pub use tutti_shared::paris_offset_hours;
 
 /// A UTC instant as Paris shows it: "29/11/2026 09:14".
 pub fn paris_date_time(utc: NaiveDateTime) -> String {
-    let local = utc + Duration::hours(paris_offset_hours(utc));
+    let local = tutti_shared::paris_local(utc);
     format!(
         "{} {:02}:{:02}",
         french_date(local.date(), DateStyle::Numeric),
@@ -114,14 +96,5 @@ mod tests {
         assert_eq!(paris_date_time(utc("2026-11-29 08:14")), "29/11/2026 09:14");
         assert_eq!(paris_date_time(utc("2026-07-14 20:00")), "14/07/2026 22:00");
         assert_eq!(paris_date_time(utc("2026-12-31 23:30")), "01/01/2027 00:30");
-    }
-
-    #[test]
-    fn clocks_change_on_the_last_sundays_of_march_and_october_at_one_utc() {
-        // 2026: 29 March and 25 October.
-        assert_eq!(paris_offset_hours(utc("2026-03-29 00:59")), 1);
-        assert_eq!(paris_offset_hours(utc("2026-03-29 01:00")), 2);
-        assert_eq!(paris_offset_hours(utc("2026-10-25 00:59")), 2);
-        assert_eq!(paris_offset_hours(utc("2026-10-25 01:00")), 1);
     }
 }

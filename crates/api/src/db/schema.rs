@@ -375,6 +375,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_rules,
     campaign_courses,
     tariff_grids,
+    reenrolment_files,
+    reenrolment_wishes,
 );
 
 diesel::table! {
@@ -418,3 +420,42 @@ diesel::table! {
 diesel::joinable!(campaign_rules -> campaigns (campaign_id));
 diesel::joinable!(campaign_courses -> campaigns (campaign_id));
 diesel::joinable!(campaign_courses -> courses (course_id));
+
+diesel::table! {
+    reenrolment_files (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        campaign_id -> BigInt,
+        household_id -> BigInt,
+        student_id -> BigInt,
+        status -> Text,
+        current_step -> Text,
+        coordonnees_confirmed -> Bool,
+        autorisations -> Text,
+        comment -> Text,
+        payment_method -> Nullable<Text>,
+        instalments -> Nullable<Integer>,
+        accepted_rules_version -> Nullable<Integer>,
+        school_message -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reenrolment_wishes (file_id, course_id) {
+        site_id -> BigInt,
+        file_id -> BigInt,
+        course_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(reenrolment_files -> campaigns (campaign_id));
+diesel::joinable!(reenrolment_files -> students (student_id));
+diesel::joinable!(reenrolment_files -> families (household_id));
+diesel::joinable!(reenrolment_wishes -> reenrolment_files (file_id));
+diesel::joinable!(reenrolment_wishes -> courses (course_id));

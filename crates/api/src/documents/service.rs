@@ -228,59 +228,73 @@ pub async fn household_documents(
     state: &AppState,
     family: FamilyCaller,
 ) -> Result<HouseholdDocuments, DomainError> {
-    let today = chrono::Utc::now().date_naive();
     state
         .db
-        .work(move |connection| {
-            let (site, household) = (family.site, family.household);
-            let recorded = crate::household::store::household_choices(connection, site, household)?
-                .ok_or(DomainError::NotFound)?;
-            let choices = (
-                recorded.pays_by_direct_debit,
-                recorded.resident,
-                recorded.pedibus_requested,
-            );
-            let types = store::list_types(connection, site)?;
-            let documents = store::household_documents(connection, site, household)?;
-            let children = store::household_students(connection, site, household)?;
-            let dancers: Vec<i64> =
-                match crate::school::store::current_year(connection, site, today)? {
-                    Some(year) => store::dance_enrolments(connection, site, household, year.id)?
-                        .into_iter()
-                        .filter(|(_, level)| !exempt_level(level))
-                        .map(|(student, _)| student)
-                        .collect(),
-                    None => Vec::new(),
-                };
-            let household_pieces = pieces(
-                &types,
-                DocumentScope::Household,
-                &documents,
-                None,
-                choices,
-                !dancers.is_empty(),
-            );
-            let students = children
-                .into_iter()
-                .map(|(id, first_name, last_name)| StudentDocuments {
-                    student_id: id,
-                    student_name: format!("{first_name} {last_name}"),
-                    documents: pieces(
-                        &types,
-                        DocumentScope::Student,
-                        &documents,
-                        Some(id),
-                        choices,
-                        dancers.contains(&id),
-                    ),
-                })
-                .collect();
-            Ok(HouseholdDocuments {
-                household: household_pieces,
-                students,
-            })
-        })
+        .work(move |connection| household_pieces(connection, family.site, family.household))
         .await
+}
+
+/// The pieces a household owes now, read in the caller's transaction: the rules of the
+/// site's types applied to the household's recorded choices and to who dances (this
+/// year's dance enrolments, and the dance courses wished in the open re-enrolment
+/// campaign's files not declined).
+pub fn household_pieces(
+    connection: &mut DbConnection,
+    site: SiteId,
+    household: HouseholdId,
+) -> Result<HouseholdDocuments, DomainError> {
+    let today = chrono::Utc::now().date_naive();
+    let recorded = crate::household::store::household_choices(connection, site, household)?
+        .ok_or(DomainError::NotFound)?;
+    let choices = (
+        recorded.pays_by_direct_debit,
+        recorded.resident,
+        recorded.pedibus_requested,
+    );
+    let types = store::list_types(connection, site)?;
+    let documents = store::household_documents(connection, site, household)?;
+    let children = store::household_students(connection, site, household)?;
+    let mut dances = match crate::school::store::current_year(connection, site, today)? {
+        Some(year) => store::dance_enrolments(connection, site, household, year.id)?,
+        None => Vec::new(),
+    };
+    if let Some(campaign) = crate::reenrolment::service::live_campaign_id(connection, site)? {
+        dances.extend(crate::wizard::store::dance_wishes(
+            connection, site, household, campaign,
+        )?);
+    }
+    let dancers: Vec<i64> = dances
+        .into_iter()
+        .filter(|(_, level)| !exempt_level(level))
+        .map(|(student, _)| student)
+        .collect();
+    let household_pieces = pieces(
+        &types,
+        DocumentScope::Household,
+        &documents,
+        None,
+        choices,
+        !dancers.is_empty(),
+    );
+    let students = children
+        .into_iter()
+        .map(|(id, first_name, last_name)| StudentDocuments {
+            student_id: id,
+            student_name: format!("{first_name} {last_name}"),
+            documents: pieces(
+                &types,
+                DocumentScope::Student,
+                &documents,
+                Some(id),
+                choices,
+                dancers.contains(&id),
+            ),
+        })
+        .collect();
+    Ok(HouseholdDocuments {
+        household: household_pieces,
+        students,
+    })
 }
 
 // ---------------------------------------------------------------- family: upload, delete

@@ -76,6 +76,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         "documents/refused.html",
         include_str!("../documents/emails/refused.html"),
     ),
+    (
+        "wizard/submitted.subject.txt",
+        include_str!("../wizard/emails/submitted.subject.txt"),
+    ),
+    (
+        "wizard/submitted.txt",
+        include_str!("../wizard/emails/submitted.txt"),
+    ),
+    (
+        "wizard/submitted.html",
+        include_str!("../wizard/emails/submitted.html"),
+    ),
+    (
+        "wizard/answered.subject.txt",
+        include_str!("../wizard/emails/answered.subject.txt"),
+    ),
+    (
+        "wizard/answered.txt",
+        include_str!("../wizard/emails/answered.txt"),
+    ),
+    (
+        "wizard/answered.html",
+        include_str!("../wizard/emails/answered.html"),
+    ),
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -207,6 +231,37 @@ pub fn document_refused(
     render(
         "documents/refused",
         context! { name, document, student, reason },
+    )
+}
+
+/// "Réinscription de X : demande reçue": the family validated a child's re-enrolment;
+/// `courses` are the wished courses, described.
+pub fn reenrolment_submitted(
+    name: &str,
+    student: &str,
+    courses: &[String],
+    comment: &str,
+    payment: &str,
+    schedule: &str,
+) -> Result<Rendered, EmailError> {
+    let courses = courses.to_vec();
+    render(
+        "wizard/submitted",
+        context! { name, student, courses, comment, payment, schedule },
+    )
+}
+
+/// The school refused a child's re-enrolment (`refused`) or sent the file back, with its
+/// message.
+pub fn reenrolment_answered(
+    name: &str,
+    student: &str,
+    refused: bool,
+    message: &str,
+) -> Result<Rendered, EmailError> {
+    render(
+        "wizard/answered",
+        context! { name, student, refused, message },
     )
 }
 

@@ -466,6 +466,26 @@ pub fn require_open(
     }
 }
 
+/// A campaign of the site as staff see it (404 for another site's), whatever its status.
+pub fn campaign_by_id(
+    connection: &mut DbConnection,
+    site: SiteId,
+    id: i64,
+) -> Result<Campaign, DomainError> {
+    let row = find(connection, site, id)?;
+    view(connection, site, &row)
+}
+
+/// The id of the site's campaign families may use now, if any.
+pub fn live_campaign_id(
+    connection: &mut DbConnection,
+    site: SiteId,
+) -> Result<Option<i64>, DomainError> {
+    Ok(store::find_open(connection, site)?
+        .filter(|row| row.is_live(now()))
+        .map(|row| row.id))
+}
+
 /// The family's view of the site's campaign open now; 404 when there is none.
 pub async fn family_campaign(
     state: &AppState,
@@ -489,6 +509,7 @@ pub async fn family_campaign(
                 closes_at: campaign.closes_at,
                 steps: campaign.steps,
                 rules: campaign.rules,
+                courses: crate::wizard::service::offered_courses(connection, site, campaign.id)?,
             })
         })
         .await

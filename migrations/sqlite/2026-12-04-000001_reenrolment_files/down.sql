@@ -1,0 +1,2 @@
+DROP TABLE reenrolment_wishes;
+DROP TABLE reenrolment_files;
