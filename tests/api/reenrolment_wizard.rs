@@ -527,3 +527,57 @@ both! {
         assert!(!text.contains("Léa"), "{text}");
     }
 }
+
+both! {
+    async fn the_choices_made_in_the_wizard_decide_the_pieces_to_provide(app) {
+        let family = app.durand_token().await;
+        let martin = app.martin_token().await;
+        let ids = app.demo_ids().await;
+        let required = |documents: &tutti_shared::HouseholdDocuments, name: &str, student: Option<i64>| -> bool {
+            match student {
+                None => documents.household.iter().any(|piece| piece.name == name && piece.required),
+                Some(student) => documents
+                    .students
+                    .iter()
+                    .filter(|child| child.student_id == student)
+                    .flat_map(|child| child.documents.iter())
+                    .any(|piece| piece.name == name && piece.required),
+            }
+        };
+        let before = pieces(&app, &family).await;
+        assert!(!required(&before, "SEPA + RIB (prélèvement)", None));
+        assert!(!required(&before, "Décharge parentale (si pédibus)", None));
+
+        // Prélèvement (step 4) asks for the SEPA mandate; pédibus (step 2) for the décharge.
+        let file = start(&app, &family, ids.nathan).await;
+        let mut answers = full_autorisations();
+        answers["pedibus"] = json!(true);
+        let file = put_ok(&app, &family, &file_path(file.id, "autorisations"),
+            &json!({"version": file.version, "autorisations": answers}), "pédibus").await;
+        let campaign: FamilyCampaign = app.get_ok(CAMPAIGN, &family).await;
+        let violin = campaign.courses.iter().find(|course| course.discipline == "Violon").expect("violin");
+        let file = put_ok(&app, &family, &file_path(file.id, "cours"),
+            &json!({"version": file.version, "cours": {"course_ids": [violin.id], "payment_method": "prelevement", "instalments": 1}}), "prélèvement").await;
+        let after = pieces(&app, &family).await;
+        assert!(required(&after, "SEPA + RIB (prélèvement)", None));
+        assert!(required(&after, "Décharge parentale (si pédibus)", None));
+        assert!(file.missing.iter().any(|item| item.step == WizardStep::Documents && item.message.contains("SEPA")), "{:?}", file.missing);
+
+        // A dance course wished for next year asks for the medical certificate.
+        let lea_before = pieces(&app, &martin).await;
+        assert!(!required(&lea_before, "Certificat médical (danse)", Some(ids.lea)));
+        let lea = start(&app, &martin, ids.lea).await;
+        let hip_hop = campaign.courses.iter().find(|course| course.discipline == "Hip-hop").expect("hip-hop");
+        put_ok(&app, &martin, &file_path(lea.id, "cours"),
+            &json!({"version": lea.version, "cours": {"course_ids": [hip_hop.id]}}), "a dance wish").await;
+        let lea_after = pieces(&app, &martin).await;
+        assert!(required(&lea_after, "Certificat médical (danse)", Some(ids.lea)));
+        // Declining the child takes the wish out of the count.
+        let shown: ReenrolmentFile = app.get_ok(&file_path(lea.id, ""), &martin).await;
+        let _: ReenrolmentFile = expect_json(
+            app.post_as(&child_path(ids.lea, "decline"), &martin, &json!({"version": shown.version})).await,
+            StatusCode::OK, "decline").await;
+        let declined = pieces(&app, &martin).await;
+        assert!(!required(&declined, "Certificat médical (danse)", Some(ids.lea)));
+    }
+}

@@ -116,7 +116,7 @@ both! {
         assert_eq!((created.weekday, created.start_time.as_str(), created.end_time.as_str()), (4, "17:00", "17:30"));
         assert_eq!((created.level.as_str(), created.teacher_name.as_str(), created.room.as_str()), ("Cycle 1 - 1re année", "Jeanne Roux", "Salle 3"));
         assert_eq!(created.teacher_account_id, None);
-        assert_eq!(app.courses(&staff, "").await.len(), 11, "ten demo courses and the new one");
+        assert_eq!(app.courses(&staff, "").await.len(), 17, "the demo's sixteen courses (last year, this year, next year's catalogue) and the new one");
     }
 }
 
@@ -326,15 +326,15 @@ both! {
         let session = app.login_ok_with(&app.new_client(), tutti_tests::demo::SITE, TEACHER_LOGIN, TEACHER_PASSWORD).await;
         let (teacher, teacher_id) = (session.access_token, session.account.id);
         let own = app.courses(&teacher, "").await;
-        assert_eq!(own.len(), 2, "piano this year and last year: {own:#?}");
+        assert_eq!(own.len(), 3, "piano last year, this year and in next year's catalogue: {own:#?}");
         assert!(own.iter().all(|course| course.teacher_account_id == Some(teacher_id) && course.discipline == "Piano"), "{own:#?}");
         let staff = app.staff_token().await;
         let year = current_year_id(&app, &staff).await;
         let this_year = app.courses(&teacher, &format!("?school_year_id={year}")).await;
         assert_eq!(this_year.iter().map(|course| course.level.as_str()).collect::<Vec<_>>(), ["Cycle 1 - 4e année"]);
-        assert_eq!(app.courses(&staff, "").await.len(), 10, "staff see every course of the site");
+        assert_eq!(app.courses(&staff, "").await.len(), 16, "staff see every course of the site");
         // Teachers may read the years and disciplines their courses refer to.
-        assert_eq!(app.school_years(&teacher).await.len(), 2);
+        assert_eq!(app.school_years(&teacher).await.len(), 3);
         let _: Vec<Discipline> = app.get_ok("/api/v1/admin/disciplines", &teacher).await;
     }
 }
@@ -416,7 +416,7 @@ both! {
             let what = format!("{} as the teacher", response.url().path());
             assert_eq!(expect_error(response, StatusCode::FORBIDDEN, &what).await.code, ErrorCode::Forbidden);
         }
-        assert_eq!(app.courses(&staff, "").await.len(), 10, "nothing was created");
+        assert_eq!(app.courses(&staff, "").await.len(), 16, "nothing was created");
         assert_eq!(this_years_course(&app, &teacher, &staff, "Piano", "Cycle 1 - 4e année").await, piano, "nothing was edited");
     }
 }
