@@ -9,7 +9,6 @@ use tutti_tests::{StatusCode, TestApp, both, demo, expect_error, expect_json};
 
 use crate::household_helpers::{ACKNOWLEDGMENT_SUBJECT, DemoIds, HouseholdApi as _};
 
-
 /// The email of Famille Martin's first account, Claire's.
 const CLAIRE_EMAIL: &str = "claire.martin@example.fr";
 const JULIEN_LOGIN: &str = "julien.martin";

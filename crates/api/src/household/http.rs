@@ -3,9 +3,10 @@
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use tutti_shared::{
-    ChangeRequest, ChangeRequestQuery, DecisionInput, DecisionOutcome, FamilyAccount,
-    FamilyDetail, FamilyListItem, FamilyView, GuardianPatch, GuardianView, HouseholdChoices,
-    ListQuery, NewFamilyAccountInput, NewFamilyInput, Page, StudentListItem, StudentPatch, StudentSummary, StudentView,
+    ChangeRequest, ChangeRequestQuery, DecisionInput, DecisionOutcome, FamilyAccount, FamilyDetail,
+    FamilyListItem, FamilyView, GuardianPatch, GuardianView, HouseholdChoices, ListQuery,
+    NewFamilyAccountInput, NewFamilyInput, Page, StudentListItem, StudentPatch, StudentSummary,
+    StudentView,
 };
 
 use super::service;

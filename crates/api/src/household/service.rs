@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 
 use tutti_shared::{
-    ChangeRequest, ChangeRequestQuery, ChangeStatus, Decision, EditableRecord, ErrorCode,
-    EmailAddress, FamilyAccount, FamilyDetail, FamilyListItem, FamilyView, GuardianFields,
-    GuardianView, HouseholdChoices, NewFamilyAccountInput, NewFamilyInput, StudentFields, StudentListItem, StudentSummary, StudentView,
+    ChangeRequest, ChangeRequestQuery, ChangeStatus, Decision, EditableRecord, EmailAddress,
+    ErrorCode, FamilyAccount, FamilyDetail, FamilyListItem, FamilyView, GuardianFields,
+    GuardianView, HouseholdChoices, NewFamilyAccountInput, NewFamilyInput, StudentFields,
+    StudentListItem, StudentSummary, StudentView,
 };
 
 use super::emails;
@@ -548,8 +549,7 @@ fn insert_household_account(
     delivery: Delivery,
 ) -> Result<i64, DomainError> {
     let site = crate::sites::store::find_site(connection, staff.site.0)?;
-    if crate::auth::store::find_account_by_login(connection, &site.slug, account.login)?.is_some()
-    {
+    if crate::auth::store::find_account_by_login(connection, &site.slug, account.login)?.is_some() {
         return Err(DomainError::already_exists(
             "Cet identifiant est déjà utilisé.",
         ));
