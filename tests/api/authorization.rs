@@ -142,6 +142,11 @@ fn fixtures(
         FamilyA,
     );
     add(
+        "/api/v1/admin/families/{id}/accounts",
+        format!("/api/v1/admin/families/{}/accounts", ids.martin_family),
+        FamilyA,
+    );
+    add(
         "/api/v1/admin/students/{id}",
         format!("/api/v1/admin/students/{}", ids.lea),
         FamilyA,
@@ -315,6 +320,10 @@ fn body_for(template: &str, ids: &DemoIds, school: &SchoolIds) -> Value {
         // Version 0 is never current: the owner's request stops at 409.
         "/api/v1/admin/families/{id}/choices" => {
             json!({"pays_by_direct_debit": false, "resident": false, "pedibus_requested": true, "version": 0})
+        }
+        // Claire has an account already: the owner's request stops at 409.
+        "/api/v1/admin/families/{id}/accounts" => {
+            json!({"login": "claire.tableau", "email": "claire@example.fr", "guardian_id": ids.claire})
         }
         "/api/v1/admin/document-types/{id}" => {
             json!({"name": "Type du tableau", "scope": "household", "requirement": "optional", "version": 0})

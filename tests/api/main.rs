@@ -16,6 +16,7 @@ mod document_attacks;
 mod document_helpers;
 mod documents;
 mod email_smtp;
+mod guardian_accounts;
 mod guessing;
 mod hardening;
 mod headers;

@@ -33,6 +33,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(household::http::create_family)
         .service(household::http::find_family_detail)
         .service(household::http::update_household_choices)
+        .service(household::http::list_family_accounts)
+        .service(household::http::create_family_account)
         .service(household::http::list_site_students)
         .service(household::http::find_site_student)
         .service(household::http::list_change_requests)

@@ -77,6 +77,7 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
                 display_name: "Secrétariat du conservatoire",
                 password_changed_at: Some(now()),
                 created_at: now(),
+                guardian_id: None,
             },
         )?;
     }
@@ -102,6 +103,7 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
                 display_name: "Isabelle Moreau",
                 password_changed_at: Some(now()),
                 created_at: now(),
+                guardian_id: None,
             },
         )?;
     }
@@ -625,7 +627,7 @@ fn seed_martin(
         let time = now();
         let family_id = insert_family(connection, SiteId(site_id), "Famille Martin", time)?;
         let address = "12 rue des Lilas";
-        insert_guardian(
+        let claire = insert_guardian(
             connection,
             &NewGuardian {
                 site_id,
@@ -711,6 +713,7 @@ fn seed_martin(
                 display_name: "Claire Martin",
                 password_changed_at: Some(time),
                 created_at: time,
+                guardian_id: Some(claire),
             },
         )?;
         Ok(())
@@ -725,7 +728,7 @@ fn seed_durand(
     crate::db::write_transaction(connection, |connection| {
         let time = now();
         let family_id = insert_family(connection, SiteId(site_id), "Famille Durand", time)?;
-        insert_guardian(
+        let sophie = insert_guardian(
             connection,
             &NewGuardian {
                 site_id,
@@ -781,6 +784,7 @@ fn seed_durand(
                 display_name: "Sophie Durand",
                 password_changed_at: Some(time),
                 created_at: time,
+                guardian_id: Some(sophie),
             },
         )?;
         Ok(())

@@ -116,6 +116,7 @@ pub fn create_staff(
             display_name: login.trim(),
             password_changed_at: None,
             created_at: now(),
+            guardian_id: None,
         },
     )?;
     record(

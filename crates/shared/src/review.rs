@@ -178,6 +178,41 @@ pub struct NewFamilyInput {
     pub guardian: crate::household::GuardianFields,
 }
 
+/// Gives a guardian of an existing household a family account of their own (a
+/// household has at most one account per guardian).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewFamilyAccountInput {
+    /// The identifiant to give the guardian (letters, digits, `.`, `-`, `_`, `@`).
+    pub login: String,
+    /// Where the welcome email goes, and the address the reset form asks for.
+    pub email: String,
+    /// The guardian of this household the account belongs to.
+    pub guardian_id: i64,
+}
+
+/// A family account of a household, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FamilyAccount {
+    /// Database id.
+    pub id: i64,
+    /// The identifiant.
+    pub login: String,
+    /// The account's email address.
+    pub email: String,
+    /// The guardian it belongs to; `null` for an account made before accounts named
+    /// their guardian.
+    pub guardian_id: Option<i64>,
+    /// That guardian's "Prénom Nom".
+    pub guardian_name: Option<String>,
+    /// When staff created it, UTC.
+    pub created_at: chrono::NaiveDateTime,
+    /// Whether a password was chosen (until then nobody can log in with it).
+    pub password_set: bool,
+}
+
 /// A student in the staff's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

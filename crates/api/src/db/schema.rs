@@ -95,6 +95,7 @@ diesel::table! {
         display_name -> Text,
         password_changed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        guardian_id -> Nullable<BigInt>,
     }
 }
 

@@ -3,9 +3,10 @@
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use tutti_shared::{
-    ChangeRequest, ChangeRequestQuery, DecisionInput, DecisionOutcome, FamilyDetail,
+    ChangeRequest, ChangeRequestQuery, DecisionInput, DecisionOutcome, FamilyAccount, FamilyDetail,
     FamilyListItem, FamilyView, GuardianPatch, GuardianView, HouseholdChoices, ListQuery,
-    NewFamilyInput, Page, StudentListItem, StudentPatch, StudentSummary, StudentView,
+    NewFamilyAccountInput, NewFamilyInput, Page, StudentListItem, StudentPatch, StudentSummary,
+    StudentView,
 };
 
 use super::service;
@@ -243,6 +244,62 @@ pub async fn create_family(
     let detail: FamilyDetail =
         service::create_family(&state, caller.staff()?, body.into_inner()?).await?;
     Ok(HttpResponse::Created().json(detail))
+}
+
+/// The household's family accounts, oldest first: identifiant, email, whose guardian,
+/// when created, whether a password was chosen.
+#[utoipa::path(
+    tag = "admin",
+    params(("id" = i64, Path, description = "Household id")),
+    security(("bearer" = ["staff"])),
+    responses(
+        (status = 200, description = "The household's accounts", body = Vec<FamilyAccount>),
+        (status = 404, description = "No such household on this site", body = tutti_shared::ApiErrorBody)
+    )
+)]
+#[get("/admin/families/{id}/accounts")]
+pub async fn list_family_accounts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let accounts: Vec<FamilyAccount> =
+        service::list_family_accounts(&state, caller.staff()?, HouseholdId(path.into_inner()))
+            .await?;
+    Ok(HttpResponse::Ok().json(accounts))
+}
+
+/// Gives a guardian of the household a family account of their own (one per guardian),
+/// and emails them its identifiant and how to set a first password, like the household's
+/// first account.
+#[utoipa::path(
+    tag = "admin",
+    request_body = NewFamilyAccountInput,
+    params(("id" = i64, Path, description = "Household id")),
+    security(("bearer" = ["staff"])),
+    responses(
+        (status = 201, description = "Created", body = FamilyAccount),
+        (status = 404, description = "No such household on this site", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "The identifiant is taken, or the guardian (or every guardian) has an account (`already_exists`)", body = tutti_shared::ApiErrorBody),
+        (status = 422, description = "Invalid fields, or a guardian of another household", body = tutti_shared::ApiErrorBody)
+    )
+)]
+#[post("/admin/families/{id}/accounts")]
+pub async fn create_family_account(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: ApiJson<NewFamilyAccountInput>,
+) -> Result<HttpResponse, AppError> {
+    let staff = caller.staff()?;
+    let account: FamilyAccount = service::create_family_account(
+        &state,
+        staff,
+        HouseholdId(path.into_inner()),
+        body.into_inner()?,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(account))
 }
 
 /// Lists the students of the site, by name; `q` searches first and last names.

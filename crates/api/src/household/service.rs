@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 
 use tutti_shared::{
-    ChangeRequest, ChangeRequestQuery, ChangeStatus, Decision, EditableRecord, ErrorCode,
-    FamilyDetail, FamilyListItem, FamilyView, GuardianFields, GuardianView, HouseholdChoices,
-    NewFamilyInput, StudentFields, StudentListItem, StudentSummary, StudentView,
+    ChangeRequest, ChangeRequestQuery, ChangeStatus, Decision, EditableRecord, EmailAddress,
+    ErrorCode, FamilyAccount, FamilyDetail, FamilyListItem, FamilyView, GuardianFields,
+    GuardianView, HouseholdChoices, NewFamilyAccountInput, NewFamilyInput, StudentFields,
+    StudentListItem, StudentSummary, StudentView,
 };
 
 use super::emails;
@@ -19,7 +20,7 @@ use super::store::{self, Guardian, NewChangeRequest, Student, Target};
 use crate::audit::{AuditEntry, record, record_school_action};
 use crate::caller::{FamilyCaller, SchoolCaller};
 use crate::db::{DbConnection, now, write_transaction};
-use crate::domain::{DomainError, HouseholdId, SiteId};
+use crate::domain::{DomainError, FieldErrors, HouseholdId, SiteId};
 use crate::mail::Delivery;
 use crate::mail::store::enqueue;
 use crate::state::AppState;
@@ -378,7 +379,10 @@ fn family_detail(
         name: view.name,
         guardians: view.guardians,
         students: student_views(connection, site, household)?,
-        logins: store::household_logins(connection, site, household)?,
+        logins: store::household_accounts(connection, site, household)?
+            .into_iter()
+            .map(|account| account.login)
+            .collect(),
         choices: store::household_choices(connection, site, household)?
             .ok_or(DomainError::NotFound)?
             .to_wire(),
@@ -511,6 +515,92 @@ fn login_is_valid(login: &str) -> bool {
             .all(|character| character.is_ascii_alphanumeric() || ".-_@".contains(character))
 }
 
+/// The identifiant staff typed, trimmed; an invalid one is reported on `login`.
+fn checked_login(login: &str, errors: &mut FieldErrors) -> String {
+    let login = login.trim().to_owned();
+    if !login_is_valid(&login) {
+        errors.insert(
+            "login".to_owned(),
+            "Identifiant invalide (lettres, chiffres, . - _ @).".to_owned(),
+        );
+    }
+    login
+}
+
+/// A family account to create, for one guardian of a household.
+struct NewHouseholdAccount<'a> {
+    household: HouseholdId,
+    guardian_id: i64,
+    login: &'a str,
+    email: &'a str,
+    display_name: &'a str,
+}
+
+/// The one way a family account comes to exist, for a new household or a further
+/// guardian of one: the identifiant must be free on the site (409 otherwise), the account
+/// has no password until its owner chooses one through the reset form, the creation is
+/// audited and the welcome email (identifiant, how to choose a password) queued, all in
+/// the caller's transaction.
+fn insert_household_account(
+    connection: &mut DbConnection,
+    staff: &SchoolCaller,
+    account: &NewHouseholdAccount<'_>,
+    forgot_password_url: &str,
+    delivery: Delivery,
+) -> Result<i64, DomainError> {
+    let site = crate::sites::store::find_site(connection, staff.site.0)?;
+    if crate::auth::store::find_account_by_login(connection, &site.slug, account.login)?.is_some() {
+        return Err(DomainError::already_exists(
+            "Cet identifiant est déjà utilisé.",
+        ));
+    }
+    let account_id = crate::auth::store::insert_account(
+        connection,
+        &crate::auth::store::NewAccount {
+            site_id: staff.site.0,
+            login: account.login,
+            email: account.email,
+            password_hash: None,
+            role: tutti_shared::Role::Family.as_str(),
+            family_id: Some(account.household.0),
+            display_name: account.display_name,
+            password_changed_at: None,
+            created_at: now(),
+            guardian_id: Some(account.guardian_id),
+        },
+    )?;
+    record(
+        connection,
+        &AuditEntry {
+            site_id: Some(staff.site.0),
+            account_id: Some(staff.account.0),
+            action: "account_created",
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            ip: Some(staff.ip.clone()),
+            details: Some(format!(
+                "role: family, household: {}, guardian: {}",
+                account.household.0, account.guardian_id
+            )),
+        },
+    )?;
+    let email = emails::welcome(
+        staff.site,
+        account.email,
+        account.display_name,
+        &site.name,
+        account.login,
+        forgot_password_url,
+    )?;
+    enqueue(connection, &email, delivery)?;
+    Ok(account_id)
+}
+
+/// Where the welcome email sends a new account to choose its first password.
+fn forgot_password_url(state: &AppState) -> String {
+    format!("{}/mot-de-passe/oubli", state.config.public_url)
+}
+
 /// Creates a household with its first guardian and a family account, and emails the
 /// family its identifiant and how to set a first password.
 pub async fn create_family(
@@ -519,29 +609,15 @@ pub async fn create_family(
     input: NewFamilyInput,
 ) -> Result<FamilyDetail, DomainError> {
     let NewFamilyInput { login, guardian } = input;
-    let login = login.trim().to_owned();
     let mut errors = guardian.validate();
-    if !login_is_valid(&login) {
-        errors.insert(
-            "login".to_owned(),
-            "Identifiant invalide (lettres, chiffres, . - _ @).".to_owned(),
-        );
-    }
+    let login = checked_login(&login, &mut errors);
     DomainError::check(errors)?;
-    let forgot_password_url = format!("{}/mot-de-passe/oubli", state.config.public_url);
+    let forgot_password_url = forgot_password_url(state);
     let delivery = state.mailer.delivery();
     let detail = state
         .db
         .run(move |connection| {
             write_transaction(connection, |connection| {
-                let site = crate::sites::store::find_site(connection, staff.site.0)?;
-                if crate::auth::store::find_account_by_login(connection, &site.slug, &login)?
-                    .is_some()
-                {
-                    return Err(DomainError::already_exists(
-                        "Cet identifiant est déjà utilisé.",
-                    ));
-                }
                 let time = now();
                 let household = store::insert_family(
                     connection,
@@ -551,7 +627,7 @@ pub async fn create_family(
                 )?;
                 let household = HouseholdId(household);
                 let g = &guardian;
-                store::insert_guardian(
+                let guardian_id = store::insert_guardian(
                     connection,
                     &store::NewGuardian {
                         site_id: staff.site.0,
@@ -575,47 +651,154 @@ pub async fn create_family(
                     },
                 )?;
                 let display_name = format!("{} {}", g.first_name.trim(), g.last_name.trim());
-                let account_id = crate::auth::store::insert_account(
+                insert_household_account(
                     connection,
-                    &crate::auth::store::NewAccount {
-                        site_id: staff.site.0,
+                    &staff,
+                    &NewHouseholdAccount {
+                        household,
+                        guardian_id,
                         login: &login,
                         email: g.email.trim(),
-                        password_hash: None,
-                        role: tutti_shared::Role::Family.as_str(),
-                        family_id: Some(household.0),
                         display_name: &display_name,
-                        password_changed_at: None,
-                        created_at: time,
                     },
-                )?;
-                record(
-                    connection,
-                    &AuditEntry {
-                        site_id: Some(staff.site.0),
-                        account_id: Some(staff.account.0),
-                        action: "account_created",
-                        target_type: Some("account"),
-                        target_id: Some(account_id),
-                        ip: Some(staff.ip.clone()),
-                        details: Some("role: family".to_owned()),
-                    },
-                )?;
-                let email = emails::welcome(
-                    staff.site,
-                    g.email.trim(),
-                    &display_name,
-                    &site.name,
-                    &login,
                     &forgot_password_url,
+                    delivery,
                 )?;
-                enqueue(connection, &email, delivery)?;
                 family_detail(connection, staff.site, household)
             })
         })
         .await?;
     state.mailer.wake();
     Ok(detail)
+}
+
+/// The wire form of a household's accounts.
+fn family_accounts(
+    connection: &mut DbConnection,
+    site: SiteId,
+    household: HouseholdId,
+) -> Result<Vec<FamilyAccount>, DomainError> {
+    Ok(store::household_accounts(connection, site, household)?
+        .into_iter()
+        .map(|row| FamilyAccount {
+            id: row.id,
+            login: row.login,
+            email: row.email,
+            guardian_id: row.guardian_id,
+            guardian_name: row
+                .guardian_first_name
+                .zip(row.guardian_last_name)
+                .map(|(first, last)| format!("{first} {last}")),
+            created_at: row.created_at,
+            password_set: row.password_set,
+        })
+        .collect())
+}
+
+/// The family accounts of a household of the site, oldest first; 404 when the
+/// household is not of this site. The read is audited like the household's.
+pub async fn list_family_accounts(
+    state: &AppState,
+    staff: SchoolCaller,
+    household: HouseholdId,
+) -> Result<Vec<FamilyAccount>, DomainError> {
+    state
+        .db
+        .run(move |connection| {
+            store::household_name(connection, staff.site, household)?
+                .ok_or(DomainError::NotFound)?;
+            let accounts = family_accounts(connection, staff.site, household)?;
+            record_school_action(
+                connection,
+                &staff,
+                "staff_read",
+                "family_accounts",
+                household.0,
+            )?;
+            Ok(accounts)
+        })
+        .await
+}
+
+/// Gives a guardian of an existing household a family account of their own, through
+/// the same path as the household's first account (identifiant rules, 409 when taken,
+/// welcome email, audit). 404 when the household is not of this site; 422 when the
+/// guardian is not of this household; 409 when that guardian, or every guardian of the
+/// household, has an account already.
+pub async fn create_family_account(
+    state: &AppState,
+    staff: SchoolCaller,
+    household: HouseholdId,
+    input: NewFamilyAccountInput,
+) -> Result<FamilyAccount, DomainError> {
+    let NewFamilyAccountInput {
+        login,
+        email,
+        guardian_id,
+    } = input;
+    let mut errors = FieldErrors::new();
+    let login = checked_login(&login, &mut errors);
+    let email = match EmailAddress::parse(&email) {
+        Ok(email) => email.as_str().to_owned(),
+        Err(error) => {
+            errors.insert("email".to_owned(), error.0);
+            String::new()
+        }
+    };
+    DomainError::check(errors)?;
+    let forgot_password_url = forgot_password_url(state);
+    let delivery = state.mailer.delivery();
+    let account = state
+        .db
+        .run(move |connection| {
+            write_transaction(connection, |connection| {
+                store::household_name(connection, staff.site, household)?
+                    .ok_or(DomainError::NotFound)?;
+                let Some(guardian) =
+                    store::find_family_guardian(connection, staff.site, household, guardian_id)?
+                else {
+                    return Err(DomainError::field(
+                        "guardian_id",
+                        "Ce responsable n'appartient pas à ce foyer.",
+                    ));
+                };
+                let existing = store::household_accounts(connection, staff.site, household)?;
+                if existing
+                    .iter()
+                    .any(|account| account.guardian_id == Some(guardian.id))
+                {
+                    return Err(DomainError::already_exists(
+                        "Ce responsable a déjà un compte.",
+                    ));
+                }
+                let guardians = store::family_guardians(connection, staff.site, household)?;
+                if existing.len() >= guardians.len() {
+                    return Err(DomainError::already_exists(
+                        "Chaque responsable du foyer a déjà un compte.",
+                    ));
+                }
+                let account_id = insert_household_account(
+                    connection,
+                    &staff,
+                    &NewHouseholdAccount {
+                        household,
+                        guardian_id: guardian.id,
+                        login: &login,
+                        email: &email,
+                        display_name: &guardian.full_name(),
+                    },
+                    &forgot_password_url,
+                    delivery,
+                )?;
+                family_accounts(connection, staff.site, household)?
+                    .into_iter()
+                    .find(|account| account.id == account_id)
+                    .ok_or(DomainError::NotFound)
+            })
+        })
+        .await?;
+    state.mailer.wake();
+    Ok(account)
 }
 
 /// One page of the site's students, by name; `search` matches first and last names.

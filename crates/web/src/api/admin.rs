@@ -11,9 +11,10 @@ use tutti_shared::{
     AbsenceInput, ChangeRequest, ChangeRequestQuery, ClassMember, Course, CourseInput, Decision,
     DecisionInput, DecisionOutcome, Discipline, DisciplineInput, DocumentDecision,
     DocumentQueueQuery, DocumentType, DocumentTypeInput, DocumentTypeOrder, EnrolmentInput,
-    EvaluationInput, Event, EventInput, FamilyDetail, FamilyListItem, HouseholdChoices, ListQuery,
-    NewFamilyInput, Page, Participant, ParticipationInput, QueuedDocument, SchoolYear,
-    SchoolYearInput, StudentListItem, StudentView, TariffGrid,
+    EvaluationInput, Event, EventInput, FamilyAccount, FamilyDetail, FamilyListItem,
+    HouseholdChoices, ListQuery, NewFamilyAccountInput, NewFamilyInput, Page, Participant,
+    ParticipationInput, QueuedDocument, SchoolYear, SchoolYearInput, StudentListItem, StudentView,
+    TariffGrid,
 };
 
 use super::transport::{Answer, Call, Caller, fetch, fetch_blob, fetch_nothing};
@@ -147,6 +148,25 @@ pub fn update_household_choices(
 ) -> Answer<HouseholdChoices> {
     let path = format!("/api/v1/admin/families/{id}/choices");
     send_json(session, Method::PUT, path, choices)
+}
+
+/// `GET /api/v1/admin/families/{id}/accounts`: the household's family accounts.
+pub fn list_family_accounts(session: Session, id: i64) -> Answer<Vec<FamilyAccount>> {
+    get(
+        session,
+        Call::get(format!("/api/v1/admin/families/{id}/accounts")),
+    )
+}
+
+/// `POST /api/v1/admin/families/{id}/accounts`: a guardian's own account; 409 when the
+/// identifiant is taken or the guardian has one, 422 for bad fields.
+pub fn create_family_account(
+    session: Session,
+    id: i64,
+    input: &NewFamilyAccountInput,
+) -> Answer<FamilyAccount> {
+    let path = format!("/api/v1/admin/families/{id}/accounts");
+    send_json(session, Method::POST, path, input)
 }
 
 /// `GET /api/v1/admin/families`: one page of the site's families, optionally filtered.

@@ -35,6 +35,8 @@ pub struct NewAccount<'a> {
     pub display_name: &'a str,
     pub password_changed_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
+    /// The guardian a family account belongs to (at most one account per guardian).
+    pub guardian_id: Option<i64>,
 }
 
 /// The account with this login on the site with this slug.

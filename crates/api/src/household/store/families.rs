@@ -217,17 +217,40 @@ pub fn household_name(
         .optional()
 }
 
-/// The identifiants of a household's accounts, in order.
-pub fn household_logins(
+/// A household's family account and the name of the guardian it belongs to.
+#[derive(Debug, Clone, Queryable)]
+pub struct HouseholdAccountRow {
+    pub id: i64,
+    pub login: String,
+    pub email: String,
+    pub guardian_id: Option<i64>,
+    pub guardian_first_name: Option<String>,
+    pub guardian_last_name: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub password_set: bool,
+}
+
+/// A household's family accounts, oldest first.
+pub fn household_accounts(
     connection: &mut DbConnection,
     SiteId(site_id): SiteId,
     HouseholdId(family_id): HouseholdId,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<HouseholdAccountRow>> {
     accounts::table
+        .left_join(guardians::table.on(accounts::guardian_id.eq(guardians::id.nullable())))
         .filter(accounts::family_id.eq(family_id))
         .filter(accounts::site_id.eq(site_id))
-        .order(accounts::login.asc())
-        .select(accounts::login)
+        .order(accounts::id.asc())
+        .select((
+            accounts::id,
+            accounts::login,
+            accounts::email,
+            accounts::guardian_id,
+            guardians::first_name.nullable(),
+            guardians::last_name.nullable(),
+            accounts::created_at,
+            accounts::password_hash.is_not_null(),
+        ))
         .load(connection)
 }
 

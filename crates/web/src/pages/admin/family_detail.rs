@@ -1,4 +1,4 @@
-//! One household (guardians, children, logins) and one student, read-only, with the
+//! One household (guardians, children, accounts) and one student, read-only, with the
 //! values awaiting validation shown beside the ones in force; and the household's
 //! choices that decide some of its documents, which staff record.
 
@@ -6,10 +6,13 @@ use std::collections::BTreeMap;
 
 use futures::FutureExt;
 use leptos::prelude::*;
-use tutti_shared::{GuardianFields, HouseholdChoices, PendingChange, StudentFields};
+use tutti_shared::{
+    GuardianFields, HouseholdChoices, NewFamilyAccountInput, PendingChange, StudentFields,
+};
 
 use super::widgets::{
-    Field, Form, Kind, Loader, alert, focus_later, hint, link, link_line, render, section, status,
+    Field, Form, Kind, Loader, alert, choices, data_table, focus_later, hint, link, link_line,
+    render, section, status,
 };
 use crate::api::{self, ApiError};
 use crate::components::Page;
@@ -148,6 +151,133 @@ fn choices_section(session: Session, id: i64, first: HouseholdChoices) -> AnyVie
     )
 }
 
+/// "Comptes de la famille": the household's accounts (identifiant, e-mail, whose,
+/// created when, password chosen or not), and a form giving a guardian without one an
+/// account of their own. The list is read again after a creation, and the form goes
+/// once every guardian has an account.
+fn accounts_section(session: Session, id: i64, guardians: Vec<(i64, String, String)>) -> AnyView {
+    let created = RwSignal::new(None::<String>);
+    // Read by the loader before it asks: a creation moves it on, and the list follows.
+    let creations = RwSignal::new(0_u32);
+    let accounts = Loader::new(move || {
+        creations.track();
+        let guardians = guardians.clone();
+        async move {
+            let accounts = api::admin::list_family_accounts(session, id).await?;
+            Ok(render(move || {
+                let rows = accounts
+                    .iter()
+                    .map(|account| {
+                        let whose = account
+                            .guardian_name
+                            .clone()
+                            .unwrap_or_else(|| "—".to_owned());
+                        let password = if account.password_set {
+                            "Choisi"
+                        } else {
+                            "Pas encore choisi"
+                        };
+                        vec![
+                            account.login.clone().into_any(),
+                            account.email.clone().into_any(),
+                            whose.into_any(),
+                            paris_date_time(account.created_at).into_any(),
+                            password.into_any(),
+                        ]
+                    })
+                    .collect();
+                let table = data_table(
+                    "Comptes de connexion du foyer".to_owned(),
+                    "Aucun compte pour ce foyer.",
+                    &[
+                        "Identifiant",
+                        "E-mail",
+                        "Responsable",
+                        "Créé le",
+                        "Mot de passe",
+                    ],
+                    0,
+                    rows,
+                );
+                // A household has at most one account per guardian.
+                let without: Vec<(i64, String, String)> = guardians
+                    .iter()
+                    .filter(|(guardian, _, _)| {
+                        !accounts
+                            .iter()
+                            .any(|account| account.guardian_id == Some(*guardian))
+                    })
+                    .cloned()
+                    .collect();
+                let form = if without.is_empty() || accounts.len() >= guardians.len() {
+                    hint("Chaque responsable du foyer a son compte.")
+                } else {
+                    account_form(session, id, without, created, creations)
+                };
+                view! { {table} {form} }.into_any()
+            }))
+        }
+        .boxed_local()
+    });
+    section(
+        "comptes-titre",
+        "Comptes de la famille",
+        vec![
+            hint(
+                "Chaque responsable peut avoir son propre compte sur ce foyer. Il reçoit son identifiant par e-mail et choisit lui-même son mot de passe.",
+            ),
+            status(created),
+            accounts.view().into_any(),
+        ],
+    )
+}
+
+/// "Créer un compte": the guardian (among those without an account), the identifiant
+/// and the e-mail the welcome goes to, first filled with the first such guardian's.
+/// Server errors land on their fields (`login`, `email`, `guardian_id`).
+fn account_form(
+    session: Session,
+    id: i64,
+    without: Vec<(i64, String, String)>,
+    created: RwSignal<Option<String>>,
+    creations: RwSignal<u32>,
+) -> AnyView {
+    let first = without
+        .first()
+        .map(|(guardian, _, email)| (guardian.to_string(), email.clone()))
+        .unwrap_or_default();
+    let options = without
+        .into_iter()
+        .map(|(guardian, name, _)| (guardian.to_string(), name))
+        .collect();
+    let fields = vec![
+        Field::new("guardian_id", "Responsable", choices(options)),
+        Field::new("login", "Identifiant", Kind::Text),
+        Field::new("email", "E-mail", Kind::Text),
+    ];
+    let form = Form::new("nouveau-compte", "Créer le compte", fields, move |values| {
+        let input = NewFamilyAccountInput {
+            guardian_id: values.number("guardian_id")?,
+            login: values.text("login"),
+            email: values.text("email"),
+        };
+        Ok(async move {
+            created.set(None);
+            let account = api::admin::create_family_account(session, id, &input).await?;
+            created.set(Some(format!(
+                "Le compte « {} » est créé. Un e-mail a été envoyé à {} avec cet identifiant et la marche à suivre pour choisir un mot de passe.",
+                account.login, account.email
+            )));
+            creations.update(|count| *count = count.wrapping_add(1));
+            focus_later("comptes-titre");
+            Ok(String::new())
+        }
+        .boxed_local())
+    })
+    .initial(vec![first.0, String::new(), first.1]);
+    view! { <h3>"Créer un compte pour un autre responsable"</h3> {form.view()} }.into_any()
+}
+
 /// A household as staff see it.
 pub fn family_page(id: i64) -> AnyView {
     let session = Session::expect();
@@ -180,11 +310,18 @@ pub fn family_page(id: i64) -> AnyView {
                         )
                     })
                     .collect_view();
-                let logins = if family.logins.is_empty() { "aucun".to_owned() } else { family.logins.join(", ") };
+                let owners = family
+                    .guardians
+                    .iter()
+                    .map(|guardian| {
+                        let fields = &guardian.fields;
+                        (guardian.id, format!("{} {}", fields.first_name, fields.last_name), fields.email.clone())
+                    })
+                    .collect();
                 view! {
-                    <p>"Identifiant(s) de connexion : " <strong>{logins}</strong></p>
                     <p>{link(format!("/admin/demandes?famille={id}"), "Voir les demandes de modification de cette famille".to_owned())}</p>
                     {choices_section(session, id, family.choices)}
+                    {accounts_section(session, id, owners)}
                     <h2>"Responsables"</h2>
                     <div class="admin-record-grid">{guardians}</div>
                     <h2>"Élèves"</h2>

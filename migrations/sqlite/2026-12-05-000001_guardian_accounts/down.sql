@@ -1,0 +1,2 @@
+DROP INDEX accounts_guardian_id;
+ALTER TABLE accounts DROP COLUMN guardian_id;
