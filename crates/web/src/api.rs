@@ -23,6 +23,8 @@ use crate::session::Session;
 
 #[cfg(feature = "admin")]
 pub mod admin;
+#[cfg(feature = "admin")]
+pub mod reenrolment_admin;
 pub mod documents;
 pub mod family;
 mod transport;
