@@ -2,7 +2,7 @@
 //! `french_date` with its two styles, and UTC instants shown in Europe/Paris time.
 
 use chrono::{Datelike, NaiveDate};
-use chrono::{Duration, NaiveDateTime, Timelike};
+use chrono::{NaiveDateTime, Timelike};
 use tutti_shared::weekday_name;
 
 /// How much of a day to write.
@@ -49,8 +49,6 @@ pub fn french_date(day: NaiveDate, style: DateStyle) -> String {
         }
     }
 }
-
-pub use tutti_shared::paris_offset_hours;
 
 /// A UTC instant as Paris shows it: "29/11/2026 09:14".
 pub fn paris_date_time(utc: NaiveDateTime) -> String {
