@@ -51,7 +51,7 @@ pub fn dashboard_page(id: i64) -> AnyView {
                     .map(|count| vec![count.step.label().into_any(), count.count.into_any()])
                     .collect();
                 let state = format!(
-                    "Campagne {} : du {} au {} (heure de Paris).",
+                    "Statut : {}. Du {} au {} (heure de Paris).",
                     campaign_status_label(campaign.status),
                     paris_instant(campaign.opens_at),
                     paris_instant(campaign.closes_at),
@@ -64,7 +64,7 @@ pub fn dashboard_page(id: i64) -> AnyView {
                 view! {
                     <p>{state}</p>
                     <p><strong>{unanswered}</strong></p>
-                    <div class="admin-record-grid">
+                    <div class="admin-record-grid count-tables">
                         {data_table("Dossiers par statut".to_owned(), "", &["Statut", "Dossiers"], 0, by_status)}
                         {data_table("Dossiers en cours de saisie, par étape".to_owned(), "Aucun dossier en cours de saisie.", &["Étape", "Dossiers"], 0, by_step)}
                     </div>

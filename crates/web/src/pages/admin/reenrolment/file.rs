@@ -251,7 +251,7 @@ fn decision_forms(ui: Ui, view: &StaffFileView, courses: &[Course]) -> Vec<AnyVi
                 })
                 .collect_view();
             view! {
-                <div class="field">
+                <div class="field field-wide">
                     <label for=select_id.clone()>{format!("Cours confirmé pour le souhait « {wished} »")}</label>
                     <select id=select_id on:change=move |event| value.set(event_target_value(&event))>{options}</select>
                 </div>

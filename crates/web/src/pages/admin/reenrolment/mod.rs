@@ -83,7 +83,8 @@ pub fn course_text(
     end: &str,
     teacher: &str,
 ) -> String {
-    let day = weekday_name(weekday);
+    // Day names are ASCII: no need for the Unicode case tables in the wasm.
+    let day = weekday_name(weekday).to_ascii_lowercase();
     format!("{discipline}, {level} : {day} {start}-{end}, {teacher}")
 }
 
