@@ -96,13 +96,10 @@ pub fn file_page(id: i64) -> AnyView {
         ui.changed.track();
         async move {
             let view = calls::find_staff_reenrolment_file(session, id).await?;
-            // Staff may change a course for another of its discipline in the next year.
-            let courses = if view.file.status == FileStatus::EnAttente {
-                let campaign = calls::find_campaign(session, view.file.campaign_id).await?;
-                api::admin::list_courses(session, Some(campaign.to_year_id)).await?
-            } else {
-                Vec::new()
-            };
+            // The next year's courses: to describe the enrolments, and to offer, while the
+            // file waits, another course of a wished one's discipline.
+            let campaign = calls::find_campaign(session, view.file.campaign_id).await?;
+            let courses = api::admin::list_courses(session, Some(campaign.to_year_id)).await?;
             heading.set(format!("Dossier de réinscription : {}", view.file.student_name));
             back.set(Some(view.file.campaign_id));
             // After a decision: the focus goes to the file's state once drawn again.
@@ -170,12 +167,17 @@ fn file_view(ui: Ui, view: &StaffFileView, courses: &[Course]) -> AnyView {
         .enrolled_course_ids
         .iter()
         .filter(|id| !view.wished_courses.iter().any(|course| course.id == **id))
-        .map(|id| format!("cours {id}"))
+        .map(|id| {
+            courses.iter().find(|course| course.id == *id).map_or_else(
+                || format!("cours {id}"),
+                |course| course_text(&course.discipline, &course.level, course.weekday, &course.start_time, &course.end_time, &course.teacher_name),
+            )
+        })
         .collect();
     let cours = vec![
         view! { <ul>{wished}</ul> }.into_any(),
         (!enrolled_elsewhere.is_empty())
-            .then(|| view! { <p>"Inscrit aussi, à la place d'un cours souhaité : " {enrolled_elsewhere.join(", ")}</p> })
+            .then(|| view! { <p>"Inscrit à la place d'un cours souhaité : " {enrolled_elsewhere.join(", ")}</p> })
             .into_any(),
         facts(vec![
             ("Commentaire de la famille", wishes.comment.clone()),
