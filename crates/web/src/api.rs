@@ -23,10 +23,10 @@ use crate::session::Session;
 
 #[cfg(feature = "admin")]
 pub mod admin;
-#[cfg(feature = "admin")]
-pub mod reenrolment_admin;
 pub mod documents;
 pub mod family;
+#[cfg(feature = "admin")]
+pub mod reenrolment_admin;
 mod transport;
 
 pub use transport::Answer;

@@ -26,7 +26,10 @@ fn post<T: serde::de::DeserializeOwned + 'static>(
     path: String,
     body: &impl Serialize,
 ) -> Answer<T> {
-    fetch(Caller::Account(session), Call::with_json(method, path, body))
+    fetch(
+        Caller::Account(session),
+        Call::with_json(method, path, body),
+    )
 }
 
 /// `GET /api/v1/admin/campaigns`: latest first.
@@ -52,24 +55,48 @@ pub fn update_campaign(session: Session, id: i64, input: &CampaignInput) -> Answ
 /// `PUT /api/v1/admin/campaigns/{id}/rules`: a new version of the rules text.
 pub fn update_campaign_rules(session: Session, id: i64, text: String) -> Answer<Campaign> {
     let body = CampaignRulesInput { text };
-    post(session, Method::PUT, format!("{CAMPAIGNS}/{id}/rules"), &body)
+    post(
+        session,
+        Method::PUT,
+        format!("{CAMPAIGNS}/{id}/rules"),
+        &body,
+    )
 }
 
 /// `PUT /api/v1/admin/campaigns/{id}/courses`: the courses offered, replaced.
-pub fn update_campaign_courses(session: Session, id: i64, course_ids: Vec<i64>) -> Answer<Campaign> {
+pub fn update_campaign_courses(
+    session: Session,
+    id: i64,
+    course_ids: Vec<i64>,
+) -> Answer<Campaign> {
     let body = CampaignCoursesInput { course_ids };
-    post(session, Method::PUT, format!("{CAMPAIGNS}/{id}/courses"), &body)
+    post(
+        session,
+        Method::PUT,
+        format!("{CAMPAIGNS}/{id}/courses"),
+        &body,
+    )
 }
 
 /// `POST /api/v1/admin/campaigns/{id}/open` or `/close` (`action`), at the version read.
 pub fn move_campaign(session: Session, id: i64, action: &str, version: i32) -> Answer<Campaign> {
     let body = CampaignTransition { version };
-    post(session, Method::POST, format!("{CAMPAIGNS}/{id}/{action}"), &body)
+    post(
+        session,
+        Method::POST,
+        format!("{CAMPAIGNS}/{id}/{action}"),
+        &body,
+    )
 }
 
 /// `POST /api/v1/admin/campaigns/{id}/extend`: a later closing instant.
 pub fn extend_campaign(session: Session, id: i64, input: &CampaignExtension) -> Answer<Campaign> {
-    post(session, Method::POST, format!("{CAMPAIGNS}/{id}/extend"), input)
+    post(
+        session,
+        Method::POST,
+        format!("{CAMPAIGNS}/{id}/extend"),
+        input,
+    )
 }
 
 /// `GET /api/v1/admin/campaigns/{id}/dashboard`.
@@ -80,9 +107,18 @@ pub fn find_campaign_dashboard(session: Session, id: i64) -> Answer<CampaignDash
 /// The query string of a campaign's files list: only the filters that are set.
 pub fn file_list_params(query: &FileListQuery) -> Vec<(&'static str, String)> {
     let texts = [
-        ("status", query.status.map(|status| status.as_str().to_owned())),
-        ("discipline_id", query.discipline_id.map(|id| id.to_string())),
-        ("missing_documents", query.missing_documents.map(|missing| missing.to_string())),
+        (
+            "status",
+            query.status.map(|status| status.as_str().to_owned()),
+        ),
+        (
+            "discipline_id",
+            query.discipline_id.map(|id| id.to_string()),
+        ),
+        (
+            "missing_documents",
+            query.missing_documents.map(|missing| missing.to_string()),
+        ),
         ("household_id", query.household_id.map(|id| id.to_string())),
         ("page", query.page.map(|page| page.to_string())),
         ("per_page", query.per_page.map(|size| size.to_string())),
@@ -110,7 +146,12 @@ pub fn validate_campaign_files(
     files: Vec<BulkFile>,
 ) -> Answer<BulkValidateResult> {
     let body = BulkValidateInput { files };
-    post(session, Method::POST, format!("{CAMPAIGNS}/{id}/files/validate"), &body)
+    post(
+        session,
+        Method::POST,
+        format!("{CAMPAIGNS}/{id}/files/validate"),
+        &body,
+    )
 }
 
 /// `GET /api/v1/admin/campaigns/{id}/export/files.csv` or `unanswered.csv` (`name`).
@@ -130,7 +171,12 @@ pub fn validate_reenrolment_file(
     id: i64,
     input: &ValidateFileInput,
 ) -> Answer<StaffFileView> {
-    post(session, Method::POST, format!("{FILES}/{id}/validate"), input)
+    post(
+        session,
+        Method::POST,
+        format!("{FILES}/{id}/validate"),
+        input,
+    )
 }
 
 /// `POST /api/v1/admin/reenrolment-files/{id}/refuse` or `/return` (`action`), with the
@@ -141,7 +187,12 @@ pub fn message_reenrolment_file(
     action: &str,
     input: &FileMessageInput,
 ) -> Answer<StaffFileView> {
-    post(session, Method::POST, format!("{FILES}/{id}/{action}"), input)
+    post(
+        session,
+        Method::POST,
+        format!("{FILES}/{id}/{action}"),
+        input,
+    )
 }
 
 #[cfg(test)]
@@ -157,8 +208,12 @@ mod tests {
             page: Some(2),
             ..FileListQuery::default()
         };
-        let expected = [("status", "en_attente"), ("missing_documents", "false"), ("page", "2")]
-            .map(|(name, value)| (name, value.to_owned()));
+        let expected = [
+            ("status", "en_attente"),
+            ("missing_documents", "false"),
+            ("page", "2"),
+        ]
+        .map(|(name, value)| (name, value.to_owned()));
         assert_eq!(file_list_params(&query), expected);
         assert!(file_list_params(&FileListQuery::default()).is_empty());
     }

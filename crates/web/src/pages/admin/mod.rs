@@ -239,8 +239,14 @@ mod tests {
             AdminRoute::NotFound
         );
         assert_eq!(AdminRoute::parse("/admin/inconnu"), AdminRoute::NotFound);
-        assert_eq!(AdminRoute::parse("/admin/reinscriptions"), AdminRoute::Campaigns);
-        assert_eq!(AdminRoute::parse("/admin/reinscriptions/4"), AdminRoute::Campaign(4));
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions"),
+            AdminRoute::Campaigns
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions/4"),
+            AdminRoute::Campaign(4)
+        );
         assert_eq!(
             AdminRoute::parse("/admin/reinscriptions/4/parametres"),
             AdminRoute::CampaignSettings(4)

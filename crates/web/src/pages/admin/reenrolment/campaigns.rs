@@ -44,10 +44,22 @@ fn campaign_fields(years: &[SchoolYear]) -> Vec<Field> {
         .map(|year| (year.id.to_string(), year.label.clone()))
         .collect();
     vec![
-        Field::new("from_year_id", "Réinscription depuis l'année", choices(years.clone())),
+        Field::new(
+            "from_year_id",
+            "Réinscription depuis l'année",
+            choices(years.clone()),
+        ),
         Field::new("to_year_id", "Pour l'année", choices(years)),
-        Field::new("opens_at", "Ouverture (date et heure de Paris)", Kind::DateTime),
-        Field::new("closes_at", "Clôture (date et heure de Paris)", Kind::DateTime),
+        Field::new(
+            "opens_at",
+            "Ouverture (date et heure de Paris)",
+            Kind::DateTime,
+        ),
+        Field::new(
+            "closes_at",
+            "Clôture (date et heure de Paris)",
+            Kind::DateTime,
+        ),
         Field::new("coordonnees", "Étape « Coordonnées »", Kind::Check),
         Field::new("autorisations", "Étape « Autorisations »", Kind::Check),
         Field::new("documents", "Étape « Documents »", Kind::Check),
@@ -78,7 +90,10 @@ fn campaign_values(campaign: Option<&Campaign>) -> Vec<String> {
 }
 
 /// A typed date and time, or a message for its field.
-fn instant(values: &Values, name: &'static str) -> Result<chrono::DateTime<chrono::Utc>, FieldErrors> {
+fn instant(
+    values: &Values,
+    name: &'static str,
+) -> Result<chrono::DateTime<chrono::Utc>, FieldErrors> {
     paris_to_utc(&values.text(name)).ok_or_else(|| field_error(name, "Date et heure invalides."))
 }
 
@@ -118,7 +133,14 @@ pub fn campaigns_page() -> AnyView {
                 data_table(
                     "Campagnes de réinscription, la plus récente d'abord".to_owned(),
                     "Aucune campagne : créez la première ci-dessous.",
-                    &["Campagne", "Statut", "Ouverture", "Clôture", "Règlement", "Réglages"],
+                    &[
+                        "Campagne",
+                        "Statut",
+                        "Ouverture",
+                        "Clôture",
+                        "Règlement",
+                        "Réglages",
+                    ],
                     0,
                     rows,
                 )
@@ -156,10 +178,10 @@ pub fn campaigns_page() -> AnyView {
 fn campaign_row(campaign: &Campaign, years: &[SchoolYear]) -> Vec<AnyView> {
     let id = campaign.id;
     let name = campaign_name(campaign, years);
-    let rules = campaign
-        .rules
-        .as_ref()
-        .map_or_else(|| "Aucun".to_owned(), |rules| format!("Version {}", rules.version));
+    let rules = campaign.rules.as_ref().map_or_else(
+        || "Aucun".to_owned(),
+        |rules| format!("Version {}", rules.version),
+    );
     let settings = view! {
         <a href=format!("/admin/reinscriptions/{id}/parametres")>
             "Réglages"<span class="visually-hidden">" : " {name.clone()}</span>
@@ -248,13 +270,18 @@ pub fn settings_page(id: i64) -> AnyView {
             let courses = api::admin::list_courses(session, Some(campaign.to_year_id)).await?;
             heading.set(format!("Réglages : {}", campaign_name(&campaign, &years)));
             ui.focus_when_drawn();
-            Ok(render(move || settings_view(ui, &campaign, &years, &courses)))
+            Ok(render(move || {
+                settings_view(ui, &campaign, &years, &courses)
+            }))
         }
         .boxed_local()
     });
     let parts = vec![
         link_line("/admin/reinscriptions", "Retour aux campagnes"),
-        link_line(&format!("/admin/reinscriptions/{id}"), "Tableau de bord et dossiers de la campagne"),
+        link_line(
+            &format!("/admin/reinscriptions/{id}"),
+            "Tableau de bord et dossiers de la campagne",
+        ),
         status(ui.notice),
         alert(ui.problem),
         settings.view().into_any(),
@@ -300,11 +327,17 @@ fn settings_view(ui: Ui, campaign: &Campaign, years: &[SchoolYear], courses: &[C
         }
     });
     let close_button = (campaign.status == CampaignStatus::Open).then(|| {
-        let close = Callback::new(move |()| transition("close", "Campagne fermée : les familles ne la voient plus."));
+        let close = Callback::new(move |()| {
+            transition("close", "Campagne fermée : les familles ne la voient plus.")
+        });
         view! { <p>{confirm_button("Fermer la campagne", String::new(), close)}</p> }
     });
     let extend = (campaign.status != CampaignStatus::Draft).then(|| {
-        let fields = vec![Field::new("closes_at", "Nouvelle clôture (date et heure de Paris)", Kind::DateTime)];
+        let fields = vec![Field::new(
+            "closes_at",
+            "Nouvelle clôture (date et heure de Paris)",
+            Kind::DateTime,
+        )];
         Form::new("prolonger", "Prolonger", fields, move |values| {
             let input = CampaignExtension {
                 closes_at: instant(&values, "closes_at")?,
@@ -322,14 +355,19 @@ fn settings_view(ui: Ui, campaign: &Campaign, years: &[SchoolYear], courses: &[C
 
     // Dates and steps, while a draft.
     let edit = if campaign.status == CampaignStatus::Draft {
-        Form::new("modif", "Enregistrer les dates et les étapes", campaign_fields(years), move |values| {
-            let input = campaign_input(&values, Some(version))?;
-            Ok(async move {
-                let result = calls::update_campaign(session, id, &input).await;
-                ui.settle(result, "Dates et étapes enregistrées.", "dates-titre")
-            }
-            .boxed_local())
-        })
+        Form::new(
+            "modif",
+            "Enregistrer les dates et les étapes",
+            campaign_fields(years),
+            move |values| {
+                let input = campaign_input(&values, Some(version))?;
+                Ok(async move {
+                    let result = calls::update_campaign(session, id, &input).await;
+                    ui.settle(result, "Dates et étapes enregistrées.", "dates-titre")
+                }
+                .boxed_local())
+            },
+        )
         .initial(campaign_values(Some(campaign)))
         .view()
     } else {
@@ -349,17 +387,31 @@ fn settings_view(ui: Ui, campaign: &Campaign, years: &[SchoolYear], courses: &[C
     let rules_form = Form::new(
         "reglement",
         "Enregistrer une nouvelle version",
-        vec![Field::new("text", "Texte du règlement intérieur", Kind::Area)],
+        vec![Field::new(
+            "text",
+            "Texte du règlement intérieur",
+            Kind::Area,
+        )],
         move |values| {
             let text = values.text("text");
             Ok(async move {
                 let result = calls::update_campaign_rules(session, id, text).await;
-                ui.settle(result, "Nouvelle version du règlement enregistrée.", "reglement-titre")
+                ui.settle(
+                    result,
+                    "Nouvelle version du règlement enregistrée.",
+                    "reglement-titre",
+                )
             }
             .boxed_local())
         },
     )
-    .initial(vec![campaign.rules.as_ref().map(|rules| rules.text.clone()).unwrap_or_default()])
+    .initial(vec![
+        campaign
+            .rules
+            .as_ref()
+            .map(|rules| rules.text.clone())
+            .unwrap_or_default(),
+    ])
     .view();
 
     let mut opening = vec![facts.into_any()];
@@ -385,7 +437,9 @@ fn offered_courses(ui: Ui, id: i64, courses: &[Course], offered: &[i64]) -> AnyV
     }
     let chosen = RwSignal::new(offered.iter().copied().collect::<BTreeSet<i64>>());
     let mut sorted = courses.to_vec();
-    sorted.sort_by(|one, other| (&one.discipline, &one.level).cmp(&(&other.discipline, &other.level)));
+    sorted.sort_by(|one, other| {
+        (&one.discipline, &one.level).cmp(&(&other.discipline, &other.level))
+    });
     let groups = sorted
         .chunk_by(|one, other| one.discipline_id == other.discipline_id)
         .map(|group| {
@@ -429,12 +483,25 @@ fn offered_courses(ui: Ui, id: i64, courses: &[Course], offered: &[i64]) -> AnyV
         spawn_local(async move {
             let result = calls::update_campaign_courses(ui.session, id, ids).await;
             let count = chosen.with_untracked(BTreeSet::len);
-            ui.settle_button(result, &format!("Cours proposés enregistrés : {count}."), "cours-titre");
+            ui.settle_button(
+                result,
+                &format!("Cours proposés enregistrés : {count}."),
+                "cours-titre",
+            );
             busy.set(false);
         });
     };
-    let count = move || format!("{} cours cochés sur {}", chosen.with(BTreeSet::len), all.len());
-    let every = sorted.iter().map(|course| course.id).collect::<BTreeSet<i64>>();
+    let count = move || {
+        format!(
+            "{} cours cochés sur {}",
+            chosen.with(BTreeSet::len),
+            all.len()
+        )
+    };
+    let every = sorted
+        .iter()
+        .map(|course| course.id)
+        .collect::<BTreeSet<i64>>();
     view! {
         <form class="admin-form" novalidate on:submit=on_submit>
             {groups}

@@ -102,8 +102,20 @@ pub fn dashboard_page(id: i64) -> AnyView {
 
     let parts = vec![
         link_line("/admin/reinscriptions", "Retour aux campagnes"),
-        link_line(&format!("/admin/reinscriptions/{id}/parametres"), "Réglages de la campagne (dates, règlement, cours proposés, ouverture)"),
-        section("tableau-titre", "Tableau de bord", vec![counts.view().into_any(), exports, status(notice), alert(problem)]),
+        link_line(
+            &format!("/admin/reinscriptions/{id}/parametres"),
+            "Réglages de la campagne (dates, règlement, cours proposés, ouverture)",
+        ),
+        section(
+            "tableau-titre",
+            "Tableau de bord",
+            vec![
+                counts.view().into_any(),
+                exports,
+                status(notice),
+                alert(problem),
+            ],
+        ),
         files_section(session, id, changed),
     ];
     view! { <Page title="Réinscriptions" heading=heading>{parts}</Page> }.into_any()
@@ -128,10 +140,24 @@ fn files_section(session: Session, id: i64, changed: RwSignal<()>) -> AnyView {
     let _choices = Loader::new(move || {
         async move {
             let found = api::admin::list_disciplines(session).await?;
-            disciplines.set(found.into_iter().map(|discipline| (discipline.id.to_string(), discipline.name)).collect());
-            let query = ListQuery { page: Some(1), per_page: Some(MAX_PER_PAGE), q: None };
+            disciplines.set(
+                found
+                    .into_iter()
+                    .map(|discipline| (discipline.id.to_string(), discipline.name))
+                    .collect(),
+            );
+            let query = ListQuery {
+                page: Some(1),
+                per_page: Some(MAX_PER_PAGE),
+                q: None,
+            };
             let page = api::admin::list_families(session, &query).await?;
-            families.set(page.items.into_iter().map(|family| (family.id.to_string(), family.name)).collect());
+            families.set(
+                page.items
+                    .into_iter()
+                    .map(|family| (family.id.to_string(), family.name))
+                    .collect(),
+            );
             Ok(render(|| ().into_any()))
         }
         .boxed_local()
@@ -167,18 +193,35 @@ fn files_section(session: Session, id: i64, changed: RwSignal<()>) -> AnyView {
         problem.set(None);
         let chosen = selected.get_untracked();
         if chosen.is_empty() {
-            problem.set(Some("Cochez au moins un dossier en attente de validation.".to_owned()));
+            problem.set(Some(
+                "Cochez au moins un dossier en attente de validation.".to_owned(),
+            ));
             return;
         }
         busy.set(true);
-        let files = chosen.iter().map(|(id, (version, _))| BulkFile { id: *id, version: *version }).collect();
+        let files = chosen
+            .iter()
+            .map(|(id, (version, _))| BulkFile {
+                id: *id,
+                version: *version,
+            })
+            .collect();
         spawn_local(async move {
             match calls::validate_campaign_files(session, id, files).await {
                 Ok(result) => {
-                    let name = |file: &i64| chosen.get(file).map(|(_, name)| name.clone()).unwrap_or_else(|| format!("dossier {file}"));
+                    let name = |file: &i64| {
+                        chosen
+                            .get(file)
+                            .map(|(_, name)| name.clone())
+                            .unwrap_or_else(|| format!("dossier {file}"))
+                    };
                     if !result.validated.is_empty() {
                         let names: Vec<String> = result.validated.iter().map(name).collect();
-                        notice.set(Some(format!("Dossiers validés ({}) : {}.", names.len(), names.join(", "))));
+                        notice.set(Some(format!(
+                            "Dossiers validés ({}) : {}.",
+                            names.len(),
+                            names.join(", ")
+                        )));
                     }
                     if !result.failed.is_empty() {
                         let reasons: Vec<String> = result
@@ -186,7 +229,11 @@ fn files_section(session: Session, id: i64, changed: RwSignal<()>) -> AnyView {
                             .iter()
                             .map(|failure| format!("{} : {}", name(&failure.id), failure.message))
                             .collect();
-                        problem.set(Some(format!("Non validés ({}) : {}", reasons.len(), reasons.join(" ; "))));
+                        problem.set(Some(format!(
+                            "Non validés ({}) : {}",
+                            reasons.len(),
+                            reasons.join(" ; ")
+                        )));
                     }
                 }
                 Err(error) => problem.set(Some(error.to_string())),
@@ -204,24 +251,49 @@ fn files_section(session: Session, id: i64, changed: RwSignal<()>) -> AnyView {
         count => format!("{count} dossiers sélectionnés"),
     };
 
-    let statuses = FileStatus::ALL.map(|status| (status.as_str().to_owned(), status.label().to_owned())).to_vec();
-    let missing = vec![("true".to_owned(), "Oui".to_owned()), ("false".to_owned(), "Non".to_owned())];
+    let statuses = FileStatus::ALL
+        .map(|status| (status.as_str().to_owned(), status.label().to_owned()))
+        .to_vec();
+    let missing = vec![
+        ("true".to_owned(), "Oui".to_owned()),
+        ("false".to_owned(), "Non".to_owned()),
+    ];
     let filter_form = Form::new(
         "filtre",
         "Filtrer",
         vec![
-            Field::new("status", "Statut", choices(statuses)).optional().placeholder(Some("Tous les statuts")),
-            Field::new("discipline_id", "Discipline souhaitée", Kind::Choice(disciplines.into())).optional().placeholder(Some("Toutes les disciplines")),
-            Field::new("missing_documents", "Pièces manquantes", choices(missing)).optional().placeholder(Some("Peu importe")),
-            Field::new("household_id", "Famille", Kind::Choice(families.into())).optional().placeholder(Some("Toutes les familles")),
+            Field::new("status", "Statut", choices(statuses))
+                .optional()
+                .placeholder(Some("Tous les statuts")),
+            Field::new(
+                "discipline_id",
+                "Discipline souhaitée",
+                Kind::Choice(disciplines.into()),
+            )
+            .optional()
+            .placeholder(Some("Toutes les disciplines")),
+            Field::new("missing_documents", "Pièces manquantes", choices(missing))
+                .optional()
+                .placeholder(Some("Peu importe")),
+            Field::new("household_id", "Famille", Kind::Choice(families.into()))
+                .optional()
+                .placeholder(Some("Toutes les familles")),
         ],
         move |values| {
-            let number = |name: &str| values.optional_text(name).and_then(|text| text.parse().ok());
+            let number = |name: &str| {
+                values
+                    .optional_text(name)
+                    .and_then(|text| text.parse().ok())
+            };
             selected.set(Selectable::new());
             filters.set(FileListQuery {
-                status: values.optional_text("status").and_then(|text| FileStatus::parse(&text)),
+                status: values
+                    .optional_text("status")
+                    .and_then(|text| FileStatus::parse(&text)),
                 discipline_id: number("discipline_id"),
-                missing_documents: values.optional_text("missing_documents").map(|text| text == "true"),
+                missing_documents: values
+                    .optional_text("missing_documents")
+                    .map(|text| text == "true"),
                 household_id: number("household_id"),
                 page: Some(1),
                 per_page: Some(DEFAULT_PER_PAGE as u32),
@@ -283,10 +355,16 @@ fn file_row(file: &StaffFileSummary, selected: RwSignal<Selectable>) -> Vec<AnyV
     vec![
         selection.into_any(),
         link(format!("/admin/reinscriptions/dossiers/{id}"), name),
-        link(format!("/admin/familles/{}", file.household_id), file.household_name.clone()),
+        link(
+            format!("/admin/familles/{}", file.household_id),
+            file.household_name.clone(),
+        ),
         file.status.label().into_any(),
         file.wished.clone().into_any(),
         missing.into_any(),
-        file.submitted_at.map(paris_instant).unwrap_or_default().into_any(),
+        file.submitted_at
+            .map(paris_instant)
+            .unwrap_or_default()
+            .into_any(),
     ]
 }

@@ -37,7 +37,11 @@ struct Ui {
 impl Ui {
     /// After a decision: its confirmation, or a 409's message; the file is read again and
     /// the focus goes to its state (the decision's controls are gone or drawn anew).
-    fn settle(self, result: Result<StaffFileView, ApiError>, done: &str) -> Result<String, ApiError> {
+    fn settle(
+        self,
+        result: Result<StaffFileView, ApiError>,
+        done: &str,
+    ) -> Result<String, ApiError> {
         match result {
             Ok(_) => {
                 self.problem.set(None);
@@ -45,7 +49,10 @@ impl Ui {
             }
             Err(error @ ApiError::Api { status: 409, .. }) => {
                 self.notice.set(None);
-                self.problem.set(Some(format!("Ce dossier a changé entre-temps. {}", conflict_message(&error))));
+                self.problem.set(Some(format!(
+                    "Ce dossier a changé entre-temps. {}",
+                    conflict_message(&error)
+                )));
             }
             Err(error) => return Err(error),
         }
@@ -69,7 +76,11 @@ fn facts(rows: Vec<(&'static str, String)>) -> AnyView {
     let rows = rows
         .into_iter()
         .map(|(label, value)| {
-            let value = if value.trim().is_empty() { "—".to_owned() } else { value };
+            let value = if value.trim().is_empty() {
+                "—".to_owned()
+            } else {
+                value
+            };
             view! { <div class="record-row"><dt>{label}</dt><dd>{value}</dd></div> }
         })
         .collect_view();
@@ -77,7 +88,14 @@ fn facts(rows: Vec<(&'static str, String)>) -> AnyView {
 }
 
 fn offered_text(course: &OfferedCourse) -> String {
-    course_text(&course.discipline, &course.level, course.weekday, &course.start_time, &course.end_time, &course.teacher_name)
+    course_text(
+        &course.discipline,
+        &course.level,
+        course.weekday,
+        &course.start_time,
+        &course.end_time,
+        &course.teacher_name,
+    )
 }
 
 /// The file `id` as staff see it.
@@ -100,7 +118,10 @@ pub fn file_page(id: i64) -> AnyView {
             // file waits, another course of a wished one's discipline.
             let campaign = calls::find_campaign(session, view.file.campaign_id).await?;
             let courses = api::admin::list_courses(session, Some(campaign.to_year_id)).await?;
-            heading.set(format!("Dossier de réinscription : {}", view.file.student_name));
+            heading.set(format!(
+                "Dossier de réinscription : {}",
+                view.file.student_name
+            ));
             back.set(Some(view.file.campaign_id));
             // After a decision: the focus goes to the file's state once drawn again.
             if let Some(target) = ui.focus.get_value() {
@@ -113,7 +134,10 @@ pub fn file_page(id: i64) -> AnyView {
     });
     let back_link = move || {
         back.get().map(|campaign| {
-            link_line(&format!("/admin/reinscriptions/{campaign}"), "Retour au tableau de bord de la campagne")
+            link_line(
+                &format!("/admin/reinscriptions/{campaign}"),
+                "Retour au tableau de bord de la campagne",
+            )
         })
     };
     let parts = vec![
@@ -131,11 +155,28 @@ fn file_view(ui: Ui, view: &StaffFileView, courses: &[Course]) -> AnyView {
     let household = view.household_id;
     let state = facts(vec![
         ("Statut", file.status.label().to_owned()),
-        ("Étape où la famille en est", file.current_step.label().to_owned()),
-        ("Validé par la famille le", file.submitted_at.map(paris_instant).unwrap_or_default()),
-        ("Décision de l'école le", file.decided_at.map(paris_instant).unwrap_or_default()),
-        ("Message de l'école", file.school_message.clone().unwrap_or_default()),
-        ("Règlement accepté", file.accepted_rules_version.map(|version| format!("Version {version}")).unwrap_or_default()),
+        (
+            "Étape où la famille en est",
+            file.current_step.label().to_owned(),
+        ),
+        (
+            "Validé par la famille le",
+            file.submitted_at.map(paris_instant).unwrap_or_default(),
+        ),
+        (
+            "Décision de l'école le",
+            file.decided_at.map(paris_instant).unwrap_or_default(),
+        ),
+        (
+            "Message de l'école",
+            file.school_message.clone().unwrap_or_default(),
+        ),
+        (
+            "Règlement accepté",
+            file.accepted_rules_version
+                .map(|version| format!("Version {version}"))
+                .unwrap_or_default(),
+        ),
     ]);
     let family = view! {
         <p>
@@ -146,10 +187,22 @@ fn file_view(ui: Ui, view: &StaffFileView, courses: &[Course]) -> AnyView {
     .into_any();
     let autorisations = &file.autorisations;
     let answers = facts(vec![
-        ("Coordonnées confirmées", answer(Some(file.coordonnees_confirmed)).to_owned()),
-        ("Droit à l'image", answer(autorisations.image_rights).to_owned()),
-        ("Part seul après le cours", answer(autorisations.leaves_alone).to_owned()),
-        ("Personnes autorisées à venir le chercher", autorisations.collectors.clone()),
+        (
+            "Coordonnées confirmées",
+            answer(Some(file.coordonnees_confirmed)).to_owned(),
+        ),
+        (
+            "Droit à l'image",
+            answer(autorisations.image_rights).to_owned(),
+        ),
+        (
+            "Part seul après le cours",
+            answer(autorisations.leaves_alone).to_owned(),
+        ),
+        (
+            "Personnes autorisées à venir le chercher",
+            autorisations.collectors.clone(),
+        ),
         ("Pédibus demandé", answer(autorisations.pedibus).to_owned()),
         ("Contact d'urgence", autorisations.emergency_name.clone()),
         ("Téléphone d'urgence", autorisations.emergency_phone.clone()),
@@ -159,7 +212,10 @@ fn file_view(ui: Ui, view: &StaffFileView, courses: &[Course]) -> AnyView {
         .wished_courses
         .iter()
         .map(|course| {
-            let enrolled = view.enrolled_course_ids.contains(&course.id).then_some(" (inscrit)");
+            let enrolled = view
+                .enrolled_course_ids
+                .contains(&course.id)
+                .then_some(" (inscrit)");
             view! { <li>{offered_text(course)}{enrolled}</li> }
         })
         .collect_view();
@@ -170,7 +226,16 @@ fn file_view(ui: Ui, view: &StaffFileView, courses: &[Course]) -> AnyView {
         .map(|id| {
             courses.iter().find(|course| course.id == *id).map_or_else(
                 || format!("cours {id}"),
-                |course| course_text(&course.discipline, &course.level, course.weekday, &course.start_time, &course.end_time, &course.teacher_name),
+                |course| {
+                    course_text(
+                        &course.discipline,
+                        &course.level,
+                        course.weekday,
+                        &course.start_time,
+                        &course.end_time,
+                        &course.teacher_name,
+                    )
+                },
             )
         })
         .collect();
@@ -202,8 +267,13 @@ fn file_view(ui: Ui, view: &StaffFileView, courses: &[Course]) -> AnyView {
             .collect_view();
         view! { <ul>{items}</ul> }.into_any()
     };
-    let decisions = (file.status == FileStatus::EnAttente)
-        .then(|| section("decision-titre", "Décision", decision_forms(ui, view, courses)));
+    let decisions = (file.status == FileStatus::EnAttente).then(|| {
+        section(
+            "decision-titre",
+            "Décision",
+            decision_forms(ui, view, courses),
+        )
+    });
     view! {
         {section("etat-titre", "État du dossier", vec![state, family])}
         {section("autorisations-titre", "Coordonnées et autorisations", vec![answers])}
@@ -233,9 +303,25 @@ fn decision_forms(ui: Ui, view: &StaffFileView, courses: &[Course]) -> Vec<AnyVi
             let options = courses
                 .iter()
                 .filter(|course| course.discipline_id == wished.discipline_id)
-                .map(|course| (course.id, course_text(&course.discipline, &course.level, course.weekday, &course.start_time, &course.end_time, &course.teacher_name)))
+                .map(|course| {
+                    (
+                        course.id,
+                        course_text(
+                            &course.discipline,
+                            &course.level,
+                            course.weekday,
+                            &course.start_time,
+                            &course.end_time,
+                            &course.teacher_name,
+                        ),
+                    )
+                })
                 .collect();
-            (offered_text(wished), RwSignal::new(wished.id.to_string()), options)
+            (
+                offered_text(wished),
+                RwSignal::new(wished.id.to_string()),
+                options,
+            )
         })
         .collect();
     let chosen: Vec<RwSignal<String>> = picks.iter().map(|(_, value, _)| *value).collect();
@@ -272,9 +358,15 @@ fn decision_forms(ui: Ui, view: &StaffFileView, courses: &[Course]) -> Vec<AnyVi
             .collect();
         busy.set(true);
         spawn_local(async move {
-            let input = ValidateFileInput { version, course_ids: Some(course_ids) };
+            let input = ValidateFileInput {
+                version,
+                course_ids: Some(course_ids),
+            };
             let result = calls::validate_reenrolment_file(session, id, &input).await;
-            if let Err(error) = ui.settle(result, "Dossier validé : l'élève est inscrit aux cours confirmés pour l'année prochaine.") {
+            if let Err(error) = ui.settle(
+                result,
+                "Dossier validé : l'élève est inscrit aux cours confirmés pour l'année prochaine.",
+            ) {
                 ui.notice.set(None);
                 ui.problem.set(Some(error.to_string()));
                 focus_later("decision-titre");
@@ -294,28 +386,53 @@ fn decision_forms(ui: Ui, view: &StaffFileView, courses: &[Course]) -> Vec<AnyVi
     }
     .into_any();
 
-    let message_form = move |prefix: &'static str, action: &'static str, label: &'static str, button: &'static str, done: &'static str| {
-        Form::new(prefix, button, vec![Field::new("message", label, Kind::Area)], move |values| {
-            let message = values.text("message");
-            if message.chars().count() > MAX_MESSAGE_CHARS {
-                return Err(field_error("message", "500 caractères au plus."));
-            }
-            Ok(async move {
-                let input = FileMessageInput { version, message };
-                let result = calls::message_reenrolment_file(session, id, action, &input).await;
-                ui.settle(result, done)
-            }
-            .boxed_local())
-        })
+    let message_form = move |prefix: &'static str,
+                             action: &'static str,
+                             label: &'static str,
+                             button: &'static str,
+                             done: &'static str| {
+        Form::new(
+            prefix,
+            button,
+            vec![Field::new("message", label, Kind::Area)],
+            move |values| {
+                let message = values.text("message");
+                if message.chars().count() > MAX_MESSAGE_CHARS {
+                    return Err(field_error("message", "500 caractères au plus."));
+                }
+                Ok(async move {
+                    let input = FileMessageInput { version, message };
+                    let result = calls::message_reenrolment_file(session, id, action, &input).await;
+                    ui.settle(result, done)
+                }
+                .boxed_local())
+            },
+        )
         .view()
     };
     vec![
         validate,
         view! { <h3>"Refuser"</h3> }.into_any(),
-        hint("La famille reçoit le motif par e-mail et le voit sur le portail ; elle peut corriger son dossier et le valider de nouveau. 500 caractères au plus."),
-        message_form("refus", "refuse", "Motif du refus (visible par la famille)", "Refuser le dossier", "Dossier refusé : la famille est prévenue par e-mail."),
+        hint(
+            "La famille reçoit le motif par e-mail et le voit sur le portail ; elle peut corriger son dossier et le valider de nouveau. 500 caractères au plus.",
+        ),
+        message_form(
+            "refus",
+            "refuse",
+            "Motif du refus (visible par la famille)",
+            "Refuser le dossier",
+            "Dossier refusé : la famille est prévenue par e-mail.",
+        ),
         view! { <h3>"Renvoyer à la famille"</h3> }.into_any(),
-        hint("Le dossier redevient modifiable par la famille, qui reçoit ce message par e-mail. 500 caractères au plus."),
-        message_form("renvoi", "return", "Message à la famille", "Renvoyer le dossier", "Dossier renvoyé à la famille, prévenue par e-mail."),
+        hint(
+            "Le dossier redevient modifiable par la famille, qui reçoit ce message par e-mail. 500 caractères au plus.",
+        ),
+        message_form(
+            "renvoi",
+            "return",
+            "Message à la famille",
+            "Renvoyer le dossier",
+            "Dossier renvoyé à la famille, prévenue par e-mail.",
+        ),
     ]
 }

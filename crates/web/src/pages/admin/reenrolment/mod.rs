@@ -13,8 +13,10 @@ pub use campaigns::{campaigns_page, settings_page};
 pub use dashboard::dashboard_page;
 pub use file::file_page;
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Datelike, Utc};
-use tutti_shared::{CampaignStatus, ErrorCode, SchoolYear, paris_local, paris_offset_hours, weekday_name};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use tutti_shared::{
+    CampaignStatus, ErrorCode, SchoolYear, paris_local, paris_offset_hours, weekday_name,
+};
 
 use crate::api::ApiError;
 use crate::dates::paris_date_time;
@@ -107,10 +109,19 @@ mod tests {
     #[test]
     fn paris_wall_clock_becomes_utc_in_winter_and_in_summer() {
         let utc = |text: &str| paris_to_utc(text).map(|instant| instant.to_rfc3339());
-        assert_eq!(utc("2027-01-15T09:00").as_deref(), Some("2027-01-15T08:00:00+00:00"));
-        assert_eq!(utc("2027-05-01T09:00").as_deref(), Some("2027-05-01T07:00:00+00:00"));
+        assert_eq!(
+            utc("2027-01-15T09:00").as_deref(),
+            Some("2027-01-15T08:00:00+00:00")
+        );
+        assert_eq!(
+            utc("2027-05-01T09:00").as_deref(),
+            Some("2027-05-01T07:00:00+00:00")
+        );
         // 28 March 2027, 02:30 does not exist in Paris: read as winter time.
-        assert_eq!(utc("2027-03-28T02:30").as_deref(), Some("2027-03-28T01:30:00+00:00"));
+        assert_eq!(
+            utc("2027-03-28T02:30").as_deref(),
+            Some("2027-03-28T01:30:00+00:00")
+        );
         assert_eq!(utc("2027-05-01"), None);
         assert_eq!(utc("bonjour"), None);
     }
