@@ -25,6 +25,8 @@ use crate::session::Session;
 pub mod admin;
 pub mod documents;
 pub mod family;
+#[cfg(feature = "admin")]
+pub mod reenrolment_admin;
 mod transport;
 
 pub use transport::Answer;

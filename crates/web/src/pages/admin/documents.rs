@@ -23,6 +23,7 @@ use crate::dates::paris_date_time;
 use crate::files;
 use crate::forms::FieldErrors;
 use crate::i18n;
+use crate::router::Location;
 use crate::session::Session;
 
 /// Longest refusal reason the server accepts, in characters.
@@ -152,8 +153,12 @@ struct RowActions {
 /// The queue of documents, its filters, the preview and the decisions.
 pub fn documents_page() -> AnyView {
     let session = Session::expect();
+    // "?famille=12" comes from a re-enrolment file: open the queue filtered on it.
+    let family_filter =
+        untrack(|| Location::expect().query_value("famille")).and_then(|id| id.parse::<i64>().ok());
     let filters = RwSignal::new(DocumentQueueQuery {
         state: Some(DocumentState::Transmis.as_str().to_owned()),
+        household_id: family_filter,
         page: Some(1),
         per_page: Some(DEFAULT_PER_PAGE),
         ..DocumentQueueQuery::default()
@@ -411,7 +416,7 @@ pub fn documents_page() -> AnyView {
         })
     };
 
-    let filter_form = filter_form(types, family_choices, students, filters);
+    let filter_form = filter_form(types, family_choices, students, filters, family_filter);
     let queue_section = view! {
         <section class="panel queue" aria-labelledby="documents-titre">
             <h2 id="documents-titre" tabindex="-1">"Documents"</h2>
@@ -445,6 +450,7 @@ fn filter_form(
     families: RwSignal<Vec<(String, String)>>,
     students: Signal<Vec<(String, String)>>,
     filters: RwSignal<DocumentQueueQuery>,
+    family_filter: Option<i64>,
 ) -> AnyView {
     let type_choices = Signal::derive(move || {
         types.with(|types| {
@@ -507,6 +513,7 @@ fn filter_form(
     .initial(vec![
         String::new(),
         DocumentState::Transmis.as_str().to_owned(),
+        family_filter.map(|id| id.to_string()).unwrap_or_default(),
     ])
     .filters()
     .view()

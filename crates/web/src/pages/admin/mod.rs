@@ -13,6 +13,7 @@ mod events;
 mod families;
 mod family_detail;
 mod home;
+mod reenrolment;
 mod school;
 mod widgets;
 
@@ -52,6 +53,14 @@ pub enum AdminRoute {
     Course(i64),
     /// `/admin/evenements`: concerts, auditions, spectacles.
     Events,
+    /// `/admin/reinscriptions`: the re-enrolment campaigns.
+    Campaigns,
+    /// `/admin/reinscriptions/{id}`: a campaign's dashboard and files.
+    Campaign(i64),
+    /// `/admin/reinscriptions/{id}/parametres`: a campaign's settings.
+    CampaignSettings(i64),
+    /// `/admin/reinscriptions/dossiers/{id}`: one re-enrolment file.
+    ReenrolmentFile(i64),
     /// Anything else under `/admin`.
     NotFound,
 }
@@ -76,6 +85,16 @@ impl AdminRoute {
             ["annee"] => AdminRoute::SchoolYear,
             ["cours", course] => id(course).map_or(AdminRoute::NotFound, AdminRoute::Course),
             ["evenements"] => AdminRoute::Events,
+            ["reinscriptions"] => AdminRoute::Campaigns,
+            ["reinscriptions", "dossiers", file] => {
+                id(file).map_or(AdminRoute::NotFound, AdminRoute::ReenrolmentFile)
+            }
+            ["reinscriptions", campaign] => {
+                id(campaign).map_or(AdminRoute::NotFound, AdminRoute::Campaign)
+            }
+            ["reinscriptions", campaign, "parametres"] => {
+                id(campaign).map_or(AdminRoute::NotFound, AdminRoute::CampaignSettings)
+            }
             _ => AdminRoute::NotFound,
         }
     }
@@ -137,6 +156,10 @@ pub fn AdminPage() -> impl IntoView {
             AdminRoute::SchoolYear => school::school_year_page(),
             AdminRoute::Course(id) => course::course_page(id),
             AdminRoute::Events => events::events_page(),
+            AdminRoute::Campaigns => reenrolment::campaigns_page(),
+            AdminRoute::Campaign(id) => reenrolment::dashboard_page(id),
+            AdminRoute::CampaignSettings(id) => reenrolment::settings_page(id),
+            AdminRoute::ReenrolmentFile(id) => reenrolment::file_page(id),
             AdminRoute::NotFound => view! { <crate::pages::NotFoundPage /> }.into_any(),
         })
     }
@@ -176,6 +199,7 @@ pub fn AdminMenuLinks(role: Role) -> impl IntoView {
         <li><A href="/admin" exact=true>"Accueil admin"</A></li>
         <li><A href="/admin/demandes">"Demandes de modification" {count}</A></li>
         <li><A href="/admin/documents">"Documents"</A></li>
+        <li><A href="/admin/reinscriptions">"Réinscriptions"</A></li>
         <li><A href="/admin/familles">"Familles"</A></li>
         <li><A href="/admin/eleves">"Élèves"</A></li>
         <li><A href="/admin/annee">"Année scolaire"</A></li>
@@ -215,6 +239,26 @@ mod tests {
             AdminRoute::NotFound
         );
         assert_eq!(AdminRoute::parse("/admin/inconnu"), AdminRoute::NotFound);
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions"),
+            AdminRoute::Campaigns
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions/4"),
+            AdminRoute::Campaign(4)
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions/4/parametres"),
+            AdminRoute::CampaignSettings(4)
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions/dossiers/9"),
+            AdminRoute::ReenrolmentFile(9)
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions/dossiers"),
+            AdminRoute::NotFound
+        );
     }
 
     #[test]
@@ -226,5 +270,7 @@ mod tests {
         assert!(AdminRoute::Events.staff_only());
         assert!(AdminRoute::Documents.staff_only());
         assert!(AdminRoute::DocumentTypes.staff_only());
+        assert!(AdminRoute::Campaigns.staff_only());
+        assert!(AdminRoute::ReenrolmentFile(1).staff_only());
     }
 }

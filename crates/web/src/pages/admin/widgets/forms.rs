@@ -23,6 +23,8 @@ pub enum Kind {
     Date,
     /// A time of day (`HH:MM`).
     Time,
+    /// A Paris wall-clock day and time (`<input type="datetime-local">`, `YYYY-MM-DDTHH:MM`).
+    DateTime,
     /// A whole number (`<input type="number">`).
     Number,
     /// Several lines of text.
@@ -346,6 +348,7 @@ pub fn field_control(
     let input_type = match field.kind {
         Kind::Date => "date",
         Kind::Time => "time",
+        Kind::DateTime => "datetime-local",
         Kind::Number => "number",
         _ => "text",
     };
