@@ -151,7 +151,7 @@ describe('administration', () => {
             await openFromMenu(page, 'Année scolaire');
             await page.getByRole('heading', { level: 1, name: 'Année scolaire' }).waitFor();
             await screenshot(page, 'admin-school-year-1280');
-            await page.getByRole('link', { name: 'Piano · Cycle 1 - 4e année' }).click();
+            await page.getByRole('link', { name: 'Piano · Cycle 1 - 4e année' }).first().click();
             await page.getByRole('heading', { level: 1, name: 'Piano · Cycle 1 - 4e année' }).waitFor();
             await page.locator('table').filter({ hasText: 'Liste de la classe' }).getByRole('rowheader', { name: 'Léa Martin' }).waitFor();
 
@@ -197,7 +197,7 @@ describe('administration', () => {
             assert.ok(names.length > 0 && names.every((name) => name.startsWith('Piano')), `only the piano course: ${names}`);
             await screenshot(page, 'admin-teacher-home-1280');
 
-            await page.getByRole('link', { name: 'Piano · Cycle 1 - 4e année' }).click();
+            await page.getByRole('link', { name: 'Piano · Cycle 1 - 4e année' }).first().click();
             await page.getByRole('heading', { level: 1, name: 'Piano · Cycle 1 - 4e année' }).waitFor();
             await page.getByText('Léa Martin').first().waitFor();
             assert.equal(await page.getByRole('button', { name: /^Retirer/ }).count(), 0, 'a teacher cannot remove students');
@@ -298,7 +298,7 @@ describe('administration', () => {
                     assertNoViolations(await axeViolations(page), `${name} at ${width} px`);
                 }
                 // The last screen was the school year: open its piano course.
-                await page.getByRole('link', { name: 'Piano · Cycle 1 - 4e année' }).click();
+                await page.getByRole('link', { name: 'Piano · Cycle 1 - 4e année' }).first().click();
                 await page.locator('table').filter({ hasText: 'Liste de la classe' }).getByRole('rowheader', { name: 'Léa Martin' }).waitFor();
                 await screenshot(page, `admin-course-${width}`);
                 assertNoViolations(await axeViolations(page), `a class list at ${width} px`);

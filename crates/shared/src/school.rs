@@ -42,6 +42,24 @@ pub struct SchoolYear {
     pub ends_on: chrono::NaiveDate,
 }
 
+impl SchoolYear {
+    /// Of `years`, the one `today` falls in; else the latest that has started; else the
+    /// first. Screens open on it (a site also holds next year's catalogue during a
+    /// re-enrolment campaign, and last year's).
+    pub fn current(years: &[SchoolYear], today: chrono::NaiveDate) -> Option<&SchoolYear> {
+        years
+            .iter()
+            .find(|year| year.starts_on <= today && today <= year.ends_on)
+            .or_else(|| {
+                years
+                    .iter()
+                    .filter(|year| year.starts_on <= today)
+                    .max_by_key(|year| year.starts_on)
+            })
+            .or_else(|| years.first())
+    }
+}
+
 /// Creates or replaces a school year.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -371,4 +389,28 @@ pub struct TeacherSummary {
     pub id: i64,
     /// The teacher's name.
     pub display_name: String,
+}
+
+#[cfg(test)]
+mod current_year_tests {
+    use super::*;
+
+    fn year(id: i64, start: i32) -> SchoolYear {
+        SchoolYear {
+            id,
+            label: format!("{start}-{}", start + 1),
+            starts_on: chrono::NaiveDate::from_ymd_opt(start, 9, 1).unwrap_or_default(),
+            ends_on: chrono::NaiveDate::from_ymd_opt(start + 1, 7, 4).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn the_current_year_is_the_one_today_falls_in_then_the_latest_started() {
+        let years = [year(3, 2027), year(2, 2026), year(1, 2025)];
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(SchoolYear::current(&years, day(2026, 11, 30)).map(|y| y.id), Some(2));
+        // Summer, between two years: the one that ended.
+        assert_eq!(SchoolYear::current(&years, day(2027, 8, 1)).map(|y| y.id), Some(2));
+        assert_eq!(SchoolYear::current(&years, day(2020, 1, 1)).map(|y| y.id), Some(3));
+    }
 }

@@ -349,10 +349,13 @@ impl CourseWishes {
                 "10 cours au plus par élève.".to_owned(),
             );
         }
-        let mut seen = self.course_ids.clone();
-        seen.sort_unstable();
-        seen.dedup();
-        if seen.len() != self.course_ids.len() {
+        // At most a few ids: a pairwise check (a sort would add its code to the wasm).
+        let repeated = self
+            .course_ids
+            .iter()
+            .enumerate()
+            .any(|(index, id)| self.course_ids[..index].contains(id));
+        if repeated {
             errors.insert(
                 "course_ids".to_owned(),
                 "Un cours est choisi deux fois.".to_owned(),

@@ -50,6 +50,13 @@ pub fn french_date(day: NaiveDate, style: DateStyle) -> String {
     }
 }
 
+/// Today on the browser's clock.
+pub fn today() -> NaiveDate {
+    let now = web_sys::js_sys::Date::new_0();
+    let year = i32::try_from(now.get_full_year()).unwrap_or_default();
+    NaiveDate::from_ymd_opt(year, now.get_month() + 1, now.get_date()).unwrap_or_default()
+}
+
 /// A UTC instant as Paris shows it: "29/11/2026 09:14".
 pub fn paris_date_time(utc: NaiveDateTime) -> String {
     let local = tutti_shared::paris_local(utc);

@@ -46,11 +46,17 @@ pub fn teacher_home() -> AnyView {
         async move {
             let years = api::admin::list_school_years(session).await?;
             let mut courses = api::admin::list_courses(session, None).await?;
-            // Years come latest first: this year's courses before last year's.
+            // This year's courses first, then the others latest first (next year's
+            // catalogue, last year's).
+            let current = tutti_shared::SchoolYear::current(&years, crate::dates::today())
+                .map(|year| year.id);
             let rank = |course: &Course| {
-                years
-                    .iter()
-                    .position(|year| year.id == course.school_year_id)
+                (
+                    Some(course.school_year_id) != current,
+                    years
+                        .iter()
+                        .position(|year| year.id == course.school_year_id),
+                )
             };
             courses.sort_by_key(|course| (rank(course), course.weekday, course.start_time.clone()));
             Ok(render(move || {

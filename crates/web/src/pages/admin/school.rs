@@ -136,9 +136,9 @@ pub fn school_year_page() -> AnyView {
                     .collect(),
             );
             if chosen_year.with_untracked(String::is_empty)
-                && let Some(latest) = years.first()
+                && let Some(current) = tutti_shared::SchoolYear::current(&years, crate::dates::today())
             {
-                chosen_year.set(latest.id.to_string());
+                chosen_year.set(current.id.to_string());
             }
             Ok(render(move || {
                 let rows = years
