@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tutti_shared::{
-    BulkValidateResult, Campaign, CampaignDashboard, ChildReenrolment, DocumentState,
-    ErrorCode, FamilyCampaign, FeeEstimate, FileStatus, Page, ReenrolmentFile, StaffFileSummary,
+    BulkValidateResult, Campaign, CampaignDashboard, ChildReenrolment, DocumentState, ErrorCode,
+    FamilyCampaign, FeeEstimate, FileStatus, Page, ReenrolmentFile, StaffFileSummary,
     StaffFileView, WizardStep,
 };
 use tutti_tests::{StatusCode, TestApp, both, expect_error, expect_json};
@@ -40,7 +40,9 @@ async fn children(app: &TestApp, token: &str) -> Vec<ChildReenrolment> {
 
 /// Starts the wizard for a child, insisting on 201 or 200.
 async fn start(app: &TestApp, token: &str, student: i64) -> ReenrolmentFile {
-    let response = app.post_as(&child_path(student, "start"), token, &json!({})).await;
+    let response = app
+        .post_as(&child_path(student, "start"), token, &json!({}))
+        .await;
     let status = response.status();
     assert!(
         status == StatusCode::CREATED || status == StatusCode::OK,
@@ -49,7 +51,13 @@ async fn start(app: &TestApp, token: &str, student: i64) -> ReenrolmentFile {
     response.json().await.expect("a file")
 }
 
-async fn put_ok(app: &TestApp, token: &str, path: &str, body: &Value, what: &str) -> ReenrolmentFile {
+async fn put_ok(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: &Value,
+    what: &str,
+) -> ReenrolmentFile {
     expect_json(app.put_as(path, token, body).await, StatusCode::OK, what).await
 }
 
@@ -65,39 +73,81 @@ async fn provide_pieces(app: &TestApp, token: &str, student: i64) {
     let mut wanted: Vec<(i64, Option<i64>)> = documents
         .household
         .iter()
-        .filter(|piece| piece.required && matches!(piece.state, DocumentState::AFournir | DocumentState::Refuse))
+        .filter(|piece| {
+            piece.required && matches!(piece.state, DocumentState::AFournir | DocumentState::Refuse)
+        })
         .map(|piece| (piece.document_type_id, None))
         .collect();
-    for child in documents.students.iter().filter(|child| child.student_id == student) {
+    for child in documents
+        .students
+        .iter()
+        .filter(|child| child.student_id == student)
+    {
         wanted.extend(
             child
                 .documents
                 .iter()
-                .filter(|piece| piece.required && matches!(piece.state, DocumentState::AFournir | DocumentState::Refuse))
+                .filter(|piece| {
+                    piece.required
+                        && matches!(piece.state, DocumentState::AFournir | DocumentState::Refuse)
+                })
                 .map(|piece| (piece.document_type_id, Some(student))),
         );
     }
     for (type_id, owner) in wanted {
         let response = upload(app, token, type_id, owner, "piece.pdf", &minimal_pdf()).await;
-        assert_eq!(response.status(), StatusCode::CREATED, "upload of type {type_id}");
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "upload of type {type_id}"
+        );
     }
 }
 
 /// Fills every step of `file` and validates it; returns the file `en_attente`.
-async fn complete_and_submit(app: &TestApp, token: &str, file: &ReenrolmentFile) -> ReenrolmentFile {
+async fn complete_and_submit(
+    app: &TestApp,
+    token: &str,
+    file: &ReenrolmentFile,
+) -> ReenrolmentFile {
     let campaign: FamilyCampaign = app.get_ok(CAMPAIGN, token).await;
-    let file = put_ok(app, token, &file_path(file.id, "coordonnees"), &json!({"version": file.version}), "coordonnées").await;
-    let file = put_ok(app, token, &file_path(file.id, "autorisations"),
-        &json!({"version": file.version, "autorisations": full_autorisations()}), "autorisations").await;
-    let course = campaign.courses.iter().find(|course| course.discipline == "Piano").expect("a piano course");
+    let file = put_ok(
+        app,
+        token,
+        &file_path(file.id, "coordonnees"),
+        &json!({"version": file.version}),
+        "coordonnées",
+    )
+    .await;
+    let file = put_ok(
+        app,
+        token,
+        &file_path(file.id, "autorisations"),
+        &json!({"version": file.version, "autorisations": full_autorisations()}),
+        "autorisations",
+    )
+    .await;
+    let course = campaign
+        .courses
+        .iter()
+        .find(|course| course.discipline == "Piano")
+        .expect("a piano course");
     let file = put_ok(app, token, &file_path(file.id, "cours"),
         &json!({"version": file.version, "cours": {"course_ids": [course.id], "payment_method": "prelevement", "instalments": 9}}),
         "cours").await;
     provide_pieces(app, token, file.student_id).await;
     let rules = campaign.rules.as_ref().map_or(0, |rules| rules.version);
     expect_json(
-        app.post_as(&file_path(file.id, "submit"), token, &json!({"version": file.version, "accepted_rules_version": rules})).await,
-        StatusCode::OK, "submit").await
+        app.post_as(
+            &file_path(file.id, "submit"),
+            token,
+            &json!({"version": file.version, "accepted_rules_version": rules}),
+        )
+        .await,
+        StatusCode::OK,
+        "submit",
+    )
+    .await
 }
 
 /// The demo's open campaign, as staff see it.

@@ -25,5 +25,5 @@ pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod tariffs;
-pub mod wizard;
 pub mod tasks;
+pub mod wizard;

@@ -43,6 +43,9 @@ mod tests {
         assert_eq!(paris_offset_hours(utc("2026-03-29 01:00")), 2);
         assert_eq!(paris_offset_hours(utc("2026-10-25 00:59")), 2);
         assert_eq!(paris_offset_hours(utc("2026-10-25 01:00")), 1);
-        assert_eq!(paris_local(utc("2026-12-31 23:30")), utc("2027-01-01 00:30"));
+        assert_eq!(
+            paris_local(utc("2026-12-31 23:30")),
+            utc("2027-01-01 00:30")
+        );
     }
 }

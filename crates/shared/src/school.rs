@@ -408,9 +408,18 @@ mod current_year_tests {
     fn the_current_year_is_the_one_today_falls_in_then_the_latest_started() {
         let years = [year(3, 2027), year(2, 2026), year(1, 2025)];
         let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-        assert_eq!(SchoolYear::current(&years, day(2026, 11, 30)).map(|y| y.id), Some(2));
+        assert_eq!(
+            SchoolYear::current(&years, day(2026, 11, 30)).map(|y| y.id),
+            Some(2)
+        );
         // Summer, between two years: the one that ended.
-        assert_eq!(SchoolYear::current(&years, day(2027, 8, 1)).map(|y| y.id), Some(2));
-        assert_eq!(SchoolYear::current(&years, day(2020, 1, 1)).map(|y| y.id), Some(3));
+        assert_eq!(
+            SchoolYear::current(&years, day(2027, 8, 1)).map(|y| y.id),
+            Some(2)
+        );
+        assert_eq!(
+            SchoolYear::current(&years, day(2020, 1, 1)).map(|y| y.id),
+            Some(3)
+        );
     }
 }

@@ -24,7 +24,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_are_separated_by_semicolons_after_a_bom_and_quoted_when_needed() -> Result<(), DomainError> {
+    fn fields_are_separated_by_semicolons_after_a_bom_and_quoted_when_needed()
+    -> Result<(), DomainError> {
         let bytes = to_csv(&[
             vec!["Foyer".to_owned(), "Élève".to_owned()],
             vec!["Famille Martin".to_owned(), "Léa; \"la grande\"".to_owned()],

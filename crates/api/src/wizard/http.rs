@@ -3,10 +3,10 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use tutti_shared::{
-    AutorisationsInput, BulkValidateInput, BulkValidateResult, CampaignDashboard,
-    ChildReenrolment, CoordonneesInput, CoursInput, DeclineInput, FeeEstimate, FileListQuery,
-    FileMessageInput, FileTransition, Page, ReenrolmentFile, StaffFileSummary, StaffFileView,
-    StepPositionInput, SubmitInput, ValidateFileInput,
+    AutorisationsInput, BulkValidateInput, BulkValidateResult, CampaignDashboard, ChildReenrolment,
+    CoordonneesInput, CoursInput, DeclineInput, FeeEstimate, FileListQuery, FileMessageInput,
+    FileTransition, Page, ReenrolmentFile, StaffFileSummary, StaffFileView, StepPositionInput,
+    SubmitInput, ValidateFileInput,
 };
 
 use super::service;
@@ -95,8 +95,7 @@ pub async fn update_reenrolment_position(
     body: ApiJson<StepPositionInput>,
 ) -> Result<HttpResponse, AppError> {
     let family = caller.family()?;
-    let file =
-        service::set_position(&state, family, path.into_inner(), body.into_inner()?).await?;
+    let file = service::set_position(&state, family, path.into_inner(), body.into_inner()?).await?;
     Ok(HttpResponse::Ok().json(file))
 }
 
@@ -212,8 +211,7 @@ pub async fn list_campaign_files(
     query: web::Query<FileListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let staff = caller.staff()?;
-    let page =
-        service::staff_files(&state, staff, path.into_inner(), query.into_inner()).await?;
+    let page = service::staff_files(&state, staff, path.into_inner(), query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use tutti_shared::{
     AutorisationsInput, BulkFailure, BulkValidateInput, BulkValidateResult, Campaign,
-    CampaignDashboard, CampaignSteps, ChildReenrolment, CoordonneesInput, CoursInput,
-    CourseWishes, DeclineInput, DocumentState, ErrorCode, FeeEstimate, FeeEstimateChild,
-    FeeEstimateRequest, FileListQuery, FileMessageInput, FileStatus, FileTransition,
-    HouseholdDocuments, MissingItem, OfferedCourse, Page, PaymentMethod, ReenrolmentFile,
-    StaffFileSummary, StaffFileView, StatusCount, StepCount, StepPositionInput, StepState,
-    SubmitInput, ValidateFileInput, WizardStep,
+    CampaignDashboard, CampaignSteps, ChildReenrolment, CoordonneesInput, CoursInput, CourseWishes,
+    DeclineInput, DocumentState, ErrorCode, FeeEstimate, FeeEstimateChild, FeeEstimateRequest,
+    FileListQuery, FileMessageInput, FileStatus, FileTransition, HouseholdDocuments, MissingItem,
+    OfferedCourse, Page, PaymentMethod, ReenrolmentFile, StaffFileSummary, StaffFileView,
+    StatusCount, StepCount, StepPositionInput, StepState, SubmitInput, ValidateFileInput,
+    WizardStep,
 };
 
 use super::store::{self, FileRow, StaffFilter, StepChangeset, TransitionChangeset};
@@ -61,7 +61,10 @@ impl FileRow {
         CourseWishes {
             course_ids,
             comment: self.comment.clone(),
-            payment_method: self.payment_method.as_deref().and_then(PaymentMethod::parse),
+            payment_method: self
+                .payment_method
+                .as_deref()
+                .and_then(PaymentMethod::parse),
             instalments: self.instalments.and_then(|count| u32::try_from(count).ok()),
         }
     }
@@ -142,14 +145,15 @@ fn file_view(
                 .map(|field| format!("Autorisations : {}", autorisation_label(&field)))
                 .collect(),
             WizardStep::Documents => missing_pieces(&documents, row.student_id),
-            WizardStep::Cours => cours
-                .problems()
-                .into_values()
-                .collect(),
+            WizardStep::Cours => cours.problems().into_values().collect(),
             _ => Vec::new(),
         };
         complete.insert(step, messages.is_empty());
-        missing.extend(messages.into_iter().map(|message| MissingItem { step, message }));
+        missing.extend(
+            messages
+                .into_iter()
+                .map(|message| MissingItem { step, message }),
+        );
     }
     let ready = missing.is_empty();
     let submitted = matches!(row.status(), FileStatus::EnAttente | FileStatus::Validee);
@@ -231,9 +235,13 @@ pub async fn children(
         .db
         .work(move |connection| {
             let campaign = live_or_not_found(connection, family.site)?;
-            let files = store::household_files(connection, family.site, family.household, campaign.id)?;
-            let children =
-                crate::documents::store::household_students(connection, family.site, family.household)?;
+            let files =
+                store::household_files(connection, family.site, family.household, campaign.id)?;
+            let children = crate::documents::store::household_students(
+                connection,
+                family.site,
+                family.household,
+            )?;
             Ok(children
                 .into_iter()
                 .map(|(student_id, first_name, last_name)| {
@@ -270,7 +278,8 @@ fn file_of_child(
     status: FileStatus,
 ) -> Result<(FileRow, bool), DomainError> {
     let site = family.site;
-    if !crate::documents::store::student_in_household(connection, site, family.household, student)? {
+    if !crate::documents::store::student_in_household(connection, site, family.household, student)?
+    {
         return Err(DomainError::NotFound);
     }
     if let Some(row) = store::find_by_student(connection, site, campaign.id, student)? {
@@ -309,8 +318,13 @@ pub async fn start(
         .work(move |connection| {
             write_transaction(connection, |connection| {
                 let campaign = require_open(connection, family.site, now())?;
-                let (mut row, created) =
-                    file_of_child(connection, &family, &campaign, student, FileStatus::Brouillon)?;
+                let (mut row, created) = file_of_child(
+                    connection,
+                    &family,
+                    &campaign,
+                    student,
+                    FileStatus::Brouillon,
+                )?;
                 if created {
                     audit_family(connection, &family, "reenrolment_started", row.id)?;
                 } else if let Some(next) = row.status().after(FileTransition::Start) {
@@ -326,7 +340,10 @@ pub async fn start(
                     }
                     row = reread(connection, family.site, row.id)?;
                 }
-                Ok((file_view(connection, family.site, campaign.steps, &row)?, created))
+                Ok((
+                    file_view(connection, family.site, campaign.steps, &row)?,
+                    created,
+                ))
             })
         })
         .await
@@ -488,8 +505,14 @@ async fn save_step(
     prepare: impl FnOnce(
         &mut DbConnection,
         &Campaign,
-    ) -> Result<(StepChangeset, Option<Vec<i64>>, (Option<bool>, Option<bool>)), DomainError>
-    + Send
+    ) -> Result<
+        (
+            StepChangeset,
+            Option<Vec<i64>>,
+            (Option<bool>, Option<bool>),
+        ),
+        DomainError,
+    > + Send
     + 'static,
 ) -> Result<ReenrolmentFile, DomainError> {
     state
@@ -635,8 +658,16 @@ pub async fn save_cours(
             Ok((
                 StepChangeset {
                     comment: Some(wishes.comment.clone()),
-                    payment_method: Some(wishes.payment_method.map(|method| method.as_str().to_owned())),
-                    instalments: Some(wishes.instalments.and_then(|count| i32::try_from(count).ok())),
+                    payment_method: Some(
+                        wishes
+                            .payment_method
+                            .map(|method| method.as_str().to_owned()),
+                    ),
+                    instalments: Some(
+                        wishes
+                            .instalments
+                            .and_then(|count| i32::try_from(count).ok()),
+                    ),
                     current_step: complete.then(|| {
                         next_step(campaign.steps, WizardStep::Cours)
                             .as_str()
@@ -813,15 +844,14 @@ fn notify_submitted(
             .map(offered_wire)
             .map(|course| course_line(&course))
             .collect();
-    let payment = view
-        .cours
-        .payment_method
-        .map_or("—", PaymentMethod::label);
+    let payment = view.cours.payment_method.map_or("—", PaymentMethod::label);
     let schedule = match view.cours.instalments {
         Some(9) => "en neuf fois",
         _ => "en une fois",
     };
-    for (email, name) in crate::documents::store::household_accounts(connection, site, row.household_id)? {
+    for (email, name) in
+        crate::documents::store::household_accounts(connection, site, row.household_id)?
+    {
         let rendered = crate::mail::templates::reenrolment_submitted(
             &name,
             &view.student_name,
@@ -831,7 +861,11 @@ fn notify_submitted(
             schedule,
         )
         .map_err(|error| DomainError::Internal(error.to_string()))?;
-        enqueue(connection, &rendered.into_email(Some(site.0), email, None), delivery)?;
+        enqueue(
+            connection,
+            &rendered.into_email(Some(site.0), email, None),
+            delivery,
+        )?;
     }
     Ok(())
 }
@@ -961,9 +995,9 @@ pub fn summaries(
             )?;
             pieces.insert(row.household_id, documents);
         }
-        let missing_documents = pieces
-            .get(&row.household_id)
-            .map_or(0, |documents| missing_pieces(documents, row.student_id).len());
+        let missing_documents = pieces.get(&row.household_id).map_or(0, |documents| {
+            missing_pieces(documents, row.student_id).len()
+        });
         let missing_documents = i64::try_from(missing_documents).unwrap_or(i64::MAX);
         if let Some(wanted) = query.missing_documents
             && wanted != (missing_documents > 0)
@@ -1002,7 +1036,12 @@ fn staff_view(
         .cours
         .course_ids
         .iter()
-        .filter_map(|id| wished_courses.iter().find(|course| course.id == *id).cloned())
+        .filter_map(|id| {
+            wished_courses
+                .iter()
+                .find(|course| course.id == *id)
+                .cloned()
+        })
         .map(offered_wire)
         .collect();
     wished_courses.dedup_by_key(|course| course.id);
@@ -1115,7 +1154,13 @@ fn validate_in(
     for course in courses.iter().filter(|course| !existing.contains(course)) {
         crate::school::store::insert_enrolment(connection, site, row.student_id, *course, at)?;
     }
-    record_school_action(connection, caller, "reenrolment_validated", "reenrolment_file", id)?;
+    record_school_action(
+        connection,
+        caller,
+        "reenrolment_validated",
+        "reenrolment_file",
+        id,
+    )?;
     reread(connection, site, id)
 }
 
@@ -1250,7 +1295,11 @@ pub async fn answer(
                         &message,
                     )
                     .map_err(|error| DomainError::Internal(error.to_string()))?;
-                    enqueue(connection, &rendered.into_email(Some(site.0), email, None), delivery)?;
+                    enqueue(
+                        connection,
+                        &rendered.into_email(Some(site.0), email, None),
+                        delivery,
+                    )?;
                 }
                 Ok(view)
             })
@@ -1286,9 +1335,19 @@ pub async fn export_files(
             let summaries = summaries(connection, site, campaign.id, &FileListQuery::default())?;
             let mut rows = vec![
                 [
-                    "Dossier", "Foyer", "Élève", "Statut", "Étape en cours", "Disciplines demandées",
-                    "Cours demandés", "Précisions", "Mode de paiement", "Échéancier",
-                    "Pièces manquantes", "Validé par la famille le", "Décision le",
+                    "Dossier",
+                    "Foyer",
+                    "Élève",
+                    "Statut",
+                    "Étape en cours",
+                    "Disciplines demandées",
+                    "Cours demandés",
+                    "Précisions",
+                    "Mode de paiement",
+                    "Échéancier",
+                    "Pièces manquantes",
+                    "Validé par la famille le",
+                    "Décision le",
                     "Message de l'école",
                 ]
                 .map(str::to_owned)
@@ -1312,7 +1371,11 @@ pub async fn export_files(
                     summary.wished,
                     courses.join(" | "),
                     wishes.comment,
-                    wishes.payment_method.map(PaymentMethod::label).unwrap_or("").to_owned(),
+                    wishes
+                        .payment_method
+                        .map(PaymentMethod::label)
+                        .unwrap_or("")
+                        .to_owned(),
                     match wishes.instalments {
                         Some(9) => "9 fois".to_owned(),
                         Some(1) => "1 fois".to_owned(),
@@ -1354,7 +1417,12 @@ pub async fn export_unanswered(
                         .into_iter()
                         .map(|(email, _)| email)
                         .collect();
-                rows.push(vec![household_name, first_name, last_name, emails.join(", ")]);
+                rows.push(vec![
+                    household_name,
+                    first_name,
+                    last_name,
+                    emails.join(", "),
+                ]);
             }
             Ok(rows)
         })

@@ -6,8 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::{
     campaign_courses, courses, disciplines, enrolments, families, reenrolment_files,
-    reenrolment_wishes,
-    students,
+    reenrolment_wishes, students,
 };
 use crate::domain::{HouseholdId, SiteId};
 
@@ -59,7 +58,11 @@ pub struct TransitionChangeset {
 }
 
 /// A file of the site by id.
-pub fn find(connection: &mut DbConnection, SiteId(site): SiteId, id: i64) -> QueryResult<Option<FileRow>> {
+pub fn find(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    id: i64,
+) -> QueryResult<Option<FileRow>> {
     reenrolment_files::table
         .filter(reenrolment_files::site_id.eq(site))
         .filter(reenrolment_files::id.eq(id))

@@ -136,7 +136,8 @@ pub fn school_year_page() -> AnyView {
                     .collect(),
             );
             if chosen_year.with_untracked(String::is_empty)
-                && let Some(current) = tutti_shared::SchoolYear::current(&years, crate::dates::today())
+                && let Some(current) =
+                    tutti_shared::SchoolYear::current(&years, crate::dates::today())
             {
                 chosen_year.set(current.id.to_string());
             }
