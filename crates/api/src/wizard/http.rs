@@ -316,7 +316,7 @@ fn csv_download(name: &str, rows: &[Vec<String>]) -> Result<HttpResponse, AppErr
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
+            "Content-Disposition",
             format!("attachment; filename=\"{name}\""),
         ))
         .body(bytes))
