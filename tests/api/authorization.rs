@@ -542,7 +542,7 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
     )
     .await;
     crate::reenrolment_campaigns::open(app, staff, &campaign).await;
-    let file: tutti_shared::ReenrolmentFile = expect_json(
+    let reenrolment: tutti_shared::ReenrolmentFile = expect_json(
         app.post_as(
             &format!("/api/v1/reenrolment/children/{}/start", ids_lea(app).await),
             &martin,
@@ -555,7 +555,7 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
     .await;
     SchoolIds {
         campaign: campaign.id,
-        file: file.id,
+        file: reenrolment.id,
         document_type,
         document: file.id,
         year: years.first().expect("a school year").id,

@@ -53,7 +53,10 @@ pub fn french_date(day: NaiveDate, style: DateStyle) -> String {
 /// Today on the browser's clock.
 #[cfg_attr(
     not(feature = "admin"),
-    expect(dead_code, reason = "the administration's screens open on the current year")
+    expect(
+        dead_code,
+        reason = "the administration's screens open on the current year"
+    )
 )]
 pub fn today() -> NaiveDate {
     let now = web_sys::js_sys::Date::new_0();

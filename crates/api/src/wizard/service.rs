@@ -838,12 +838,11 @@ fn notify_submitted(
     view: &ReenrolmentFile,
     delivery: crate::mail::Delivery,
 ) -> Result<(), DomainError> {
-    let courses: Vec<String> =
-        store::courses_of_year_any(connection, site, &view.cours.course_ids)?
-            .into_iter()
-            .map(offered_wire)
-            .map(|course| course_line(&course))
-            .collect();
+    let courses: Vec<String> = store::described_courses(connection, site, &view.cours.course_ids)?
+        .into_iter()
+        .map(offered_wire)
+        .map(|course| course_line(&course))
+        .collect();
     let payment = view.cours.payment_method.map_or("—", PaymentMethod::label);
     let schedule = match view.cours.instalments {
         Some(9) => "en neuf fois",
@@ -885,10 +884,10 @@ pub async fn dashboard(
             let campaign = campaign_by_id(connection, site, campaign)?;
             let counts = store::count_by_status(connection, site, campaign.id)?;
             let steps = store::drafts_by_step(connection, site, campaign.id)?;
-            let unanswered = store::unanswered(connection, site, campaign.id)?.len();
+            let unanswered = store::count_unanswered(connection, site, campaign.id)?;
             Ok(CampaignDashboard {
                 campaign_id: campaign.id,
-                unanswered: i64::try_from(unanswered).unwrap_or(i64::MAX),
+                unanswered,
                 by_status: FileStatus::ALL
                     .into_iter()
                     .map(|status| StatusCount {
@@ -924,7 +923,7 @@ fn wished_disciplines(
 ) -> Result<BTreeMap<i64, Vec<String>>, DomainError> {
     let wishes = store::wishes_of(connection, files)?;
     let course_ids: Vec<i64> = wishes.iter().map(|(_, course)| *course).collect();
-    let courses = store::courses_of_year_any(connection, site, &course_ids)?;
+    let courses = store::described_courses(connection, site, &course_ids)?;
     let mut by_file: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for (file, course) in wishes {
         if let Some(course) = courses.iter().find(|row| row.id == course) {
@@ -972,6 +971,20 @@ pub fn summaries(
     campaign: i64,
     query: &FileListQuery,
 ) -> Result<Vec<StaffFileSummary>, DomainError> {
+    Ok(listed(connection, site, campaign, query)?
+        .into_iter()
+        .map(|(_, summary)| summary)
+        .collect())
+}
+
+/// The files matching the filters, each with its line of the staff's list. The pieces
+/// are computed once per household (`documents::household_pieces`).
+fn listed(
+    connection: &mut DbConnection,
+    site: SiteId,
+    campaign: i64,
+    query: &FileListQuery,
+) -> Result<Vec<(FileRow, StaffFileSummary)>, DomainError> {
     let rows = store::staff_files(
         connection,
         site,
@@ -1004,7 +1017,7 @@ pub fn summaries(
         {
             continue;
         }
-        summaries.push(StaffFileSummary {
+        let summary = StaffFileSummary {
             id: row.id,
             household_id: row.household_id,
             household_name,
@@ -1019,7 +1032,8 @@ pub fn summaries(
             missing_documents,
             submitted_at: utc(row.submitted_at),
             version: row.version,
-        });
+        };
+        summaries.push((row, summary));
     }
     Ok(summaries)
 }
@@ -1031,7 +1045,7 @@ fn staff_view(
 ) -> Result<StaffFileView, DomainError> {
     let campaign = campaign_by_id(connection, site, row.campaign_id)?;
     let file = file_view(connection, site, campaign.steps, row)?;
-    let wished_courses = store::courses_of_year_any(connection, site, &file.cours.course_ids)?;
+    let wished_courses = store::described_courses(connection, site, &file.cours.course_ids)?;
     let mut wished_courses: Vec<OfferedCourse> = file
         .cours
         .course_ids
@@ -1097,15 +1111,17 @@ fn confirmed_courses(
             "Confirmez entre 1 et 10 cours.",
         ));
     }
-    let disciplines: BTreeSet<i64> = store::courses_of_year_any(connection, site, &wished)?
+    let disciplines: BTreeSet<i64> = store::described_courses(connection, site, &wished)?
         .into_iter()
         .map(|course| course.discipline_id)
         .collect();
-    let found = store::courses_of_year(connection, site, to_year, &chosen)?;
+    let found = store::described_courses(connection, site, &chosen)?;
     let acceptable = chosen.iter().all(|id| {
-        found
-            .iter()
-            .any(|course| course.id == *id && disciplines.contains(&course.discipline_id))
+        found.iter().any(|course| {
+            course.id == *id
+                && course.school_year_id == to_year
+                && disciplines.contains(&course.discipline_id)
+        })
     });
     if !acceptable {
         return Err(DomainError::field(
@@ -1332,7 +1348,16 @@ pub async fn export_files(
         .work(move |connection| {
             let site = caller.site;
             let campaign = campaign_by_id(connection, site, campaign)?;
-            let summaries = summaries(connection, site, campaign.id, &FileListQuery::default())?;
+            let files = listed(connection, site, campaign.id, &FileListQuery::default())?;
+            let ids: Vec<i64> = files.iter().map(|(row, _)| row.id).collect();
+            let wishes = store::wishes_of(connection, &ids)?;
+            let course_ids: Vec<i64> = wishes.iter().map(|(_, course)| *course).collect();
+            let described: BTreeMap<i64, String> =
+                store::described_courses(connection, site, &course_ids)?
+                    .into_iter()
+                    .map(offered_wire)
+                    .map(|course| (course.id, course_line(&course)))
+                    .collect();
             let mut rows = vec![
                 [
                     "Dossier",
@@ -1353,15 +1378,19 @@ pub async fn export_files(
                 .map(str::to_owned)
                 .to_vec(),
             ];
-            for summary in summaries {
-                let row = reread(connection, site, summary.id)?;
-                let wishes = row.wishes(store::wishes(connection, row.id)?);
-                let courses: Vec<String> =
-                    store::courses_of_year_any(connection, site, &wishes.course_ids)?
-                        .into_iter()
-                        .map(offered_wire)
-                        .map(|course| course_line(&course))
-                        .collect();
+            for (row, summary) in files {
+                let wishes = row.wishes(
+                    wishes
+                        .iter()
+                        .filter(|(file, _)| *file == row.id)
+                        .map(|(_, course)| *course)
+                        .collect(),
+                );
+                let courses: Vec<&str> = wishes
+                    .course_ids
+                    .iter()
+                    .filter_map(|id| described.get(id).map(String::as_str))
+                    .collect();
                 rows.push(vec![
                     summary.id.to_string(),
                     summary.household_name,
@@ -1409,19 +1438,20 @@ pub async fn export_unanswered(
                     .map(str::to_owned)
                     .to_vec(),
             ];
+            let emails = store::family_emails(connection, site)?;
             for (_, first_name, last_name, household, household_name) in
                 store::unanswered(connection, site, campaign.id)?
             {
-                let emails: Vec<String> =
-                    crate::documents::store::household_accounts(connection, site, household)?
-                        .into_iter()
-                        .map(|(email, _)| email)
-                        .collect();
+                let of_household: Vec<&str> = emails
+                    .iter()
+                    .filter(|(owner, _)| *owner == household)
+                    .map(|(_, email)| email.as_str())
+                    .collect();
                 rows.push(vec![
                     household_name,
                     first_name,
                     last_name,
-                    emails.join(", "),
+                    of_household.join(", "),
                 ]);
             }
             Ok(rows)

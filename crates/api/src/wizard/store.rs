@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    campaign_courses, courses, disciplines, enrolments, families, reenrolment_files,
+    accounts, campaign_courses, courses, disciplines, enrolments, families, reenrolment_files,
     reenrolment_wishes, students,
 };
 use crate::domain::{HouseholdId, SiteId};
@@ -251,6 +251,7 @@ pub fn replace_wishes(
 #[derive(Debug, Clone, Queryable)]
 pub struct OfferedRow {
     pub id: i64,
+    pub school_year_id: i64,
     pub discipline_id: i64,
     pub discipline: String,
     pub is_dance: bool,
@@ -260,6 +261,31 @@ pub struct OfferedRow {
     pub start_time: String,
     pub end_time: String,
 }
+
+/// The columns of an [`OfferedRow`].
+const DESCRIBED: (
+    courses::id,
+    courses::school_year_id,
+    disciplines::id,
+    disciplines::name,
+    disciplines::is_dance,
+    courses::level,
+    courses::teacher_name,
+    courses::weekday,
+    courses::start_time,
+    courses::end_time,
+) = (
+    courses::id,
+    courses::school_year_id,
+    disciplines::id,
+    disciplines::name,
+    disciplines::is_dance,
+    courses::level,
+    courses::teacher_name,
+    courses::weekday,
+    courses::start_time,
+    courses::end_time,
+);
 
 /// The courses a campaign offers, by discipline, level and id.
 pub fn offered(
@@ -272,44 +298,7 @@ pub fn offered(
         .filter(campaign_courses::site_id.eq(site))
         .filter(campaign_courses::campaign_id.eq(campaign))
         .order((disciplines::name, courses::level, courses::id))
-        .select((
-            courses::id,
-            disciplines::id,
-            disciplines::name,
-            disciplines::is_dance,
-            courses::level,
-            courses::teacher_name,
-            courses::weekday,
-            courses::start_time,
-            courses::end_time,
-        ))
-        .load(connection)
-}
-
-/// Courses of the site's school year `year`, described (staff may confirm another course
-/// of a wished discipline than the one wished).
-pub fn courses_of_year(
-    connection: &mut DbConnection,
-    SiteId(site): SiteId,
-    year: i64,
-    ids: &[i64],
-) -> QueryResult<Vec<OfferedRow>> {
-    courses::table
-        .inner_join(disciplines::table)
-        .filter(courses::site_id.eq(site))
-        .filter(courses::school_year_id.eq(year))
-        .filter(courses::id.eq_any(ids))
-        .select((
-            courses::id,
-            disciplines::id,
-            disciplines::name,
-            disciplines::is_dance,
-            courses::level,
-            courses::teacher_name,
-            courses::weekday,
-            courses::start_time,
-            courses::end_time,
-        ))
+        .select(DESCRIBED)
         .load(connection)
 }
 
@@ -440,6 +429,36 @@ pub fn unanswered(
         .load(connection)
 }
 
+/// How many of the site's children have no file in the campaign.
+pub fn count_unanswered(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    campaign: i64,
+) -> QueryResult<i64> {
+    let answered = reenrolment_files::table
+        .filter(reenrolment_files::campaign_id.eq(campaign))
+        .select(reenrolment_files::student_id);
+    students::table
+        .filter(students::site_id.eq(site))
+        .filter(diesel::dsl::not(students::id.eq_any(answered)))
+        .count()
+        .get_result(connection)
+}
+
+/// (household, email) of every family account of the site, by account.
+pub fn family_emails(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+) -> QueryResult<Vec<(i64, String)>> {
+    accounts::table
+        .filter(accounts::site_id.eq(site))
+        .filter(accounts::role.eq("family"))
+        .filter(accounts::family_id.is_not_null())
+        .order(accounts::id)
+        .select((accounts::family_id.assume_not_null(), accounts::email))
+        .load(connection)
+}
+
 /// The household's name.
 pub fn household_name(
     connection: &mut DbConnection,
@@ -503,8 +522,8 @@ pub fn student_name(
         .map(|name| name.map(|(first, last)| format!("{first} {last}")))
 }
 
-/// Courses of the site among `ids`, whatever their year, described.
-pub fn courses_of_year_any(
+/// Courses of the site among `ids`, described (with their school year).
+pub fn described_courses(
     connection: &mut DbConnection,
     SiteId(site): SiteId,
     ids: &[i64],
@@ -513,17 +532,7 @@ pub fn courses_of_year_any(
         .inner_join(disciplines::table)
         .filter(courses::site_id.eq(site))
         .filter(courses::id.eq_any(ids))
-        .select((
-            courses::id,
-            disciplines::id,
-            disciplines::name,
-            disciplines::is_dance,
-            courses::level,
-            courses::teacher_name,
-            courses::weekday,
-            courses::start_time,
-            courses::end_time,
-        ))
+        .select(DESCRIBED)
         .load(connection)
 }
 
