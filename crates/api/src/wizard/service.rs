@@ -1000,17 +1000,17 @@ fn listed(
     let mut pieces: BTreeMap<i64, HouseholdDocuments> = BTreeMap::new();
     let mut summaries = Vec::with_capacity(rows.len());
     for (row, household_name, student_name) in rows {
-        if !pieces.contains_key(&row.household_id) {
-            let documents = crate::documents::service::household_pieces(
-                connection,
-                site,
-                HouseholdId(row.household_id),
-            )?;
-            pieces.insert(row.household_id, documents);
-        }
-        let missing_documents = pieces.get(&row.household_id).map_or(0, |documents| {
-            missing_pieces(documents, row.student_id).len()
-        });
+        let documents = match pieces.entry(row.household_id) {
+            std::collections::btree_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(crate::documents::service::household_pieces(
+                    connection,
+                    site,
+                    HouseholdId(row.household_id),
+                )?)
+            }
+        };
+        let missing_documents = missing_pieces(documents, row.student_id).len();
         let missing_documents = i64::try_from(missing_documents).unwrap_or(i64::MAX);
         if let Some(wanted) = query.missing_documents
             && wanted != (missing_documents > 0)

@@ -404,13 +404,15 @@ pub fn drafts_by_step(
         .load(connection)
 }
 
-/// The site's children with no file in the campaign: (student, first name, last name,
-/// household, household name), by household name.
+/// A child with no file: (student, first name, last name, household, household name).
+pub type UnansweredRow = (i64, String, String, i64, String);
+
+/// The site's children with no file in the campaign, by household name.
 pub fn unanswered(
     connection: &mut DbConnection,
     SiteId(site): SiteId,
     campaign: i64,
-) -> QueryResult<Vec<(i64, String, String, i64, String)>> {
+) -> QueryResult<Vec<UnansweredRow>> {
     let answered = reenrolment_files::table
         .filter(reenrolment_files::campaign_id.eq(campaign))
         .select(reenrolment_files::student_id);
