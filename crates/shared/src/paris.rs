@@ -28,8 +28,57 @@ pub fn paris_local(utc: NaiveDateTime) -> NaiveDateTime {
     utc + Duration::hours(paris_offset_hours(utc))
 }
 
+/// Reads the UTC instants the server writes (`2026-11-30T18:00:00Z`, RFC 3339 with `Z` or
+/// `+00:00`) through `NaiveDateTime`'s parser, for `#[serde(deserialize_with)]` on the
+/// family's response types.
+///
+/// chrono's own `DateTime<Utc>` reader accepts any offset, and its general parser weighs
+/// a few kB in the families' wasm (300 kB budget); the server only ever writes UTC.
+pub mod utc_text {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    use serde::{Deserialize, Deserializer, de::Error as _};
+
+    /// The instant of `text`, when it is UTC.
+    pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+        let naive = text
+            .strip_suffix('Z')
+            .or_else(|| text.strip_suffix("+00:00"))?;
+        naive.parse::<NaiveDateTime>().ok().map(|at| at.and_utc())
+    }
+
+    fn read<'de, D: Deserializer<'de>>(text: &str) -> Result<DateTime<Utc>, D::Error> {
+        parse(text).ok_or_else(|| D::Error::custom("expected a UTC date-time (RFC 3339, Z)"))
+    }
+
+    /// A required instant.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DateTime<Utc>, D::Error> {
+        read::<D>(&String::deserialize(deserializer)?)
+    }
+
+    /// An instant or `null`.
+    pub fn option<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| read::<D>(&text))
+            .transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn utc_instants_are_read_with_z_or_a_zero_offset_only() {
+        use super::utc_text::parse;
+        let at = parse("2026-11-30T18:05:09.123456Z").map(|at| at.to_rfc3339());
+        assert_eq!(at.as_deref(), Some("2026-11-30T18:05:09.123456+00:00"));
+        assert!(parse("2026-11-30T18:05:09+00:00").is_some());
+        assert!(parse("2026-11-30T18:05:09+02:00").is_none());
+        assert!(parse("2026-11-30T18:05:09").is_none());
+    }
+
     use super::*;
 
     fn utc(text: &str) -> NaiveDateTime {

@@ -191,8 +191,10 @@ pub struct FamilyCampaign {
     /// The year re-enrolled for, e.g. "2027-2028".
     pub to_year_label: String,
     /// Opening instant (UTC).
+    #[serde(deserialize_with = "crate::paris::utc_text::deserialize")]
     pub opens_at: DateTime<Utc>,
     /// Closing instant (UTC): nothing is writable after it.
+    #[serde(deserialize_with = "crate::paris::utc_text::deserialize")]
     pub closes_at: DateTime<Utc>,
     /// The wizard's optional steps (« Récapitulatif » and « Finalisation » always follow).
     pub steps: CampaignSteps,

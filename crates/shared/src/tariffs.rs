@@ -141,3 +141,36 @@ pub struct FeeEstimate {
     /// The instalments in cents, the first carrying the rounding; they add up to the total.
     pub instalments: Vec<i64>,
 }
+
+/// An amount in cents the French way: "1 234,56 €", with a narrow no-break space between
+/// thousands and a no-break space before the sign, so that it never wraps.
+pub fn format_euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let euros = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (index, digit) in euros.chars().enumerate() {
+        if index > 0 && (euros.len() - index).is_multiple_of(3) {
+            grouped.push('\u{202F}');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped},{:02}\u{A0}€", cents % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_euros;
+
+    #[test]
+    fn amounts_read_the_french_way() {
+        assert_eq!(format_euros(0), "0,00\u{A0}€");
+        assert_eq!(format_euros(5), "0,05\u{A0}€");
+        assert_eq!(format_euros(123_456), "1\u{202F}234,56\u{A0}€");
+        assert_eq!(format_euros(-1_750), "-17,50\u{A0}€");
+        assert_eq!(
+            format_euros(100_000_000),
+            "1\u{202F}000\u{202F}000,00\u{A0}€"
+        );
+    }
+}

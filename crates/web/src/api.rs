@@ -25,6 +25,7 @@ use crate::session::Session;
 pub mod admin;
 pub mod documents;
 pub mod family;
+pub mod reenrolment;
 #[cfg(feature = "admin")]
 pub mod reenrolment_admin;
 mod transport;

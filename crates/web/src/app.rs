@@ -28,7 +28,8 @@ pub enum Screen {
     Home,
     /// `/famille`.
     Family,
-    /// `/eleves`, `/eleves/12`, `/eleves/12/cours`: the page reads the child and the tab.
+    /// `/eleves`, `/eleves/12`, `/eleves/12/cours`, `/eleves/12/reinscription/cours`: the
+    /// page reads the child, the tab and the wizard's step.
     Students,
     /// `/documents`.
     Documents,
@@ -56,7 +57,9 @@ impl Screen {
             ["mot-de-passe", "nouveau"] => Screen::ResetPassword,
             ["accessibilite"] => Screen::Accessibility,
             ["famille"] => Screen::Family,
-            ["eleves"] | ["eleves", _] | ["eleves", _, _] => Screen::Students,
+            ["eleves"] | ["eleves", _] | ["eleves", _, _] | ["eleves", _, "reinscription", _] => {
+                Screen::Students
+            }
             ["documents"] => Screen::Documents,
             ["facturation"] => Screen::Billing,
             ["connexions"] => Screen::Sessions,
@@ -162,6 +165,10 @@ mod tests {
         assert_eq!(Screen::of("/admin/familles/3"), Screen::Admin);
         assert_eq!(Screen::of("/documents"), Screen::Documents);
         assert_eq!(Screen::of("/eleves/1/cours/x"), Screen::NotFound);
+        assert_eq!(
+            Screen::of("/eleves/1/reinscription/cours"),
+            Screen::Students
+        );
         assert_eq!(Screen::of("/inconnu"), Screen::NotFound);
     }
 }

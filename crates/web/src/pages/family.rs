@@ -25,7 +25,8 @@ pub fn FamilyPage() -> impl IntoView {
     }
 }
 
-fn guardian_cards(family: FamilyView) -> AnyView {
+/// One card per guardian, each with its record form (also the wizard's first step).
+pub(crate) fn guardian_cards(family: FamilyView) -> AnyView {
     if family.guardians.is_empty() {
         return view! {
             <p>"Aucun responsable n'est enregistré pour votre foyer : contactez l'administration de l'école."</p>

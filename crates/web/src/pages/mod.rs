@@ -17,6 +17,7 @@ mod home;
 mod login;
 mod not_found;
 mod not_ready;
+mod reenrolment;
 mod reset_password;
 mod sessions;
 mod students;

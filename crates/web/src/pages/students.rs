@@ -1,5 +1,5 @@
 //! "Élèves": a child's file with its tabs Identité, Cours, Historique and Répertoire
-//! (step 5 of the legacy guide; the Réinscription tab comes with re-enrolment).
+//! (step 5 of the legacy guide), and Réinscription while a campaign is open.
 //!
 //! The child and the tab live in the address (`/eleves/12/cours`), so that a link, a
 //! bookmark or a reload lands on the same screen; `/eleves` alone shows the first child.
@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use tutti_shared::{RepertoireEntry, StudentCourse, StudentSummary, weekday_name};
 
 use crate::api::family::{self as api, CourseYears};
-use crate::components::{Loader, Page, RecordForm, Subject, student_sheet};
+use crate::api::reenrolment as reenrolment_api;
+use crate::components::{Loader, Loading, Page, RecordForm, Subject, student_sheet};
 use crate::dates::{DateStyle, french_date};
+use crate::pages::reenrolment::ReenrolmentTab;
 use crate::router::{A, Location, navigate};
 use crate::session::Session;
 
@@ -24,9 +26,17 @@ pub enum Tab {
     History,
     /// Concerts, auditions and shows the child took part in.
     Repertoire,
+    /// Next year's re-enrolment (while a campaign is open).
+    Reenrolment,
 }
 
-const TABS: [Tab; 4] = [Tab::Identity, Tab::Courses, Tab::History, Tab::Repertoire];
+const TABS: [Tab; 5] = [
+    Tab::Identity,
+    Tab::Courses,
+    Tab::History,
+    Tab::Repertoire,
+    Tab::Reenrolment,
+];
 
 impl Tab {
     /// The tab named by the address's last segment; none (or an unknown one) is Identité.
@@ -35,6 +45,7 @@ impl Tab {
             Some("cours") => Tab::Courses,
             Some("historique") => Tab::History,
             Some("repertoire") => Tab::Repertoire,
+            Some("reinscription") => Tab::Reenrolment,
             _ => Tab::Identity,
         }
     }
@@ -45,6 +56,7 @@ impl Tab {
             Tab::Courses => "cours",
             Tab::History => "historique",
             Tab::Repertoire => "repertoire",
+            Tab::Reenrolment => "reinscription",
         }
     }
 
@@ -54,6 +66,7 @@ impl Tab {
             Tab::Courses => "Cours",
             Tab::History => "Historique",
             Tab::Repertoire => "Répertoire",
+            Tab::Reenrolment => "Réinscription",
         }
     }
 }
@@ -135,6 +148,10 @@ fn StudentFile(students: Vec<StudentSummary>) -> impl IntoView {
         })
     };
     let students = StoredValue::new(students);
+    let session = Session::expect();
+    // The open campaign, if any: the Réinscription tab exists only while one is.
+    let campaign = Loader::new(move || reenrolment_api::find_campaign(session));
+    let campaign_open = move || campaign.with(|campaign| matches!(campaign, Some(Ok(_))));
     let tab = Memo::new(move |_| Tab::from_slug(segment(2).as_deref()));
     let selected = Memo::new(move |_| {
         let id = segment(1);
@@ -160,6 +177,7 @@ fn StudentFile(students: Vec<StudentSummary>) -> impl IntoView {
     });
     let tab_links = move || {
         TABS.iter()
+            .filter(|&&link| link != Tab::Reenrolment || campaign_open())
             .map(|&link| {
                 view! {
                     <li>
@@ -187,6 +205,19 @@ fn StudentFile(students: Vec<StudentSummary>) -> impl IntoView {
                 view! { <CoursesTab student_id=id years=CourseYears::Earlier /> }.into_any()
             }
             Tab::Repertoire => view! { <RepertoireTab student_id=id /> }.into_any(),
+            Tab::Reenrolment => campaign.with(|campaign| match campaign {
+                None => view! { <Loading /> }.into_any(),
+                Some(Ok(campaign)) => {
+                    view! { <ReenrolmentTab student_id=id campaign=campaign.clone() /> }.into_any()
+                }
+                Some(Err(_)) => view! {
+                    <p>
+                        "Aucune campagne de réinscription n’est ouverte en ce moment : l’école "
+                        "vous préviendra de l’ouverture de la prochaine."
+                    </p>
+                }
+                .into_any(),
+            }),
         };
         Some(view! {
             <section class="tab-panel" aria-labelledby="onglet-titre">
@@ -221,9 +252,10 @@ fn StudentFile(students: Vec<StudentSummary>) -> impl IntoView {
     }
 }
 
-/// "Identité": the child's editable sheet, like a guardian's.
+/// "Identité": the child's editable sheet, like a guardian's (also in the wizard's first
+/// step).
 #[component]
-fn IdentityTab(student_id: i64) -> impl IntoView {
+pub(crate) fn IdentityTab(student_id: i64) -> impl IntoView {
     let session = Session::expect();
     let student = Loader::new(move || api::find_student(session, student_id));
     student.view("l'identité de l'élève", move |student| {
