@@ -8,6 +8,8 @@
 // until « J'accepte » is ticked, and sees « Réinscription en attente de validation ».
 // Another child is declined through the dialog: Escape cancels it and changes nothing,
 // « Confirmer » declines. axe-core finds no violation on any step at 1280 and 360 px.
+// Once staff close the campaign, the tab and the home page's cards are gone, and the
+// tab's address says that no campaign is open.
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -55,7 +57,16 @@ async function apiClient(baseUrl, { login, password }) {
         assert.ok(answer.ok, `GET ${path}: ${answer.status}`);
         return answer.json();
     };
-    return { token, get };
+    const post = async (path, body) => {
+        const answer = await fetch(`${baseUrl}/api/v1${path}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+        });
+        assert.ok(answer.ok, `POST ${path}: ${answer.status} ${await answer.clone().text()}`);
+        return answer.json();
+    };
+    return { token, get, post };
 }
 
 /** As the family (another device), uploads a PDF for every required piece still to
@@ -300,4 +311,31 @@ describe('families re-enrol their children', () => {
             }
         });
     }
+
+    // Last: it closes the demo's campaign.
+    test('once the campaign is closed, the tab and the cards are gone and the address says why', async () => {
+        const staff = await apiClient(server.baseUrl, DEMO.staff);
+        const campaign = (await staff.get('/admin/campaigns')).find((one) => one.status === 'open');
+        assert.ok(campaign, 'the demo has an open campaign');
+        await staff.post(`/admin/campaigns/${campaign.id}/close`, { version: campaign.version });
+        const child = children[2];
+        const page = await newPage(browser, { width: 360, height: 780 });
+        try {
+            await page.goto(`${server.baseUrl}/`);
+            await logInWithMouse(page, DEMO.family);
+            await waitForHome(page, DEMO.family.name);
+            await page.getByRole('link', { name: /^Élèves/ }).first().waitFor();
+            assert.equal(await page.getByRole('link', { name: /^Réinscription de / }).count(), 0);
+            await page.goto(`${server.baseUrl}/eleves/${child.student_id}/identite`);
+            await page.getByRole('link', { name: 'Répertoire', exact: true }).waitFor();
+            assert.equal(await page.getByRole('link', { name: 'Réinscription', exact: true }).count(), 0);
+            await page.goto(`${server.baseUrl}/eleves/${child.student_id}/reinscription`);
+            await page.getByText('Aucune campagne de réinscription n’est ouverte en ce moment').waitFor();
+            await screenshot(page, 'reenrolment-closed-360');
+        } catch (error) {
+            throw await explain(error, page, server, 'reenrolment-closed');
+        } finally {
+            await page.context().close();
+        }
+    });
 });

@@ -630,7 +630,7 @@ fn finalisation(wizard: Wizard) -> Parts {
                 fields.raw(&summary::missing(wizard.student_id, &file.missing));
             }
         });
-        fields.open_group("field", "accepted", "Règlement intérieur");
+        fields.open_group("choices", "accepted", "Votre accord");
         fields.checkbox(
             "accepted",
             "oui",
