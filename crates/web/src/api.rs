@@ -23,8 +23,12 @@ use crate::session::Session;
 
 #[cfg(feature = "admin")]
 pub mod admin;
+// The families' endpoints: the administration's build has no family screens.
+#[cfg(not(feature = "admin"))]
 pub mod documents;
+#[cfg(not(feature = "admin"))]
 pub mod family;
+#[cfg(not(feature = "admin"))]
 pub mod reenrolment;
 #[cfg(feature = "admin")]
 pub mod reenrolment_admin;

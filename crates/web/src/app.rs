@@ -5,11 +5,14 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::{Loading, Shell};
+#[cfg(feature = "admin")]
+use crate::pages::Elsewhere;
 use crate::pages::{
-    AccessibilityPage, AdminPage, ChangePasswordPage, DocumentsPage, FamilyPage,
-    ForgotPasswordPage, HomePage, LoginPage, NotFoundPage, NotReadyPage, ResetPasswordPage,
-    SessionsPage, StudentsPage,
+    AccessibilityPage, AdminPage, ChangePasswordPage, ForgotPasswordPage, LoginPage, NotFoundPage,
+    ResetPasswordPage, SessionsPage,
 };
+#[cfg(not(feature = "admin"))]
+use crate::pages::{DocumentsPage, FamilyPage, HomePage, NotReadyPage, StudentsPage};
 use crate::router::{self, Location};
 use crate::session::{Area, Session, session_may_exist};
 
@@ -92,11 +95,23 @@ impl Screen {
             Screen::ForgotPassword => view! { <ForgotPasswordPage /> }.into_any(),
             Screen::ResetPassword => view! { <ResetPasswordPage /> }.into_any(),
             Screen::Accessibility => view! { <AccessibilityPage /> }.into_any(),
+            #[cfg(not(feature = "admin"))]
             Screen::Home => view! { <HomePage /> }.into_any(),
+            #[cfg(not(feature = "admin"))]
             Screen::Family => view! { <FamilyPage /> }.into_any(),
+            #[cfg(not(feature = "admin"))]
             Screen::Students => view! { <StudentsPage /> }.into_any(),
+            #[cfg(not(feature = "admin"))]
             Screen::Documents => view! { <DocumentsPage /> }.into_any(),
+            #[cfg(not(feature = "admin"))]
             Screen::Billing => view! { <NotReadyPage title="Facturation" /> }.into_any(),
+            // The families' screens live in the family build.
+            #[cfg(feature = "admin")]
+            Screen::Home
+            | Screen::Family
+            | Screen::Students
+            | Screen::Documents
+            | Screen::Billing => view! { <Elsewhere /> }.into_any(),
             Screen::ChangePassword => view! { <ChangePasswordPage /> }.into_any(),
             Screen::Sessions => view! { <SessionsPage /> }.into_any(),
             Screen::Admin => view! { <AdminPage /> }.into_any(),

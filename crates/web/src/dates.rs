@@ -11,6 +11,10 @@ pub enum DateStyle {
     /// "29/11/2026": tables and lists, where columns must line up.
     Numeric,
     /// "jeudi 12 novembre 2026", "lundi 1er juin 2026": prose for families.
+    #[cfg_attr(
+        feature = "admin",
+        expect(dead_code, reason = "only the families' screens write long dates")
+    )]
     Long,
 }
 

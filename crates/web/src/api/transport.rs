@@ -157,6 +157,7 @@ pub fn fetch_blob(caller: Caller, call: Call) -> Answer<web_sys::Blob> {
 /// Posts a multipart form with `XMLHttpRequest`, the one browser API that reports upload
 /// progress (`fetch` does not): `progress` gets the percentage sent, 0 to 100. The token
 /// is renewed once on a 401, as every other call; the body of a success is returned.
+#[cfg(not(feature = "admin"))]
 pub fn upload(
     session: Session,
     path: String,
@@ -193,6 +194,7 @@ pub fn upload(
 
 /// One `XMLHttpRequest` POST of a form: its status and body, or `Network` when the
 /// request got no answer (offline, connection cut).
+#[cfg(not(feature = "admin"))]
 async fn post_form(
     path: &str,
     form: &web_sys::FormData,

@@ -8,24 +8,8 @@
 use leptos::prelude::*;
 use tutti_shared::Role;
 
-use crate::components::Loading;
-
 /// Every `/admin` address: reloads it from the server, which serves the admin build.
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    // The browser's own address: the router has already written it there.
-    let here = window().location();
-    let address = format!(
-        "{}{}{}",
-        here.pathname().unwrap_or_default(),
-        here.search().unwrap_or_default(),
-        here.hash().unwrap_or_default()
-    );
-    // `replace`, not `assign`: the router has already put this address in the history,
-    // so Back must not come through it again.
-    let _ = window().location().replace(&address);
-    view! { <Loading /> }
-}
+pub use super::elsewhere::Elsewhere as AdminPage;
 
 /// The administration's menu entries, as plain links (`rel="external"`: the router
 /// leaves them to the browser, which loads the admin build). The admin build's own menu
