@@ -118,8 +118,8 @@ struct List {
     min_lines: usize,
     /// Every line's boxes, one line after the other.
     boxes: StoredValue<Vec<RwSignal<String>>>,
-    /// Moved on when a line comes or goes, or the messages change: the table is drawn
-    /// again (typing changes only the boxes' own signals).
+    /// Moved on when a line comes or goes: the table is drawn again (as it is when the
+    /// messages it reads change; typing changes only the boxes' own signals).
     drawn: RwSignal<u32>,
 }
 
@@ -369,6 +369,7 @@ fn grid_editor(session: Session, grid: &TariffGrid, outcome: Outcome) -> AnyView
     let version = grid.version;
     Form::new("grille", "Enregistrer la grille", Vec::new(), move |_| {
         outcome.notice.set(None);
+        outcome.problem.set(None);
         let texts = Texts {
             kinds: typed(kinds.boxes),
             brackets: typed(brackets.boxes),
@@ -379,7 +380,6 @@ fn grid_editor(session: Session, grid: &TariffGrid, outcome: Outcome) -> AnyView
         Ok(async move {
             match api::admin::update_tariff_grid(session, &grid).await {
                 Ok(_) => {
-                    outcome.problem.set(None);
                     outcome
                         .notice
                         .set(Some("Grille tarifaire enregistrée.".to_owned()));
