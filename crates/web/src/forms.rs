@@ -100,6 +100,16 @@ impl FormState {
         Signal::derive(move || fields.with(|fields| fields.get(name).cloned()))
     }
 
+    /// The message of a field named while drawn (a list's line), read where it is
+    /// tracked: what draws the field is drawn again when the messages change.
+    #[cfg_attr(
+        not(feature = "admin"),
+        expect(dead_code, reason = "only the administration draws lists of fields")
+    )]
+    pub fn message(&self, name: &str) -> Option<String> {
+        self.fields.with(|fields| fields.get(name).cloned())
+    }
+
     /// The summary shown in the form's alert region.
     pub fn alert(&self) -> Signal<Option<String>> {
         self.alert.into()

@@ -227,6 +227,11 @@ pub fn find_tariff_grid(session: Session) -> Answer<TariffGrid> {
     get(session, Call::get("/api/v1/admin/tariffs"))
 }
 
+/// `PUT /api/v1/admin/tariffs`: the grid replaced whole; 409 when stale, 422 by field.
+pub fn update_tariff_grid(session: Session, grid: &TariffGrid) -> Answer<TariffGrid> {
+    send_json(session, Method::PUT, "/api/v1/admin/tariffs", grid)
+}
+
 /// `POST /api/v1/admin/courses`.
 pub fn create_course(session: Session, input: &CourseInput) -> Answer<Created> {
     send_json(session, Method::POST, "/api/v1/admin/courses", input)

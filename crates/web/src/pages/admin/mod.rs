@@ -61,6 +61,8 @@ pub enum AdminRoute {
     CampaignSettings(i64),
     /// `/admin/reinscriptions/dossiers/{id}`: one re-enrolment file.
     ReenrolmentFile(i64),
+    /// `/admin/reinscriptions/tarifs`: the site's tariff grid.
+    Tariffs,
     /// Anything else under `/admin`.
     NotFound,
 }
@@ -86,6 +88,7 @@ impl AdminRoute {
             ["cours", course] => id(course).map_or(AdminRoute::NotFound, AdminRoute::Course),
             ["evenements"] => AdminRoute::Events,
             ["reinscriptions"] => AdminRoute::Campaigns,
+            ["reinscriptions", "tarifs"] => AdminRoute::Tariffs,
             ["reinscriptions", "dossiers", file] => {
                 id(file).map_or(AdminRoute::NotFound, AdminRoute::ReenrolmentFile)
             }
@@ -160,6 +163,7 @@ pub fn AdminPage() -> impl IntoView {
             AdminRoute::Campaign(id) => reenrolment::dashboard_page(id),
             AdminRoute::CampaignSettings(id) => reenrolment::settings_page(id),
             AdminRoute::ReenrolmentFile(id) => reenrolment::file_page(id),
+            AdminRoute::Tariffs => reenrolment::tariffs_page(),
             AdminRoute::NotFound => view! { <crate::pages::NotFoundPage /> }.into_any(),
         })
     }
@@ -259,6 +263,10 @@ mod tests {
             AdminRoute::parse("/admin/reinscriptions/dossiers"),
             AdminRoute::NotFound
         );
+        assert_eq!(
+            AdminRoute::parse("/admin/reinscriptions/tarifs"),
+            AdminRoute::Tariffs
+        );
     }
 
     #[test]
@@ -272,5 +280,6 @@ mod tests {
         assert!(AdminRoute::DocumentTypes.staff_only());
         assert!(AdminRoute::Campaigns.staff_only());
         assert!(AdminRoute::ReenrolmentFile(1).staff_only());
+        assert!(AdminRoute::Tariffs.staff_only());
     }
 }

@@ -164,6 +164,7 @@ pub fn campaigns_page() -> AnyView {
     };
     let parts = vec![
         view! { <p class="lead">"Chaque campagne ouvre la réinscription d'une année à la suivante, entre ses dates. Une seule campagne peut être ouverte à la fois."</p> }.into_any(),
+        link_line("/admin/reinscriptions/tarifs", "Grille tarifaire"),
         section("campagnes-titre", "Campagnes", vec![list.view().into_any()]),
         section(
             "nouvelle-titre",

@@ -1,6 +1,6 @@
 //! « Réinscriptions », staff side: the campaigns and their settings ([`campaigns`]), a
-//! campaign's dashboard with its files ([`dashboard`]), and one file with the decisions
-//! ([`file`]).
+//! campaign's dashboard with its files ([`dashboard`]), one file with the decisions
+//! ([`file`]), and the site's tariff grid the fees are estimated from ([`tariffs`]).
 //!
 //! Instants come from the API in UTC and are shown and typed as Europe/Paris wall-clock
 //! time (`<input type="datetime-local">`), converted here.
@@ -8,10 +8,12 @@
 mod campaigns;
 mod dashboard;
 mod file;
+mod tariffs;
 
 pub use campaigns::{campaigns_page, settings_page};
 pub use dashboard::dashboard_page;
 pub use file::file_page;
+pub use tariffs::tariffs_page;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use tutti_shared::{

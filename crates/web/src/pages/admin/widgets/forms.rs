@@ -165,6 +165,7 @@ pub struct Form {
     class: &'static str,
     keep: bool,
     extra: Option<AnyView>,
+    content: Option<(AnyView, FormState)>,
 }
 
 impl Form {
@@ -190,6 +191,7 @@ impl Form {
             class: "",
             keep: false,
             extra: None,
+            content: None,
         }
     }
 
@@ -213,6 +215,13 @@ impl Form {
         self
     }
 
+    /// Controls of the caller's own before the fields (lists whose lines come and go),
+    /// whose messages `state` carries: the form shows its refusals on them too.
+    pub fn content(mut self, content: AnyView, state: FormState) -> Self {
+        self.content = Some((content, state));
+        self
+    }
+
     /// The form.
     pub fn view(self) -> AnyView {
         let Form {
@@ -224,8 +233,10 @@ impl Form {
             class,
             keep,
             extra,
+            content,
         } = self;
-        let form = FormState::new();
+        let (content, form) = content.unzip();
+        let form = form.unwrap_or_default();
         let done = RwSignal::new(None::<String>);
         let busy = RwSignal::new(false);
         let initial: Vec<String> = (0..fields.len())
@@ -293,6 +304,7 @@ impl Form {
 
         view! {
             <form class=format!("admin-form {class}") novalidate on:submit=on_submit>
+                {content}
                 <FormAlert message=form.alert() />
                 <div class="form-fields">{controls}</div>
                 <div class="form-actions">
@@ -316,6 +328,24 @@ pub fn field_control(
     form: FormState,
 ) -> AnyView {
     let id = format!("{prefix}-{}", field.name);
+    let label = if field.required || matches!(field.kind, Kind::Check) {
+        field.label.to_owned()
+    } else {
+        format!("{} (facultatif)", field.label)
+    };
+    let error = form.field(field.name);
+    labelled_control(id, label, error, field, value)
+}
+
+/// A control as [`field_control`] draws it, for controls named while drawn (the lines
+/// of a list): the caller gives its id, its label and its message.
+pub fn labelled_control(
+    id: String,
+    label: String,
+    error: Signal<Option<String>>,
+    field: Field,
+    value: RwSignal<String>,
+) -> AnyView {
     if matches!(field.kind, Kind::Check) {
         let on_change = move |event| {
             value.set(if event_target_checked(&event) {
@@ -332,18 +362,12 @@ pub fn field_control(
                     prop:checked=move || value.with(|value| value == "true")
                     on:change=on_change
                 />
-                <label for=id>{field.label}</label>
+                <label for=id>{label}</label>
             </div>
         }
         .into_any();
     }
     let error_id = format!("{id}-erreur");
-    let error = form.field(field.name);
-    let label = if field.required {
-        field.label.to_owned()
-    } else {
-        format!("{} (facultatif)", field.label)
-    };
     // Text-like inputs share one element; only their type differs.
     let input_type = match field.kind {
         Kind::Date => "date",

@@ -45,6 +45,16 @@ impl Loader {
         Self::start(Rc::new(fetch))
     }
 
+    /// A section drawn from the page's own state rather than loaded: at once, and again
+    /// whenever a signal that `draw` reads changes (the view tracks what it reads). It
+    /// shares the loaders' drawing code instead of building its own.
+    pub fn drawn(draw: impl Fn() -> AnyView + 'static) -> Self {
+        Self {
+            state: RwSignal::new_local(Some(Ok(render(draw)))),
+            reloads: RwSignal::new(0),
+        }
+    }
+
     fn start(fetch: Rc<dyn Fn() -> Fetch>) -> Self {
         let loader = Self {
             state: RwSignal::new_local(None),

@@ -17,6 +17,6 @@ mod tables;
 
 pub use blocks::{alert, focus_later, hint, lead, link, link_line, section, status, subheading};
 pub use buttons::confirm_button;
-pub use forms::{Field, Form, Kind, Values, choices, field_control, field_error};
+pub use forms::{Field, Form, Kind, Values, choices, field_control, field_error, labelled_control};
 pub use loader::{Fetch, Loader, render};
 pub use tables::{data_table, pager, search_box};
