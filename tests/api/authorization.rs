@@ -98,6 +98,9 @@ fn fixtures(
         "/api/v1/reenrolment/children",
         "/api/v1/admin/tariffs",
         "/api/v1/admin/tariffs/estimate",
+        "/api/v1/admin/invoices",
+        "/api/v1/admin/invoices/issue-fees",
+        "/api/v1/invoices",
     ] {
         add(template, template.to_owned(), Nobody);
     }
@@ -256,6 +259,16 @@ fn fixtures(
             FamilyA,
         );
     }
+    add(
+        "/api/v1/invoices/{id}",
+        format!("/api/v1/invoices/{}", school.invoice),
+        FamilyA,
+    );
+    add(
+        "/api/v1/admin/invoices/{id}",
+        format!("/api/v1/admin/invoices/{}", school.invoice),
+        Site1,
+    );
     for template in [
         "/api/v1/admin/reenrolment-files/{id}",
         "/api/v1/admin/reenrolment-files/{id}/validate",
@@ -388,6 +401,9 @@ struct SchoolIds {
     campaign: i64,
     /// Family A's re-enrolment file of Léa in that campaign (a draft).
     file: i64,
+    /// An invoice of family A (written straight into the database: issuing one takes a
+    /// validated file, which the draft above must not become).
+    invoice: i64,
 }
 
 /// One operation of the document: method, path template, admitted roles (`None` when
@@ -553,7 +569,15 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
         "family A's re-enrolment file",
     )
     .await;
+    let invoice = 900_001;
+    let household = app.demo_ids().await.martin_family;
+    app.sql(&format!(
+        "INSERT INTO invoices (id, site_id, household_id, number, kind, label, issued_on, \
+         total_cents, created_at) SELECT {invoice}, site_id, id, '2026-900001', 'cotisation', \
+         'Cotisation', '2026-11-30', 10000, '2026-11-30 10:00:00' FROM families WHERE id = {household}"
+    ));
     SchoolIds {
+        invoice,
         campaign: campaign.id,
         file: reenrolment.id,
         document_type,

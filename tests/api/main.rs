@@ -8,6 +8,7 @@
 mod auth;
 mod auth_audit;
 mod authorization;
+mod billing;
 mod change_requests;
 mod config;
 mod csrf;

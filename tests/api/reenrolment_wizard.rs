@@ -39,7 +39,7 @@ async fn children(app: &TestApp, token: &str) -> Vec<ChildReenrolment> {
 }
 
 /// Starts the wizard for a child, insisting on 201 or 200.
-async fn start(app: &TestApp, token: &str, student: i64) -> ReenrolmentFile {
+pub(crate) async fn start(app: &TestApp, token: &str, student: i64) -> ReenrolmentFile {
     let response = app
         .post_as(&child_path(student, "start"), token, &json!({}))
         .await;
@@ -105,7 +105,7 @@ async fn provide_pieces(app: &TestApp, token: &str, student: i64) {
 }
 
 /// Fills every step of `file` and validates it; returns the file `en_attente`.
-async fn complete_and_submit(
+pub(crate) async fn complete_and_submit(
     app: &TestApp,
     token: &str,
     file: &ReenrolmentFile,
@@ -151,7 +151,7 @@ async fn complete_and_submit(
 }
 
 /// The demo's open campaign, as staff see it.
-async fn demo_campaign(app: &TestApp, staff: &str) -> Campaign {
+pub(crate) async fn demo_campaign(app: &TestApp, staff: &str) -> Campaign {
     let campaigns: Vec<Campaign> = app.get_ok("/api/v1/admin/campaigns", staff).await;
     campaigns
         .into_iter()

@@ -1,7 +1,7 @@
 //! The `/api/v1` surface: every feature's handlers registered in one place, and the
 //! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-use crate::{auth, documents, household, reenrolment, school, sites, tariffs, wizard};
+use crate::{auth, billing, documents, household, reenrolment, school, sites, tariffs, wizard};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -107,7 +107,12 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(wizard::http::refuse_reenrolment_file)
         .service(wizard::http::return_reenrolment_file)
         .service(wizard::http::export_campaign_files)
-        .service(wizard::http::export_campaign_unanswered);
+        .service(wizard::http::export_campaign_unanswered)
+        .service(billing::http::issue_fee_invoices)
+        .service(billing::http::list_invoices)
+        .service(billing::http::find_invoice)
+        .service(billing::http::list_family_invoices)
+        .service(billing::http::find_family_invoice);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -132,6 +137,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "admin", description = "Staff back office: households, students, change requests"),
         (name = "documents", description = "Pièces à fournir: the household's required documents, uploads (multipart), the staff's document types, queue and decisions"),
         (name = "reenrolment", description = "Réinscriptions: the staff's campaigns (dates, steps, rules text, courses offered; open, extend, close), the family's open campaign and six-step wizard, and each child's file. A file's status moves brouillon -> en_attente (the family validates) -> validee | refusee (staff; refusee may be corrected and validated again); en_attente -> brouillon (staff send it back); brouillon | refusee -> non_reinscrit (the family declines) and back to brouillon (the family restarts). Any other move is 409 `invalid_transition`; every move is audited. Instants are RFC 3339 with an offset in requests (Europe/Paris wall clock with its offset, or UTC) and UTC in answers"),
+        (name = "billing", description = "Invoices (factures) in integer cents: staff issue the year's fee invoices from validated re-enrolment files (a dry run first; issuing twice issues nothing new), numbered YYYY-NNNNNN per site and calendar year without gaps; a family reads its household's. An issued invoice is never changed"),
         (name = "tariffs", description = "The tariff grid (course kinds, quotient brackets, floor and cap, sibling discounts, rentals) and the estimated yearly fee, in integer cents"),
         (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )

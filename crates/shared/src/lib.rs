@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod billing;
 pub mod choices;
 pub mod documents;
 pub mod domain;
@@ -20,6 +21,7 @@ pub mod wizard;
 
 pub use account::*;
 pub use admin::*;
+pub use billing::*;
 pub use documents::*;
 pub use domain::{DomainError, EmailAddress, Password};
 pub use error::{ApiErrorBody, ErrorCode};

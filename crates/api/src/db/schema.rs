@@ -378,6 +378,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     tariff_grids,
     reenrolment_files,
     reenrolment_wishes,
+    invoice_sequences,
+    invoices,
+    invoice_lines,
+    invoice_instalments,
 );
 
 diesel::table! {
@@ -460,3 +464,50 @@ diesel::joinable!(reenrolment_files -> students (student_id));
 diesel::joinable!(reenrolment_files -> families (household_id));
 diesel::joinable!(reenrolment_wishes -> reenrolment_files (file_id));
 diesel::joinable!(reenrolment_wishes -> courses (course_id));
+
+diesel::table! {
+    invoice_sequences (site_id, year) {
+        site_id -> BigInt,
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        household_id -> BigInt,
+        number -> Text,
+        kind -> Text,
+        label -> Text,
+        issued_on -> Date,
+        total_cents -> BigInt,
+        campaign_id -> Nullable<BigInt>,
+        corrects_invoice_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (invoice_id, position) {
+        invoice_id -> BigInt,
+        position -> Integer,
+        label -> Text,
+        student_id -> Nullable<BigInt>,
+        amount_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    invoice_instalments (invoice_id, position) {
+        invoice_id -> BigInt,
+        position -> Integer,
+        due_on -> Date,
+        amount_cents -> BigInt,
+    }
+}
+
+diesel::joinable!(invoices -> families (household_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(invoice_instalments -> invoices (invoice_id));

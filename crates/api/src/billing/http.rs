@@ -1,0 +1,81 @@
+//! Invoices over HTTP: staff issue the year's fee invoices (with a dry run) and read the
+//! site's invoices; a family reads its household's.
+
+use actix_web::{HttpResponse, get, post, web};
+use tutti_shared::{Invoice, InvoiceListQuery, IssueFeesInput, IssueFeesResult};
+
+use super::service;
+use crate::caller::Caller;
+use crate::error::AppError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+/// Issues one fee invoice per household with validated re-enrolment files in the
+/// campaign, priced by the tariff grid; numbered `YYYY-NNNNNN` per site and year without
+/// gaps. `dry_run` previews them and issues nothing. A household already invoiced for
+/// the campaign is skipped: issuing twice issues nothing new.
+#[utoipa::path(tag = "billing", request_body = IssueFeesInput, security(("bearer" = ["staff"])),
+    responses((status = 200, description = "What was issued (or would be), and who was skipped", body = IssueFeesResult),
+        (status = 404, description = "No such campaign on the site", body = tutti_shared::ApiErrorBody)))]
+#[post("/admin/invoices/issue-fees")]
+pub async fn issue_fee_invoices(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<IssueFeesInput>,
+) -> Result<HttpResponse, AppError> {
+    let result = service::issue_fees(&state, caller.staff()?, body.into_inner()?).await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// The site's invoices, newest first, with their lines and due dates.
+#[utoipa::path(tag = "billing", params(InvoiceListQuery), security(("bearer" = ["staff"])),
+    responses((status = 200, description = "Invoices", body = Vec<Invoice>)))]
+#[get("/admin/invoices")]
+pub async fn list_invoices(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<InvoiceListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let invoices = service::list(&state, caller.staff()?, query.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(invoices))
+}
+
+/// One invoice of the site.
+#[utoipa::path(tag = "billing", params(("id" = i64, Path, description = "Invoice id")), security(("bearer" = ["staff"])),
+    responses((status = 200, description = "The invoice", body = Invoice),
+        (status = 404, description = "Not an invoice of the site", body = tutti_shared::ApiErrorBody)))]
+#[get("/admin/invoices/{id}")]
+pub async fn find_invoice(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let invoice = service::find(&state, caller.staff()?, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(invoice))
+}
+
+/// The household's invoices, newest first.
+#[utoipa::path(tag = "billing", security(("bearer" = ["family"])),
+    responses((status = 200, description = "Invoices", body = Vec<Invoice>)))]
+#[get("/invoices")]
+pub async fn list_family_invoices(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, AppError> {
+    let invoices = service::family_list(&state, caller.family()?).await?;
+    Ok(HttpResponse::Ok().json(invoices))
+}
+
+/// One of the household's invoices; another household's answers 404.
+#[utoipa::path(tag = "billing", params(("id" = i64, Path, description = "Invoice id")), security(("bearer" = ["family"])),
+    responses((status = 200, description = "The invoice", body = Invoice),
+        (status = 404, description = "Not an invoice of the household", body = tutti_shared::ApiErrorBody)))]
+#[get("/invoices/{id}")]
+pub async fn find_family_invoice(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let invoice = service::family_find(&state, caller.family()?, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(invoice))
+}

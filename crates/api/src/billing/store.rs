@@ -1,0 +1,275 @@
+//! Invoices, their lines and due dates, and the numbering counters: rows in, rows out,
+//! scoped by site (and household for a family).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::Connection as _;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{
+    families, invoice_instalments, invoice_lines, invoice_sequences, invoices, reenrolment_files,
+};
+use crate::domain::{HouseholdId, SiteId};
+
+/// An invoice row with its household's name.
+#[derive(Debug, Clone, Queryable)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub number: String,
+    pub kind: String,
+    pub label: String,
+    pub issued_on: NaiveDate,
+    pub total_cents: i64,
+    pub campaign_id: Option<i64>,
+    pub household_name: String,
+}
+
+/// A new invoice.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = invoices)]
+pub struct NewInvoice<'a> {
+    pub site_id: i64,
+    pub household_id: i64,
+    pub number: &'a str,
+    pub kind: &'a str,
+    pub label: &'a str,
+    pub issued_on: NaiveDate,
+    pub total_cents: i64,
+    pub campaign_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A line, new or read.
+#[derive(Debug, Clone, Insertable, Queryable)]
+#[diesel(table_name = invoice_lines)]
+pub struct LineRow {
+    pub invoice_id: i64,
+    pub position: i32,
+    pub label: String,
+    pub student_id: Option<i64>,
+    pub amount_cents: i64,
+}
+
+/// A due date, new or read.
+#[derive(Debug, Clone, Insertable, Queryable)]
+#[diesel(table_name = invoice_instalments)]
+pub struct InstalmentRow {
+    pub invoice_id: i64,
+    pub position: i32,
+    pub due_on: NaiveDate,
+    pub amount_cents: i64,
+}
+
+/// The site's next invoice number in `year`: an UPDATE that bumps the counter and holds
+/// its row until the transaction ends (concurrent issuers wait their turn), so numbers
+/// follow without gaps nor repeats; a rollback gives the number back. The year's first
+/// number creates the counter, in a savepoint: when another issuer creates it at the same
+/// time, the insert fails alone and the bump goes to the counter that issuer made.
+pub fn next_number(connection: &mut DbConnection, site: SiteId, year: i32) -> QueryResult<i64> {
+    if let Some(number) = bump(connection, site, year)? {
+        return Ok(number);
+    }
+    let created = connection.transaction(|connection| {
+        diesel::insert_into(invoice_sequences::table)
+            .values((
+                invoice_sequences::site_id.eq(site.0),
+                invoice_sequences::year.eq(year),
+                invoice_sequences::last_number.eq(0_i64),
+            ))
+            .execute(connection)
+    });
+    match created {
+        Ok(_)
+        | Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => bump(connection, site, year)?.ok_or(diesel::result::Error::NotFound),
+        Err(other) => Err(other),
+    }
+}
+
+fn bump(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    year: i32,
+) -> QueryResult<Option<i64>> {
+    diesel::update(invoice_sequences::table)
+        .filter(invoice_sequences::site_id.eq(site))
+        .filter(invoice_sequences::year.eq(year))
+        .set(invoice_sequences::last_number.eq(invoice_sequences::last_number + 1_i64))
+        .returning(invoice_sequences::last_number)
+        .get_result(connection)
+        .optional()
+}
+
+/// Inserts an invoice with its lines and due dates; its id.
+pub fn insert(
+    connection: &mut DbConnection,
+    invoice: &NewInvoice<'_>,
+    lines: &[(String, Option<i64>, i64)],
+    instalments: &[(NaiveDate, i64)],
+) -> QueryResult<i64> {
+    let id: i64 = diesel::insert_into(invoices::table)
+        .values(invoice)
+        .returning(invoices::id)
+        .get_result(connection)?;
+    // One row at a time: the two databases share no batch-insert syntax in diesel.
+    for ((label, student_id, amount_cents), position) in lines.iter().zip(0..) {
+        diesel::insert_into(invoice_lines::table)
+            .values(&LineRow {
+                invoice_id: id,
+                position,
+                label: label.clone(),
+                student_id: *student_id,
+                amount_cents: *amount_cents,
+            })
+            .execute(connection)?;
+    }
+    for ((due_on, amount_cents), position) in instalments.iter().zip(0..) {
+        diesel::insert_into(invoice_instalments::table)
+            .values(&InstalmentRow {
+                invoice_id: id,
+                position,
+                due_on: *due_on,
+                amount_cents: *amount_cents,
+            })
+            .execute(connection)?;
+    }
+    Ok(id)
+}
+
+/// Whether the household already has its fee invoice of `campaign`.
+pub fn fee_invoice_exists(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    campaign: i64,
+    HouseholdId(household): HouseholdId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        invoices::table
+            .filter(invoices::site_id.eq(site))
+            .filter(invoices::campaign_id.eq(campaign))
+            .filter(invoices::household_id.eq(household))
+            .filter(invoices::kind.eq("cotisation")),
+    ))
+    .get_result(connection)
+}
+
+/// A validated file as billing reads it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ValidatedFile {
+    pub household_id: i64,
+    pub household_name: String,
+    pub student_id: i64,
+    /// The schedule the family chose (1 or 9), if any.
+    pub instalments: Option<i32>,
+}
+
+/// The validated files of a campaign, by household.
+pub fn validated_files(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    campaign: i64,
+) -> QueryResult<Vec<ValidatedFile>> {
+    reenrolment_files::table
+        .inner_join(families::table)
+        .filter(reenrolment_files::site_id.eq(site))
+        .filter(reenrolment_files::campaign_id.eq(campaign))
+        .filter(reenrolment_files::status.eq("validee"))
+        .order((families::name, families::id, reenrolment_files::student_id))
+        .select((
+            families::id,
+            families::name,
+            reenrolment_files::student_id,
+            reenrolment_files::instalments,
+        ))
+        .load(connection)
+}
+
+type RowColumns = (
+    invoices::id,
+    invoices::household_id,
+    invoices::number,
+    invoices::kind,
+    invoices::label,
+    invoices::issued_on,
+    invoices::total_cents,
+    invoices::campaign_id,
+    families::name,
+);
+
+const ROW: RowColumns = (
+    invoices::id,
+    invoices::household_id,
+    invoices::number,
+    invoices::kind,
+    invoices::label,
+    invoices::issued_on,
+    invoices::total_cents,
+    invoices::campaign_id,
+    families::name,
+);
+
+/// The site's invoices, newest first, optionally of one household and one kind.
+pub fn list(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    household: Option<HouseholdId>,
+    kind: Option<&str>,
+) -> QueryResult<Vec<InvoiceRow>> {
+    let mut query = invoices::table
+        .inner_join(families::table)
+        .filter(invoices::site_id.eq(site))
+        .into_boxed();
+    if let Some(HouseholdId(household)) = household {
+        query = query.filter(invoices::household_id.eq(household));
+    }
+    if let Some(kind) = kind {
+        query = query.filter(invoices::kind.eq(kind.to_owned()));
+    }
+    query
+        .order((invoices::issued_on.desc(), invoices::id.desc()))
+        .select(ROW)
+        .load(connection)
+}
+
+/// An invoice of the site (of the household, when given).
+pub fn find(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    household: Option<HouseholdId>,
+    id: i64,
+) -> QueryResult<Option<InvoiceRow>> {
+    let mut query = invoices::table
+        .inner_join(families::table)
+        .filter(invoices::site_id.eq(site))
+        .filter(invoices::id.eq(id))
+        .into_boxed();
+    if let Some(HouseholdId(household)) = household {
+        query = query.filter(invoices::household_id.eq(household));
+    }
+    query.select(ROW).first(connection).optional()
+}
+
+/// The lines of these invoices, in order.
+pub fn lines_of(connection: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<LineRow>> {
+    invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq_any(ids))
+        .order((invoice_lines::invoice_id, invoice_lines::position))
+        .load(connection)
+}
+
+/// The due dates of these invoices, in order.
+pub fn instalments_of(
+    connection: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<InstalmentRow>> {
+    invoice_instalments::table
+        .filter(invoice_instalments::invoice_id.eq_any(ids))
+        .order((
+            invoice_instalments::invoice_id,
+            invoice_instalments::position,
+        ))
+        .load(connection)
+}

@@ -1,0 +1,223 @@
+//! Invoices (factures): their kinds, lines and instalments, in integer cents, and the
+//! wire types of issuing the year's fee invoices from validated re-enrolment files.
+//!
+//! An issued invoice is never edited nor deleted (a credit note corrects it); its number
+//! is the site's next one in the calendar year of issue, without gaps: `2026-000123`.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// What an invoice bills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    /// The year's fee (courses), from validated re-enrolment files.
+    Cotisation,
+    /// An instrument, room or equipment rental.
+    Location,
+    /// A credit note correcting an issued invoice (negative total).
+    Avoir,
+}
+
+impl InvoiceKind {
+    /// The database and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::Cotisation => "cotisation",
+            InvoiceKind::Location => "location",
+            InvoiceKind::Avoir => "avoir",
+        }
+    }
+
+    /// The kind of a database name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            InvoiceKind::Cotisation,
+            InvoiceKind::Location,
+            InvoiceKind::Avoir,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
+    }
+
+    /// The French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            InvoiceKind::Cotisation => "Cotisation",
+            InvoiceKind::Location => "Location",
+            InvoiceKind::Avoir => "Avoir",
+        }
+    }
+}
+
+/// One line of an invoice: its label and amount (negative for a reduction).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvoiceLine {
+    /// French label, e.g. "Piano – Léa (tranche C à 70 %)".
+    pub label: String,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// The child the line is about, if any.
+    pub student_id: Option<i64>,
+}
+
+/// An amount due on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Instalment {
+    /// Due date.
+    pub due_on: NaiveDate,
+    /// Amount in cents (the first carries the rounding).
+    pub amount_cents: i64,
+}
+
+/// An issued invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invoice {
+    /// Database id.
+    pub id: i64,
+    /// `2026-000123`: the site's sequence in the year of issue, without gaps.
+    pub number: String,
+    /// What it bills.
+    pub kind: InvoiceKind,
+    /// The household billed.
+    pub household_id: i64,
+    /// The household's name.
+    pub household_name: String,
+    /// What it is for, e.g. "Cotisation 2027-2028".
+    pub label: String,
+    /// Date of issue (Europe/Paris).
+    pub issued_on: NaiveDate,
+    /// Total in cents: the sum of the lines.
+    pub total_cents: i64,
+    /// The lines, in order.
+    pub lines: Vec<InvoiceLine>,
+    /// The due dates and amounts; they add up to the total.
+    pub instalments: Vec<Instalment>,
+    /// The re-enrolment campaign a fee invoice was issued for.
+    pub campaign_id: Option<i64>,
+}
+
+/// Issues the fee invoices of a campaign's validated files, one per household.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueFeesInput {
+    /// The re-enrolment campaign.
+    pub campaign_id: i64,
+    /// `true`: say what would be issued, issue nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// An invoice a dry run would issue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvoicePreview {
+    /// The household.
+    pub household_id: i64,
+    /// The household's name.
+    pub household_name: String,
+    /// Total in cents.
+    pub total_cents: i64,
+    /// The lines.
+    pub lines: Vec<InvoiceLine>,
+    /// The due dates and amounts.
+    pub instalments: Vec<Instalment>,
+}
+
+/// A household left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssueSkip {
+    /// The household.
+    pub household_id: i64,
+    /// The household's name.
+    pub household_name: String,
+    /// Why, in French ("déjà facturé", "aucun cours facturable"…).
+    pub reason: String,
+}
+
+/// What issuing did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssueFeesResult {
+    /// Whether this was a dry run (nothing issued).
+    pub dry_run: bool,
+    /// The invoices issued now (empty in a dry run).
+    pub issued: Vec<Invoice>,
+    /// What a dry run would issue (empty otherwise).
+    pub previews: Vec<InvoicePreview>,
+    /// Households left out: already invoiced for this campaign, nothing to bill, or a
+    /// fee that cannot be computed (the reason says which).
+    pub skipped: Vec<IssueSkip>,
+}
+
+/// Filters of the staff's invoices list (query string).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct InvoiceListQuery {
+    /// Only this kind.
+    #[serde(default)]
+    pub kind: Option<InvoiceKind>,
+    /// Only this household.
+    #[serde(default)]
+    pub household_id: Option<i64>,
+}
+
+/// The invoice number of the `sequence`-th invoice of `year`: `2026-000123`.
+pub fn invoice_number(year: i32, sequence: i64) -> String {
+    format!("{year}-{sequence:06}")
+}
+
+/// The due dates of `amounts`: the 5th of each month, from the month after `from`.
+pub fn due_dates(from: NaiveDate, amounts: &[i64]) -> Vec<Instalment> {
+    let (mut year, mut month) = (from.year(), from.month());
+    amounts
+        .iter()
+        .map(|amount| {
+            if month == 12 {
+                (year, month) = (year + 1, 1);
+            } else {
+                month += 1;
+            }
+            Instalment {
+                due_on: NaiveDate::from_ymd_opt(year, month, 5).unwrap_or(from),
+                amount_cents: *amount,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_the_year_and_six_digits() {
+        assert_eq!(invoice_number(2026, 123), "2026-000123");
+        assert_eq!(invoice_number(2027, 1), "2027-000001");
+    }
+
+    #[test]
+    fn instalments_fall_on_the_fifth_of_the_following_months_across_the_new_year() {
+        let from = NaiveDate::from_ymd_opt(2027, 9, 1).unwrap_or_default();
+        let dates: Vec<String> = due_dates(from, &[10, 10, 10, 10, 10])
+            .iter()
+            .map(|due| due.due_on.to_string())
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                "2027-10-05",
+                "2027-11-05",
+                "2027-12-05",
+                "2028-01-05",
+                "2028-02-05"
+            ]
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! Invoices through HTTP: the year's fee invoices issued from validated re-enrolment
+//! files (a dry run first, issuing twice issues nothing new), numbered without gaps even
+//! when requests race, and read by staff and by the household billed only.
+
+use serde_json::json;
+use tutti_shared::{Invoice, InvoiceKind, IssueFeesResult, StaffFileView};
+use tutti_tests::{StatusCode, TestApp, both, expect_json};
+
+use crate::household_helpers::HouseholdApi as _;
+use crate::reenrolment_wizard::{complete_and_submit, demo_campaign, start};
+
+const ISSUE: &str = "/api/v1/admin/invoices/issue-fees";
+
+/// Léa's and Hugo's files sent and validated by staff; the campaign's id.
+async fn two_validated_files(app: &TestApp) -> i64 {
+    let martin = app.martin_token().await;
+    let staff = app.staff_token().await;
+    let ids = app.demo_ids().await;
+    for student in [ids.lea, ids.hugo] {
+        let file = complete_and_submit(app, &martin, &start(app, &martin, student).await).await;
+        let detail: StaffFileView = app
+            .get_ok(
+                &format!("/api/v1/admin/reenrolment-files/{}", file.id),
+                &staff,
+            )
+            .await;
+        let _: StaffFileView = expect_json(
+            app.post_as(
+                &format!("/api/v1/admin/reenrolment-files/{}/validate", file.id),
+                &staff,
+                &json!({"version": detail.file.version}),
+            )
+            .await,
+            StatusCode::OK,
+            "validation",
+        )
+        .await;
+    }
+    demo_campaign(app, &staff).await.id
+}
+
+both! {
+    async fn staff_preview_then_issue_the_fee_invoices_and_issuing_again_issues_nothing(app) {
+        let campaign = two_validated_files(&app).await;
+        let staff = app.staff_token().await;
+
+        let preview: IssueFeesResult = expect_json(
+            app.post_as(ISSUE, &staff, &json!({"campaign_id": campaign, "dry_run": true})).await,
+            StatusCode::OK, "dry run").await;
+        assert!(preview.dry_run && preview.issued.is_empty());
+        assert_eq!(preview.previews.len(), 1, "one household: {preview:?}");
+        let draft = &preview.previews[0];
+        assert_eq!(draft.lines.iter().map(|line| line.amount_cents).sum::<i64>(), draft.total_cents);
+        assert_eq!(draft.instalments.len(), 9, "the files asked for nine instalments");
+        assert_eq!(draft.instalments.iter().map(|due| due.amount_cents).sum::<i64>(), draft.total_cents);
+        let listed: Vec<Invoice> = app.get_ok("/api/v1/admin/invoices", &staff).await;
+        assert!(listed.is_empty(), "a dry run issues nothing");
+
+        let issued: IssueFeesResult = expect_json(
+            app.post_as(ISSUE, &staff, &json!({"campaign_id": campaign})).await,
+            StatusCode::OK, "issue").await;
+        assert_eq!(issued.issued.len(), 1);
+        let invoice = &issued.issued[0];
+        assert_eq!(invoice.kind, InvoiceKind::Cotisation);
+        assert_eq!(invoice.total_cents, draft.total_cents);
+        assert_eq!(invoice.lines, draft.lines);
+        assert!(invoice.number.ends_with("-000001"), "{}", invoice.number);
+        assert!(invoice.label.starts_with("Cotisation "), "{}", invoice.label);
+
+        let again: IssueFeesResult = expect_json(
+            app.post_as(ISSUE, &staff, &json!({"campaign_id": campaign})).await,
+            StatusCode::OK, "issue again").await;
+        assert!(again.issued.is_empty());
+        assert_eq!(again.skipped.len(), 1);
+        assert_eq!(again.skipped[0].reason, "Déjà facturé pour cette campagne.");
+
+        // The household reads it; another household's answers 404, as an unknown id.
+        let martin = app.martin_token().await;
+        let mine: Vec<Invoice> = app.get_ok("/api/v1/invoices", &martin).await;
+        assert_eq!(mine, vec![invoice.clone()]);
+        let one: Invoice = app.get_ok(&format!("/api/v1/invoices/{}", invoice.id), &martin).await;
+        assert_eq!(&one, invoice);
+        let durand = app.durand_token().await;
+        let theirs: Vec<Invoice> = app.get_ok("/api/v1/invoices", &durand).await;
+        assert!(theirs.is_empty());
+        let other = app.get_as(&format!("/api/v1/invoices/{}", invoice.id), &durand).await;
+        assert_eq!(other.status(), StatusCode::NOT_FOUND);
+        let unknown = app.get_as("/api/v1/invoices/999999", &durand).await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        let forbidden = app.post_as(ISSUE, &martin, &json!({"campaign_id": campaign})).await;
+        assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+both! {
+    async fn issuing_at_once_from_sixteen_requests_makes_one_invoice_numbered_once(app) {
+        let campaign = two_validated_files(&app).await;
+        let staff = app.staff_token().await;
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let client = app.new_client();
+            let url = app.url(ISSUE);
+            let staff = staff.clone();
+            requests.spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(staff)
+                    .json(&json!({"campaign_id": campaign}))
+                    .send()
+                    .await
+            });
+        }
+        let mut issued = 0;
+        while let Some(answer) = requests.join_next().await {
+            let answer = answer.expect("the request task").expect("the request");
+            let result: IssueFeesResult = expect_json(answer, StatusCode::OK, "issue").await;
+            issued += result.issued.len();
+        }
+        assert_eq!(issued, 1, "one household, one invoice, whatever the races");
+        let listed: Vec<Invoice> = app.get_ok("/api/v1/admin/invoices", &staff).await;
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].number.ends_with("-000001"), "no number was lost: {}", listed[0].number);
+    }
+}
