@@ -269,6 +269,11 @@ fn fixtures(
         format!("/api/v1/admin/invoices/{}", school.invoice),
         Site1,
     );
+    add(
+        "/api/v1/admin/invoices/{id}/credit-notes",
+        format!("/api/v1/admin/invoices/{}/credit-notes", school.invoice),
+        Site1,
+    );
     for template in [
         "/api/v1/admin/reenrolment-files/{id}",
         "/api/v1/admin/reenrolment-files/{id}/validate",
@@ -368,6 +373,11 @@ fn body_for(template: &str, ids: &DemoIds, school: &SchoolIds) -> Value {
             json!({"version": 0, "message": "Message du tableau"})
         }
         "/api/v1/reenrolment/files/{id}/position" => json!({"step": "coordonnees"}),
+        // Well-formed, so that other callers meet the ownership check; for the owner,
+        // more than the invoice's total: 422, nothing written.
+        "/api/v1/admin/invoices/{id}/credit-notes" => {
+            json!({"label": "Contrôle", "lines": [{"label": "Contrôle", "amount_cents": 9_999_999}]})
+        }
         "/api/v1/reenrolment/files/{id}/coordonnees" => json!({"version": 0}),
         "/api/v1/reenrolment/files/{id}/autorisations" => {
             json!({"version": 0, "autorisations": {}})

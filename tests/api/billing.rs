@@ -122,3 +122,81 @@ both! {
         assert!(listed[0].number.ends_with("-000001"), "no number was lost: {}", listed[0].number);
     }
 }
+
+/// A manual invoice of `total` cents in two lines for the Martin household.
+fn manual(household: i64, total: i64) -> serde_json::Value {
+    json!({"household_id": household, "kind": "location", "label": "Location de salle",
+           "lines": [{"label": "Salle Debussy, 12 mars", "amount_cents": total + 500},
+                     {"label": "Remise association", "amount_cents": -500}]})
+}
+
+both! {
+    async fn sixteen_manual_invoices_at_once_are_numbered_one_to_sixteen(app) {
+        let staff = app.staff_token().await;
+        let household = app.demo_ids().await.martin_family;
+        let mut requests = tokio::task::JoinSet::new();
+        for index in 0..16 {
+            let client = app.new_client();
+            let url = app.url("/api/v1/admin/invoices");
+            let staff = staff.clone();
+            requests.spawn(async move {
+                client.post(url).bearer_auth(staff).json(&manual(household, 1_000 + index)).send().await
+            });
+        }
+        let mut numbers = Vec::new();
+        while let Some(answer) = requests.join_next().await {
+            let answer = answer.expect("the request task").expect("the request");
+            let invoice: Invoice = expect_json(answer, StatusCode::CREATED, "manual invoice").await;
+            assert_eq!(invoice.lines.iter().map(|line| line.amount_cents).sum::<i64>(), invoice.total_cents);
+            numbers.push(invoice.number.split('-').nth(1).and_then(|n| n.parse::<i64>().ok()).expect("a number"));
+        }
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=16).collect::<Vec<i64>>(), "no gap, no repeat");
+    }
+}
+
+both! {
+    async fn credit_notes_correct_an_invoice_that_never_changes_and_never_net_below_zero(app) {
+        let staff = app.staff_token().await;
+        let ids = app.demo_ids().await;
+        let invoice: Invoice = expect_json(
+            app.post_as("/api/v1/admin/invoices", &staff, &manual(ids.martin_family, 12_000)).await,
+            StatusCode::CREATED, "invoice").await;
+        assert_eq!(invoice.total_cents, 12_000);
+        assert_eq!(invoice.instalments.len(), 1);
+
+        // Bad input changes nothing and says why, field by field.
+        let bad = tutti_tests::expect_error(
+            app.post_as("/api/v1/admin/invoices", &staff,
+                &json!({"household_id": ids.martin_family, "kind": "avoir", "label": "", "lines": [{"label": "x", "amount_cents": 0}]})).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "bad invoice").await;
+        for field in ["kind", "label", "lines[0].amount_cents"] {
+            assert!(bad.fields.contains_key(field), "{field}: {:?}", bad.fields);
+        }
+        let elsewhere = app.post_as("/api/v1/admin/invoices", &staff, &manual(999_999, 100)).await;
+        assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+
+        let path = format!("/api/v1/admin/invoices/{}/credit-notes", invoice.id);
+        let note: Invoice = expect_json(
+            app.post_as(&path, &staff, &json!({"label": "Erreur de date", "lines": [{"label": "Salle non utilisée", "amount_cents": 5_000}]})).await,
+            StatusCode::CREATED, "credit note").await;
+        assert_eq!(note.kind, InvoiceKind::Avoir);
+        assert_eq!(note.total_cents, -5_000);
+        assert_eq!(note.corrects_invoice_id, Some(invoice.id));
+        assert_eq!(invoice.total_cents + note.total_cents, 7_000, "they net to the corrected amount");
+
+        let too_much = tutti_tests::expect_error(
+            app.post_as(&path, &staff, &json!({"label": "Encore", "lines": [{"label": "Trop", "amount_cents": 7_001}]})).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "more than what remains").await;
+        assert!(too_much.message.contains("70,00"), "{}", too_much.message);
+        let of_a_note = app.post_as(&format!("/api/v1/admin/invoices/{}/credit-notes", note.id), &staff,
+            &json!({"label": "Non", "lines": [{"label": "Non", "amount_cents": 1}]})).await;
+        assert_eq!(of_a_note.status(), StatusCode::CONFLICT);
+
+        let unchanged: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", invoice.id), &staff).await;
+        assert_eq!(unchanged, invoice, "an issued invoice never changes");
+        let martin = app.martin_token().await;
+        let mine: Vec<Invoice> = app.get_ok("/api/v1/invoices", &martin).await;
+        assert_eq!(mine.len(), 2, "the invoice and its credit note");
+    }
+}

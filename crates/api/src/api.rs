@@ -111,6 +111,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(billing::http::issue_fee_invoices)
         .service(billing::http::list_invoices)
         .service(billing::http::find_invoice)
+        .service(billing::http::create_invoice)
+        .service(billing::http::create_credit_note)
         .service(billing::http::list_family_invoices)
         .service(billing::http::find_family_invoice);
 }

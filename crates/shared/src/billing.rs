@@ -99,6 +99,50 @@ pub struct Invoice {
     pub instalments: Vec<Instalment>,
     /// The re-enrolment campaign a fee invoice was issued for.
     pub campaign_id: Option<i64>,
+    /// For a credit note: the invoice it corrects.
+    pub corrects_invoice_id: Option<i64>,
+}
+
+/// A line typed by staff: a label and an amount in cents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceLineInput {
+    /// 1 to 200 characters.
+    pub label: String,
+    /// In cents: on an invoice, any amount but zero (a reduction is negative); on a
+    /// credit note, the amount credited (positive).
+    pub amount_cents: i64,
+}
+
+/// A manual invoice (a correction, a room rental…): staff type its lines.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ManualInvoiceInput {
+    /// The household billed (of the caller's site).
+    pub household_id: i64,
+    /// `cotisation` or `location` (a credit note has its own operation).
+    pub kind: InvoiceKind,
+    /// What it is for, 1 to 200 characters.
+    pub label: String,
+    /// 1 to 100 lines; their total must be positive.
+    pub lines: Vec<InvoiceLineInput>,
+    /// When it is due (default: 30 days after issue).
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
+}
+
+/// A credit note (avoir) correcting an issued invoice, which itself never changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreditNoteInput {
+    /// Why, 1 to 200 characters.
+    pub label: String,
+    /// 1 to 100 lines, each amount credited positive; with earlier credit notes, never
+    /// more than the invoice's total.
+    pub lines: Vec<InvoiceLineInput>,
 }
 
 /// Issues the fee invoices of a campaign's validated files, one per household.

@@ -2,7 +2,9 @@
 //! site's invoices; a family reads its household's.
 
 use actix_web::{HttpResponse, get, post, web};
-use tutti_shared::{Invoice, InvoiceListQuery, IssueFeesInput, IssueFeesResult};
+use tutti_shared::{
+    CreditNoteInput, Invoice, InvoiceListQuery, IssueFeesInput, IssueFeesResult, ManualInvoiceInput,
+};
 
 use super::service;
 use crate::caller::Caller;
@@ -78,4 +80,39 @@ pub async fn find_family_invoice(
 ) -> Result<HttpResponse, AppError> {
     let invoice = service::family_find(&state, caller.family()?, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(invoice))
+}
+
+/// A manual invoice (`cotisation` or `location`) with the lines staff type, due on one
+/// date (30 days after issue by default), numbered like every other.
+#[utoipa::path(tag = "billing", request_body = ManualInvoiceInput, security(("bearer" = ["staff"])),
+    responses((status = 201, description = "The invoice", body = Invoice),
+        (status = 404, description = "No such household on the site", body = tutti_shared::ApiErrorBody),
+        (status = 422, description = "Invalid label, lines or kind (`avoir` has its own operation)", body = tutti_shared::ApiErrorBody)))]
+#[post("/admin/invoices")]
+pub async fn create_invoice(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<ManualInvoiceInput>,
+) -> Result<HttpResponse, AppError> {
+    let invoice = service::create_manual(&state, caller.staff()?, body.into_inner()?).await?;
+    Ok(HttpResponse::Created().json(invoice))
+}
+
+/// A credit note (avoir) correcting the invoice, which itself never changes: the lines
+/// are the amounts credited; with earlier notes, never more than the invoice's total.
+#[utoipa::path(tag = "billing", request_body = CreditNoteInput, params(("id" = i64, Path, description = "Invoice id")), security(("bearer" = ["staff"])),
+    responses((status = 201, description = "The credit note (negative total)", body = Invoice),
+        (status = 404, description = "Not an invoice of the site", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "The invoice is itself a credit note (`invalid_transition`)", body = tutti_shared::ApiErrorBody),
+        (status = 422, description = "Invalid lines, or more than what remains of the invoice", body = tutti_shared::ApiErrorBody)))]
+#[post("/admin/invoices/{id}/credit-notes")]
+pub async fn create_credit_note(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: ApiJson<CreditNoteInput>,
+) -> Result<HttpResponse, AppError> {
+    let staff = caller.staff()?;
+    let note = service::credit_note(&state, staff, path.into_inner(), body.into_inner()?).await?;
+    Ok(HttpResponse::Created().json(note))
 }

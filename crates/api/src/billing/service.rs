@@ -6,16 +6,17 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use tutti_shared::{
-    FeeEstimateChild, FeeEstimateRequest, Instalment, Invoice, InvoiceKind, InvoiceLine,
-    InvoiceListQuery, InvoicePreview, IssueFeesInput, IssueFeesResult, IssueSkip, due_dates,
-    invoice_number, paris_local,
+    CreditNoteInput, FeeEstimateChild, FeeEstimateRequest, Instalment, Invoice, InvoiceKind,
+    InvoiceLine, InvoiceLineInput, InvoiceListQuery, InvoicePreview, IssueFeesInput,
+    IssueFeesResult, IssueSkip, ManualInvoiceInput, due_dates, format_euros, invoice_number,
+    paris_local,
 };
 
 use super::store::{self, InvoiceRow, NewInvoice};
 use crate::audit::record_school_action;
 use crate::caller::{FamilyCaller, SchoolCaller};
 use crate::db::{DbConnection, now, write_transaction};
-use crate::domain::{DomainError, HouseholdId, Refusal, SiteId};
+use crate::domain::{DomainError, FieldErrors, HouseholdId, Refusal, SiteId};
 use crate::reenrolment::service::campaign_by_id;
 use crate::state::AppState;
 use tutti_shared::ErrorCode;
@@ -214,31 +215,32 @@ pub async fn issue_fees(
                     else {
                         return Ok(None);
                     };
-                    let sequence = store::next_number(connection, caller.site, today.year())?;
-                    let number = invoice_number(today.year(), sequence);
                     let label = format!("Cotisation {to_year_label}");
                     let instalments: Vec<(NaiveDate, i64)> = draft
                         .instalments
                         .iter()
                         .map(|due| (due.due_on, due.amount_cents))
                         .collect();
-                    let id = store::insert(
+                    let id = issue(
                         connection,
-                        &NewInvoice {
+                        &caller,
+                        NewInvoice {
                             site_id: caller.site.0,
                             household_id: household,
-                            number: &number,
+                            number: "",
                             kind: InvoiceKind::Cotisation.as_str(),
                             label: &label,
                             issued_on: today,
                             total_cents: draft.total_cents,
                             campaign_id: Some(campaign.id),
+                            corrects_invoice_id: None,
                             created_at: now(),
                         },
                         &draft.lines,
                         &instalments,
+                        "invoice_issued",
                     )
-                    .map_err(|error| match DomainError::from(error) {
+                    .map_err(|error| match error {
                         // Another issuer won the race for this household.
                         DomainError::Conflict(refusal)
                             if refusal.code == ErrorCode::AlreadyExists =>
@@ -247,7 +249,6 @@ pub async fn issue_fees(
                         }
                         other => other,
                     })?;
-                    record_school_action(connection, &caller, "invoice_issued", "invoice", id)?;
                     Ok(Some(id))
                 });
                 match outcome {
@@ -320,6 +321,7 @@ fn views(
                 issued_on: row.issued_on,
                 total_cents: row.total_cents,
                 campaign_id: row.campaign_id,
+                corrects_invoice_id: row.corrects_invoice_id,
             })
         })
         .collect()
@@ -388,5 +390,209 @@ pub async fn family_find(
     state
         .db
         .work(move |connection| read(connection, family.site, Some(family.household), id))
+        .await
+}
+
+/// The largest amount of a line, in cents (100 000 €).
+const MAX_LINE_CENTS: i64 = 10_000_000;
+/// Most lines of a manual invoice or a credit note.
+const MAX_LINES: usize = 100;
+/// Longest label, in characters.
+const MAX_LABEL_CHARS: usize = 200;
+
+fn check_label(errors: &mut FieldErrors, field: String, label: &str) {
+    let length = label.trim().chars().count();
+    if length == 0 || length > MAX_LABEL_CHARS {
+        errors.insert(
+            field,
+            "Écrivez un libellé de 1 à 200 caractères.".to_owned(),
+        );
+    }
+}
+
+/// The label and lines typed by staff, checked; `credit`: every amount must be positive
+/// (what is credited), else any amount but zero.
+fn check_lines(label: &str, lines: &[InvoiceLineInput], credit: bool) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    check_label(&mut errors, "label".to_owned(), label);
+    if lines.is_empty() || lines.len() > MAX_LINES {
+        errors.insert(
+            "lines".to_owned(),
+            "Saisissez de 1 à 100 lignes.".to_owned(),
+        );
+    }
+    for (index, line) in lines.iter().enumerate() {
+        check_label(&mut errors, format!("lines[{index}].label"), &line.label);
+        let amount = line.amount_cents;
+        let wrong = amount == 0 || amount.abs() > MAX_LINE_CENTS || (credit && amount < 0);
+        if wrong {
+            errors.insert(
+                format!("lines[{index}].amount_cents"),
+                if credit {
+                    "Le montant crédité doit être compris entre 0,01 € et 100 000 €."
+                } else {
+                    "Le montant doit être non nul et d'au plus 100 000 €."
+                }
+                .to_owned(),
+            );
+        }
+    }
+    errors
+}
+
+fn invalid(errors: FieldErrors) -> Result<(), DomainError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Invalid {
+            message: "Vérifiez la facture.".to_owned(),
+            fields: errors,
+        })
+    }
+}
+
+/// Numbers and writes an invoice in the caller's transaction, audited; its id.
+fn issue(
+    connection: &mut DbConnection,
+    caller: &SchoolCaller,
+    invoice: NewInvoice<'_>,
+    lines: &[(String, Option<i64>, i64)],
+    instalments: &[(NaiveDate, i64)],
+    action: &'static str,
+) -> Result<i64, DomainError> {
+    let year = invoice.issued_on.year();
+    let sequence = store::next_number(connection, caller.site, year)?;
+    let number = invoice_number(year, sequence);
+    let id = store::insert(
+        connection,
+        &NewInvoice {
+            number: &number,
+            ..invoice
+        },
+        lines,
+        instalments,
+    )?;
+    record_school_action(connection, caller, action, "invoice", id)?;
+    Ok(id)
+}
+
+/// A manual invoice (kind `cotisation` or `location`) with the lines staff typed, due on
+/// one date; numbered like every other.
+pub async fn create_manual(
+    state: &AppState,
+    caller: SchoolCaller,
+    input: ManualInvoiceInput,
+) -> Result<Invoice, DomainError> {
+    let mut errors = check_lines(&input.label, &input.lines, false);
+    if input.kind == InvoiceKind::Avoir {
+        errors.insert(
+            "kind".to_owned(),
+            "Un avoir corrige une facture : utilisez l'avoir de cette facture.".to_owned(),
+        );
+    }
+    let total: i64 = input.lines.iter().map(|line| line.amount_cents).sum();
+    if errors.is_empty() && total <= 0 {
+        errors.insert("lines".to_owned(), "Le total doit être positif.".to_owned());
+    }
+    invalid(errors)?;
+    state
+        .db
+        .work(move |connection| {
+            let id = write_transaction(connection, |connection| {
+                store::household_name(connection, caller.site, HouseholdId(input.household_id))?
+                    .ok_or(DomainError::NotFound)?;
+                let today = paris_today();
+                let due_on = input.due_on.unwrap_or(today + chrono::Duration::days(30));
+                let lines: Vec<(String, Option<i64>, i64)> = input
+                    .lines
+                    .iter()
+                    .map(|line| (line.label.trim().to_owned(), None, line.amount_cents))
+                    .collect();
+                issue(
+                    connection,
+                    &caller,
+                    NewInvoice {
+                        site_id: caller.site.0,
+                        household_id: input.household_id,
+                        number: "",
+                        kind: input.kind.as_str(),
+                        label: input.label.trim(),
+                        issued_on: today,
+                        total_cents: total,
+                        campaign_id: None,
+                        corrects_invoice_id: None,
+                        created_at: now(),
+                    },
+                    &lines,
+                    &[(due_on, total)],
+                    "invoice_issued",
+                )
+            })?;
+            read(connection, caller.site, None, id)
+        })
+        .await
+}
+
+/// A credit note correcting invoice `id`, which never changes itself: its lines are the
+/// amounts credited (negative on the note); with the earlier notes, never more than the
+/// invoice's total, so that an invoice and its notes never net below zero.
+pub async fn credit_note(
+    state: &AppState,
+    caller: SchoolCaller,
+    id: i64,
+    input: CreditNoteInput,
+) -> Result<Invoice, DomainError> {
+    invalid(check_lines(&input.label, &input.lines, true))?;
+    let credit: i64 = input.lines.iter().map(|line| line.amount_cents).sum();
+    state
+        .db
+        .work(move |connection| {
+            let note = write_transaction(connection, |connection| {
+                let original =
+                    store::find(connection, caller.site, None, id)?.ok_or(DomainError::NotFound)?;
+                if original.kind == InvoiceKind::Avoir.as_str() {
+                    return Err(DomainError::Conflict(Refusal {
+                        code: ErrorCode::InvalidTransition,
+                        message: "Un avoir ne se corrige pas par un autre avoir.".to_owned(),
+                    }));
+                }
+                let credited: i64 = store::credited(connection, id)?.iter().sum();
+                let remaining = original.total_cents + credited;
+                if credit > remaining {
+                    return Err(DomainError::field(
+                        "lines",
+                        &format!(
+                            "L'avoir dépasse ce qui reste de la facture ({}).",
+                            format_euros(remaining)
+                        ),
+                    ));
+                }
+                let lines: Vec<(String, Option<i64>, i64)> = input
+                    .lines
+                    .iter()
+                    .map(|line| (line.label.trim().to_owned(), None, -line.amount_cents))
+                    .collect();
+                issue(
+                    connection,
+                    &caller,
+                    NewInvoice {
+                        site_id: caller.site.0,
+                        household_id: original.household_id,
+                        number: "",
+                        kind: InvoiceKind::Avoir.as_str(),
+                        label: input.label.trim(),
+                        issued_on: paris_today(),
+                        total_cents: -credit,
+                        campaign_id: None,
+                        corrects_invoice_id: Some(id),
+                        created_at: now(),
+                    },
+                    &lines,
+                    &[],
+                    "credit_note_issued",
+                )
+            })?;
+            read(connection, caller.site, None, note)
+        })
         .await
 }

@@ -22,6 +22,7 @@ pub struct InvoiceRow {
     pub issued_on: NaiveDate,
     pub total_cents: i64,
     pub campaign_id: Option<i64>,
+    pub corrects_invoice_id: Option<i64>,
     pub household_name: String,
 }
 
@@ -37,6 +38,7 @@ pub struct NewInvoice<'a> {
     pub issued_on: NaiveDate,
     pub total_cents: i64,
     pub campaign_id: Option<i64>,
+    pub corrects_invoice_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
 
@@ -196,6 +198,7 @@ type RowColumns = (
     invoices::issued_on,
     invoices::total_cents,
     invoices::campaign_id,
+    invoices::corrects_invoice_id,
     families::name,
 );
 
@@ -208,6 +211,7 @@ const ROW: RowColumns = (
     invoices::issued_on,
     invoices::total_cents,
     invoices::campaign_id,
+    invoices::corrects_invoice_id,
     families::name,
 );
 
@@ -271,5 +275,27 @@ pub fn instalments_of(
             invoice_instalments::invoice_id,
             invoice_instalments::position,
         ))
+        .load(connection)
+}
+
+/// The name of a household of the site, if it is one.
+pub fn household_name(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    HouseholdId(household): HouseholdId,
+) -> QueryResult<Option<String>> {
+    families::table
+        .filter(families::site_id.eq(site))
+        .filter(families::id.eq(household))
+        .select(families::name)
+        .first(connection)
+        .optional()
+}
+
+/// The totals of the credit notes correcting an invoice (negative amounts).
+pub fn credited(connection: &mut DbConnection, invoice: i64) -> QueryResult<Vec<i64>> {
+    invoices::table
+        .filter(invoices::corrects_invoice_id.eq(invoice))
+        .select(invoices::total_cents)
         .load(connection)
 }
