@@ -561,7 +561,7 @@ pub async fn credit_note(
                 if credit > remaining {
                     return Err(DomainError::field(
                         "lines",
-                        &format!(
+                        format!(
                             "L'avoir dépasse ce qui reste de la facture ({}).",
                             format_euros(remaining)
                         ),
