@@ -101,6 +101,8 @@ fn fixtures(
         "/api/v1/admin/invoices",
         "/api/v1/admin/invoices/issue-fees",
         "/api/v1/invoices",
+        "/api/v1/admin/payments",
+        "/api/v1/payments",
     ] {
         add(template, template.to_owned(), Nobody);
     }

@@ -194,9 +194,96 @@ both! {
         assert_eq!(of_a_note.status(), StatusCode::CONFLICT);
 
         let unchanged: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", invoice.id), &staff).await;
-        assert_eq!(unchanged, invoice, "an issued invoice never changes");
+        // The invoice itself never changes: only what remains to pay follows the note.
+        assert_eq!(unchanged, Invoice { balance_cents: 7_000, ..invoice.clone() });
         let martin = app.martin_token().await;
         let mine: Vec<Invoice> = app.get_ok("/api/v1/invoices", &martin).await;
         assert_eq!(mine.len(), 2, "the invoice and its credit note");
+    }
+}
+
+/// Records a payment as staff, with an optional Idempotency-Key.
+async fn pay(
+    app: &TestApp,
+    staff: &str,
+    body: &serde_json::Value,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut request = app
+        .new_client()
+        .post(app.url("/api/v1/admin/payments"))
+        .bearer_auth(staff)
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    request.send().await.expect("the payment request")
+}
+
+both! {
+    async fn payments_settle_invoices_without_overpaying_and_a_retried_key_records_one(app) {
+        let staff = app.staff_token().await;
+        let ids = app.demo_ids().await;
+        let household = ids.martin_family;
+        let first: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 10_000)).await, StatusCode::CREATED, "first").await;
+        let second: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 4_000)).await, StatusCode::CREATED, "second").await;
+        assert_eq!((first.balance_cents, second.balance_cents), (10_000, 4_000));
+
+        // One cheque settles the second and part of the first.
+        let body = json!({"household_id": household, "paid_on": "2026-11-30", "method": "cheque", "reference": "Chèque 1234567",
+                          "allocations": [{"invoice_id": second.id, "amount_cents": 4_000}, {"invoice_id": first.id, "amount_cents": 2_500}]});
+        let payment: tutti_shared::Payment = expect_json(pay(&app, &staff, &body, Some("portail-42")).await, StatusCode::CREATED, "payment").await;
+        assert_eq!(payment.amount_cents, 6_500);
+        let again: tutti_shared::Payment = expect_json(pay(&app, &staff, &body, Some("portail-42")).await, StatusCode::OK, "the same request again").await;
+        assert_eq!(again, payment, "one payment recorded");
+        let other = json!({"household_id": household, "paid_on": "2026-11-30", "method": "cheque",
+                           "allocations": [{"invoice_id": first.id, "amount_cents": 100}]});
+        assert_eq!(pay(&app, &staff, &other, Some("portail-42")).await.status(), StatusCode::CONFLICT);
+
+        let first_now: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", first.id), &staff).await;
+        let second_now: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", second.id), &staff).await;
+        assert_eq!((first_now.balance_cents, second_now.balance_cents), (7_500, 0));
+
+        // Overpaying is refused and changes nothing, nor does another household's invoice.
+        let over = json!({"household_id": household, "paid_on": "2026-11-30", "method": "especes",
+                          "allocations": [{"invoice_id": first.id, "amount_cents": 7_000}, {"invoice_id": second.id, "amount_cents": 1}]});
+        let refused = tutti_tests::expect_error(pay(&app, &staff, &over, None).await, StatusCode::UNPROCESSABLE_ENTITY, "overpayment").await;
+        assert!(refused.fields.contains_key("allocations[1]"), "{:?}", refused.fields);
+        let first_still: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", first.id), &staff).await;
+        assert_eq!(first_still.balance_cents, 7_500, "the refused payment left nothing behind");
+        let wrong_household = json!({"household_id": ids.durand_family, "paid_on": "2026-11-30", "method": "virement",
+                                     "allocations": [{"invoice_id": first.id, "amount_cents": 100}]});
+        let refused = tutti_tests::expect_error(pay(&app, &staff, &wrong_household, None).await, StatusCode::UNPROCESSABLE_ENTITY, "another household's invoice").await;
+        assert!(refused.fields.contains_key("allocations[0]"));
+
+        // Eight payments of the whole balance at once: exactly one goes through.
+        let mut requests = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let client = app.new_client();
+            let url = app.url("/api/v1/admin/payments");
+            let staff = staff.clone();
+            let body = json!({"household_id": household, "paid_on": "2026-11-30", "method": "virement",
+                              "allocations": [{"invoice_id": first.id, "amount_cents": 7_500}]});
+            requests.spawn(async move { client.post(url).bearer_auth(staff).json(&body).send().await });
+        }
+        let mut created = 0;
+        while let Some(answer) = requests.join_next().await {
+            let status = answer.expect("the task").expect("the request").status();
+            assert!(status == StatusCode::CREATED || status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
+            created += usize::from(status == StatusCode::CREATED);
+        }
+        assert_eq!(created, 1, "never overpaid");
+        let settled: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", first.id), &staff).await;
+        assert_eq!(settled.balance_cents, 0);
+
+        // The family sees its payments and balances; the other household sees none.
+        let martin = app.martin_token().await;
+        let mine: Vec<tutti_shared::Payment> = app.get_ok("/api/v1/payments", &martin).await;
+        assert_eq!(mine.len(), 2);
+        let durand = app.durand_token().await;
+        let theirs: Vec<tutti_shared::Payment> = app.get_ok("/api/v1/payments", &durand).await;
+        assert!(theirs.is_empty());
+        let listed: Vec<tutti_shared::Payment> = app.get_ok(&format!("/api/v1/admin/payments?household_id={household}"), &staff).await;
+        assert_eq!(listed.len(), 2);
     }
 }

@@ -113,6 +113,9 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(billing::http::find_invoice)
         .service(billing::http::create_invoice)
         .service(billing::http::create_credit_note)
+        .service(billing::http::record_payment)
+        .service(billing::http::list_payments)
+        .service(billing::http::list_family_payments)
         .service(billing::http::list_family_invoices)
         .service(billing::http::find_family_invoice);
 }

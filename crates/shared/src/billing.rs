@@ -101,6 +101,9 @@ pub struct Invoice {
     pub campaign_id: Option<i64>,
     /// For a credit note: the invoice it corrects.
     pub corrects_invoice_id: Option<i64>,
+    /// What remains to pay, in cents: the total less its credit notes and the payments
+    /// allocated to it; never below zero (0 for a credit note).
+    pub balance_cents: i64,
 }
 
 /// A line typed by staff: a label and an amount in cents.
@@ -198,6 +201,115 @@ pub struct IssueFeesResult {
     /// Households left out: already invoiced for this campaign, nothing to bill, or a
     /// fee that cannot be computed (the reason says which).
     pub skipped: Vec<IssueSkip>,
+}
+
+/// How a payment was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMeans {
+    /// Direct debit.
+    Prelevement,
+    /// The town's Portail Familles.
+    PortailFamilles,
+    /// Cheque.
+    Cheque,
+    /// Cash.
+    Especes,
+    /// Bank transfer.
+    Virement,
+    /// Chèques vacances (ANCV).
+    ChequesVacances,
+}
+
+impl PaymentMeans {
+    /// Every means, in the order staff pick them.
+    pub const ALL: [PaymentMeans; 6] = [
+        PaymentMeans::Prelevement,
+        PaymentMeans::PortailFamilles,
+        PaymentMeans::Cheque,
+        PaymentMeans::Especes,
+        PaymentMeans::Virement,
+        PaymentMeans::ChequesVacances,
+    ];
+
+    /// The database and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMeans::Prelevement => "prelevement",
+            PaymentMeans::PortailFamilles => "portail_familles",
+            PaymentMeans::Cheque => "cheque",
+            PaymentMeans::Especes => "especes",
+            PaymentMeans::Virement => "virement",
+            PaymentMeans::ChequesVacances => "cheques_vacances",
+        }
+    }
+
+    /// The means of a database name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|means| means.as_str() == text)
+    }
+
+    /// The French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentMeans::Prelevement => "Prélèvement",
+            PaymentMeans::PortailFamilles => "Portail Familles",
+            PaymentMeans::Cheque => "Chèque",
+            PaymentMeans::Especes => "Espèces",
+            PaymentMeans::Virement => "Virement",
+            PaymentMeans::ChequesVacances => "Chèques vacances",
+        }
+    }
+}
+
+/// The part of a payment that settles one invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Allocation {
+    /// An invoice of the payment's household.
+    pub invoice_id: i64,
+    /// In cents, positive; at most what remains to pay on the invoice.
+    pub amount_cents: i64,
+}
+
+/// Records a payment: its amount is the sum of its allocations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    /// The household paying (of the caller's site).
+    pub household_id: i64,
+    /// The day it was paid.
+    pub paid_on: NaiveDate,
+    /// How.
+    pub method: PaymentMeans,
+    /// Cheque number, transfer reference… (at most 100 characters).
+    #[serde(default)]
+    pub reference: String,
+    /// The invoices it settles (1 to 50), each at most what remains to pay on it.
+    pub allocations: Vec<Allocation>,
+}
+
+/// A recorded payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Payment {
+    /// Database id.
+    pub id: i64,
+    /// The household.
+    pub household_id: i64,
+    /// The day it was paid.
+    pub paid_on: NaiveDate,
+    /// In cents: the sum of the allocations.
+    pub amount_cents: i64,
+    /// How.
+    pub method: PaymentMeans,
+    /// Cheque number, transfer reference…
+    pub reference: String,
+    /// The invoices it settled.
+    pub allocations: Vec<Allocation>,
 }
 
 /// Filters of the staff's invoices list (query string).

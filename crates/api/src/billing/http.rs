@@ -1,9 +1,10 @@
 //! Invoices over HTTP: staff issue the year's fee invoices (with a dry run) and read the
 //! site's invoices; a family reads its household's.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use tutti_shared::{
-    CreditNoteInput, Invoice, InvoiceListQuery, IssueFeesInput, IssueFeesResult, ManualInvoiceInput,
+    CreditNoteInput, Invoice, InvoiceListQuery, IssueFeesInput, IssueFeesResult,
+    ManualInvoiceInput, Payment, PaymentInput,
 };
 
 use super::service;
@@ -115,4 +116,69 @@ pub async fn create_credit_note(
     let staff = caller.staff()?;
     let note = service::credit_note(&state, staff, path.into_inner(), body.into_inner()?).await?;
     Ok(HttpResponse::Created().json(note))
+}
+
+/// Records a payment (règlement) settling one or more invoices of its household, each at
+/// most what remains to pay on it (overpayment is refused, 422). Send an
+/// `Idempotency-Key` header to retry safely: the same request with the same key records
+/// one payment and answers it again (200); the key used for another payment is a 409.
+#[utoipa::path(tag = "billing", request_body = PaymentInput, security(("bearer" = ["staff"])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 200 characters, unique per payment")),
+    responses((status = 201, description = "The payment recorded", body = Payment),
+        (status = 200, description = "The payment already recorded with this Idempotency-Key", body = Payment),
+        (status = 404, description = "No such household on the site", body = tutti_shared::ApiErrorBody),
+        (status = 409, description = "The Idempotency-Key served for another payment (`already_exists`)", body = tutti_shared::ApiErrorBody),
+        (status = 422, description = "Invalid allocations, another household's invoice, or more than what remains to pay", body = tutti_shared::ApiErrorBody)))]
+#[post("/admin/payments")]
+pub async fn record_payment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    body: ApiJson<PaymentInput>,
+) -> Result<HttpResponse, AppError> {
+    let key = request
+        .headers()
+        .get("idempotency-key")
+        .map(|value| value.to_str().unwrap_or_default().to_owned());
+    let staff = caller.staff()?;
+    let (payment, created) =
+        service::record_payment(&state, staff, body.into_inner()?, key).await?;
+    Ok(if created {
+        HttpResponse::Created().json(payment)
+    } else {
+        HttpResponse::Ok().json(payment)
+    })
+}
+
+/// The site's payments, newest first, optionally of one household.
+#[utoipa::path(tag = "billing", params(("household_id" = Option<i64>, Query, description = "Only this household")), security(("bearer" = ["staff"])),
+    responses((status = 200, description = "Payments", body = Vec<Payment>)))]
+#[get("/admin/payments")]
+pub async fn list_payments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PaymentListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let payments = service::payments(&state, caller.staff()?, query.household_id).await?;
+    Ok(HttpResponse::Ok().json(payments))
+}
+
+/// The household's payments, newest first.
+#[utoipa::path(tag = "billing", security(("bearer" = ["family"])),
+    responses((status = 200, description = "Payments", body = Vec<Payment>)))]
+#[get("/payments")]
+pub async fn list_family_payments(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, AppError> {
+    let payments = service::family_payments(&state, caller.family()?).await?;
+    Ok(HttpResponse::Ok().json(payments))
+}
+
+/// The staff's payments list filter.
+#[derive(Debug, serde::Deserialize)]
+pub struct PaymentListQuery {
+    /// Only this household.
+    #[serde(default)]
+    household_id: Option<i64>,
 }

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use tutti_shared::{
-    CreditNoteInput, FeeEstimateChild, FeeEstimateRequest, Instalment, Invoice, InvoiceKind,
-    InvoiceLine, InvoiceLineInput, InvoiceListQuery, InvoicePreview, IssueFeesInput,
-    IssueFeesResult, IssueSkip, ManualInvoiceInput, due_dates, format_euros, invoice_number,
-    paris_local,
+    Allocation, CreditNoteInput, FeeEstimateChild, FeeEstimateRequest, Instalment, Invoice,
+    InvoiceKind, InvoiceLine, InvoiceLineInput, InvoiceListQuery, InvoicePreview, IssueFeesInput,
+    IssueFeesResult, IssueSkip, ManualInvoiceInput, Payment, PaymentInput, PaymentMeans, due_dates,
+    format_euros, invoice_number, paris_local,
 };
 
-use super::store::{self, InvoiceRow, NewInvoice};
+use super::store::{self, InvoiceRow, NewInvoice, NewPayment, PaymentRow};
 use crate::audit::record_school_action;
 use crate::caller::{FamilyCaller, SchoolCaller};
 use crate::db::{DbConnection, now, write_transaction};
@@ -295,6 +295,7 @@ fn views(
             student_id: line.student_id,
         });
     }
+    let mut dues: BTreeMap<i64, i64> = store::dues_of(connection, &ids)?.into_iter().collect();
     let mut instalments: BTreeMap<i64, Vec<Instalment>> = BTreeMap::new();
     for due in store::instalments_of(connection, &ids)? {
         instalments
@@ -322,6 +323,7 @@ fn views(
                 total_cents: row.total_cents,
                 campaign_id: row.campaign_id,
                 corrects_invoice_id: row.corrects_invoice_id,
+                balance_cents: dues.remove(&row.id).unwrap_or(0),
             })
         })
         .collect()
@@ -534,8 +536,8 @@ pub async fn create_manual(
 }
 
 /// A credit note correcting invoice `id`, which never changes itself: its lines are the
-/// amounts credited (negative on the note); with the earlier notes, never more than the
-/// invoice's total, so that an invoice and its notes never net below zero.
+/// amounts credited (negative on the note), never more than what remains to pay on the
+/// invoice, so that its balance never goes below zero.
 pub async fn credit_note(
     state: &AppState,
     caller: SchoolCaller,
@@ -556,14 +558,15 @@ pub async fn credit_note(
                         message: "Un avoir ne se corrige pas par un autre avoir.".to_owned(),
                     }));
                 }
-                let credited: i64 = store::credited(connection, id)?.iter().sum();
-                let remaining = original.total_cents + credited;
-                if credit > remaining {
+                let due = store::dues_of(connection, &[id])?
+                    .first()
+                    .map_or(0, |(_, due)| *due);
+                if !store::lower_due(connection, id, credit)? {
                     return Err(DomainError::field(
                         "lines",
                         format!(
-                            "L'avoir dépasse ce qui reste de la facture ({}).",
-                            format_euros(remaining)
+                            "L'avoir dépasse ce qui reste à payer sur la facture ({}).",
+                            format_euros(due)
                         ),
                     ));
                 }
@@ -593,6 +596,235 @@ pub async fn credit_note(
                 )
             })?;
             read(connection, caller.site, None, note)
+        })
+        .await
+}
+
+/// Most invoices one payment settles.
+const MAX_ALLOCATIONS: usize = 50;
+
+fn payment_views(
+    connection: &mut DbConnection,
+    rows: Vec<PaymentRow>,
+) -> Result<Vec<Payment>, DomainError> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut allocations: BTreeMap<i64, Vec<Allocation>> = BTreeMap::new();
+    for (payment, invoice_id, amount_cents) in store::allocations_of(connection, &ids)? {
+        allocations.entry(payment).or_default().push(Allocation {
+            invoice_id,
+            amount_cents,
+        });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let method = PaymentMeans::parse(&row.method)
+                .ok_or_else(|| DomainError::Internal(format!("payment method {}", row.method)))?;
+            Ok(Payment {
+                allocations: allocations.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                household_id: row.household_id,
+                paid_on: row.paid_on,
+                amount_cents: row.amount_cents,
+                method,
+                reference: row.reference,
+            })
+        })
+        .collect()
+}
+
+fn payment_view(connection: &mut DbConnection, row: PaymentRow) -> Result<Payment, DomainError> {
+    payment_views(connection, vec![row])?
+        .pop()
+        .ok_or(DomainError::NotFound)
+}
+
+fn key_reused() -> DomainError {
+    DomainError::Conflict(Refusal {
+        code: ErrorCode::AlreadyExists,
+        message: "Cette clé d'idempotence a déjà servi pour un autre règlement.".to_owned(),
+    })
+}
+
+/// The payment an Idempotency-Key already recorded: the same one when the request is the
+/// same (household and amount), a 409 when the key served for another.
+fn replayed(
+    connection: &mut DbConnection,
+    site: SiteId,
+    key: &str,
+    input: &PaymentInput,
+    amount: i64,
+) -> Result<Option<Payment>, DomainError> {
+    match store::payment_by_key(connection, site, key)? {
+        Some(row) if row.household_id == input.household_id && row.amount_cents == amount => {
+            Ok(Some(payment_view(connection, row)?))
+        }
+        Some(_) => Err(key_reused()),
+        None => Ok(None),
+    }
+}
+
+/// Records a payment settling one or more invoices of its household; each allocation
+/// at most what remains to pay on its invoice (a guarded UPDATE: two payments at once
+/// can never overpay). With an Idempotency-Key, the same request again records nothing
+/// and answers the payment already recorded (`false`: not created now).
+pub async fn record_payment(
+    state: &AppState,
+    caller: SchoolCaller,
+    input: PaymentInput,
+    key: Option<String>,
+) -> Result<(Payment, bool), DomainError> {
+    let mut errors = FieldErrors::new();
+    if input.allocations.is_empty() || input.allocations.len() > MAX_ALLOCATIONS {
+        errors.insert(
+            "allocations".to_owned(),
+            "Un règlement solde de 1 à 50 factures.".to_owned(),
+        );
+    }
+    for (index, allocation) in input.allocations.iter().enumerate() {
+        if allocation.amount_cents <= 0 || allocation.amount_cents > MAX_LINE_CENTS {
+            errors.insert(
+                format!("allocations[{index}].amount_cents"),
+                "Le montant doit être compris entre 0,01 € et 100 000 €.".to_owned(),
+            );
+        }
+        if input.allocations[..index]
+            .iter()
+            .any(|earlier| earlier.invoice_id == allocation.invoice_id)
+        {
+            errors.insert(
+                format!("allocations[{index}].invoice_id"),
+                "Cette facture est déjà dans le règlement.".to_owned(),
+            );
+        }
+    }
+    if input.reference.chars().count() > 100 {
+        errors.insert("reference".to_owned(), "100 caractères au plus.".to_owned());
+    }
+    if key
+        .as_ref()
+        .is_some_and(|key| key.is_empty() || key.len() > 200)
+    {
+        errors.insert(
+            "Idempotency-Key".to_owned(),
+            "La clé d'idempotence fait de 1 à 200 caractères.".to_owned(),
+        );
+    }
+    invalid(errors)?;
+    let amount: i64 = input
+        .allocations
+        .iter()
+        .map(|allocation| allocation.amount_cents)
+        .sum();
+    state
+        .db
+        .work(move |connection| {
+            let recorded = write_transaction(connection, |connection| {
+                if let Some(key) = &key
+                    && let Some(payment) = replayed(connection, caller.site, key, &input, amount)?
+                {
+                    return Ok((payment, false));
+                }
+                store::household_name(connection, caller.site, HouseholdId(input.household_id))?
+                    .ok_or(DomainError::NotFound)?;
+                let mut errors = FieldErrors::new();
+                for (index, allocation) in input.allocations.iter().enumerate() {
+                    let invoice = store::find(
+                        connection,
+                        caller.site,
+                        Some(HouseholdId(input.household_id)),
+                        allocation.invoice_id,
+                    )?;
+                    let field = format!("allocations[{index}]");
+                    match invoice {
+                        None => {
+                            errors.insert(field, "Cette facture n'est pas de ce foyer.".to_owned());
+                        }
+                        Some(invoice) if invoice.kind == InvoiceKind::Avoir.as_str() => {
+                            errors.insert(field, "Un avoir ne se règle pas.".to_owned());
+                        }
+                        Some(invoice) => {
+                            let due = store::dues_of(connection, &[invoice.id])?
+                                .first()
+                                .map_or(0, |(_, due)| *due);
+                            if !store::lower_due(connection, invoice.id, allocation.amount_cents)? {
+                                errors.insert(
+                                    field,
+                                    format!(
+                                        "Le règlement dépasse ce qui reste à payer sur la facture {} ({}).",
+                                        invoice.number,
+                                        format_euros(due)
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+                // Nothing is kept of a refused payment: the transaction rolls back.
+                invalid(errors)?;
+                let allocations: Vec<(i64, i64)> = input
+                    .allocations
+                    .iter()
+                    .map(|allocation| (allocation.invoice_id, allocation.amount_cents))
+                    .collect();
+                let id = store::insert_payment(
+                    connection,
+                    &NewPayment {
+                        site_id: caller.site.0,
+                        household_id: input.household_id,
+                        paid_on: input.paid_on,
+                        amount_cents: amount,
+                        method: input.method.as_str(),
+                        reference: input.reference.trim(),
+                        idempotency_key: key.as_deref(),
+                        created_at: now(),
+                    },
+                    &allocations,
+                )?;
+                record_school_action(connection, &caller, "payment_recorded", "payment", id)?;
+                let row = store::find_payment(connection, caller.site, id)?
+                    .ok_or(DomainError::NotFound)?;
+                Ok((payment_view(connection, row)?, true))
+            });
+            match (recorded, &key) {
+                // The same key sent at the same time: the twin request recorded it while
+                // this one waited (a duplicate key, or an invoice the twin already paid).
+                (Err(error @ (DomainError::Conflict(_) | DomainError::Invalid { .. })), Some(key)) => {
+                    match replayed(connection, caller.site, key, &input, amount)? {
+                        Some(payment) => Ok((payment, false)),
+                        None => Err(error),
+                    }
+                }
+                (recorded, _) => recorded,
+            }
+        })
+        .await
+}
+
+/// The site's payments (of one household, when given), newest first.
+pub async fn payments(
+    state: &AppState,
+    caller: SchoolCaller,
+    household: Option<i64>,
+) -> Result<Vec<Payment>, DomainError> {
+    state
+        .db
+        .work(move |connection| {
+            let rows = store::payments_of(connection, caller.site, household.map(HouseholdId))?;
+            payment_views(connection, rows)
+        })
+        .await
+}
+
+/// The household's payments, newest first.
+pub async fn family_payments(
+    state: &AppState,
+    family: FamilyCaller,
+) -> Result<Vec<Payment>, DomainError> {
+    state
+        .db
+        .work(move |connection| {
+            let rows = store::payments_of(connection, family.site, Some(family.household))?;
+            payment_views(connection, rows)
         })
         .await
 }

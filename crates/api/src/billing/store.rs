@@ -7,7 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    families, invoice_instalments, invoice_lines, invoice_sequences, invoices, reenrolment_files,
+    families, invoice_balances, invoice_instalments, invoice_lines, invoice_sequences, invoices,
+    payment_allocations, payments, reenrolment_files,
 };
 use crate::domain::{HouseholdId, SiteId};
 
@@ -116,6 +117,14 @@ pub fn insert(
         .values(invoice)
         .returning(invoices::id)
         .get_result(connection)?;
+    if invoice.kind != "avoir" {
+        diesel::insert_into(invoice_balances::table)
+            .values((
+                invoice_balances::invoice_id.eq(id),
+                invoice_balances::due_cents.eq(invoice.total_cents),
+            ))
+            .execute(connection)?;
+    }
     // One row at a time: the two databases share no batch-insert syntax in diesel.
     for ((label, student_id, amount_cents), position) in lines.iter().zip(0..) {
         diesel::insert_into(invoice_lines::table)
@@ -292,10 +301,150 @@ pub fn household_name(
         .optional()
 }
 
-/// The totals of the credit notes correcting an invoice (negative amounts).
-pub fn credited(connection: &mut DbConnection, invoice: i64) -> QueryResult<Vec<i64>> {
-    invoices::table
-        .filter(invoices::corrects_invoice_id.eq(invoice))
-        .select(invoices::total_cents)
+/// Lowers what remains due on an invoice by `amount`, only if that much remains: one
+/// guarded UPDATE, which holds the row until the transaction ends; `false` when less
+/// remains (nothing written).
+pub fn lower_due(connection: &mut DbConnection, invoice: i64, amount: i64) -> QueryResult<bool> {
+    let changed = diesel::update(invoice_balances::table)
+        .filter(invoice_balances::invoice_id.eq(invoice))
+        .filter(invoice_balances::due_cents.ge(amount))
+        .set(invoice_balances::due_cents.eq(invoice_balances::due_cents - amount))
+        .execute(connection)?;
+    Ok(changed == 1)
+}
+
+/// What remains due on these invoices (credit notes have no row).
+pub fn dues_of(connection: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    invoice_balances::table
+        .filter(invoice_balances::invoice_id.eq_any(ids))
+        .select((invoice_balances::invoice_id, invoice_balances::due_cents))
+        .load(connection)
+}
+
+/// A payment row.
+#[derive(Debug, Clone, Queryable)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub paid_on: NaiveDate,
+    pub amount_cents: i64,
+    pub method: String,
+    pub reference: String,
+}
+
+/// A new payment.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = payments)]
+pub struct NewPayment<'a> {
+    pub site_id: i64,
+    pub household_id: i64,
+    pub paid_on: NaiveDate,
+    pub amount_cents: i64,
+    pub method: &'a str,
+    pub reference: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+const PAYMENT: (
+    payments::id,
+    payments::household_id,
+    payments::paid_on,
+    payments::amount_cents,
+    payments::method,
+    payments::reference,
+) = (
+    payments::id,
+    payments::household_id,
+    payments::paid_on,
+    payments::amount_cents,
+    payments::method,
+    payments::reference,
+);
+
+/// Inserts a payment and its allocations; its id.
+pub fn insert_payment(
+    connection: &mut DbConnection,
+    payment: &NewPayment<'_>,
+    allocations: &[(i64, i64)],
+) -> QueryResult<i64> {
+    let id: i64 = diesel::insert_into(payments::table)
+        .values(payment)
+        .returning(payments::id)
+        .get_result(connection)?;
+    for (invoice, amount) in allocations {
+        diesel::insert_into(payment_allocations::table)
+            .values((
+                payment_allocations::payment_id.eq(id),
+                payment_allocations::invoice_id.eq(invoice),
+                payment_allocations::amount_cents.eq(amount),
+            ))
+            .execute(connection)?;
+    }
+    Ok(id)
+}
+
+/// The payment recorded with this Idempotency-Key on the site, if any.
+pub fn payment_by_key(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    key: &str,
+) -> QueryResult<Option<PaymentRow>> {
+    payments::table
+        .filter(payments::site_id.eq(site))
+        .filter(payments::idempotency_key.eq(key))
+        .select(PAYMENT)
+        .first(connection)
+        .optional()
+}
+
+/// A payment of the site by id.
+pub fn find_payment(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    id: i64,
+) -> QueryResult<Option<PaymentRow>> {
+    payments::table
+        .filter(payments::site_id.eq(site))
+        .filter(payments::id.eq(id))
+        .select(PAYMENT)
+        .first(connection)
+        .optional()
+}
+
+/// The site's payments (of one household, when given), newest first.
+pub fn payments_of(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    household: Option<HouseholdId>,
+) -> QueryResult<Vec<PaymentRow>> {
+    let mut query = payments::table
+        .filter(payments::site_id.eq(site))
+        .into_boxed();
+    if let Some(HouseholdId(household)) = household {
+        query = query.filter(payments::household_id.eq(household));
+    }
+    query
+        .order((payments::paid_on.desc(), payments::id.desc()))
+        .select(PAYMENT)
+        .load(connection)
+}
+
+/// The allocations of these payments: (payment, invoice, amount).
+pub fn allocations_of(
+    connection: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<(i64, i64, i64)>> {
+    payment_allocations::table
+        .filter(payment_allocations::payment_id.eq_any(ids))
+        .order((
+            payment_allocations::payment_id,
+            payment_allocations::invoice_id,
+        ))
+        .select((
+            payment_allocations::payment_id,
+            payment_allocations::invoice_id,
+            payment_allocations::amount_cents,
+        ))
         .load(connection)
 }

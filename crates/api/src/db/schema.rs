@@ -382,6 +382,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoices,
     invoice_lines,
     invoice_instalments,
+    invoice_balances,
+    payments,
+    payment_allocations,
 );
 
 diesel::table! {
@@ -511,3 +514,36 @@ diesel::table! {
 diesel::joinable!(invoices -> families (household_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(invoice_instalments -> invoices (invoice_id));
+
+diesel::table! {
+    invoice_balances (invoice_id) {
+        invoice_id -> BigInt,
+        due_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        household_id -> BigInt,
+        paid_on -> Date,
+        amount_cents -> BigInt,
+        method -> Text,
+        reference -> Text,
+        idempotency_key -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payment_allocations (payment_id, invoice_id) {
+        payment_id -> BigInt,
+        invoice_id -> BigInt,
+        amount_cents -> BigInt,
+    }
+}
+
+diesel::joinable!(invoice_balances -> invoices (invoice_id));
+diesel::joinable!(payment_allocations -> payments (payment_id));
+diesel::joinable!(payment_allocations -> invoices (invoice_id));

@@ -1,0 +1,3 @@
+DROP TABLE payment_allocations;
+DROP TABLE payments;
+DROP TABLE invoice_balances;
