@@ -12,6 +12,7 @@ mod dates;
 mod files;
 mod forms;
 mod fragment;
+mod html;
 mod i18n;
 mod pages;
 mod router;

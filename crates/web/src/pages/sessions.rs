@@ -6,6 +6,7 @@ use tutti_shared::SessionView;
 use crate::api;
 use crate::components::{FormAlert, Loader, Page, StatusMessage};
 use crate::dates::paris_date_time;
+use crate::html::escape;
 use crate::session::Session;
 
 /// Lists where the account is signed in (device, network, last use; this device first
@@ -18,19 +19,23 @@ pub fn SessionsPage() -> impl IntoView {
     let done = RwSignal::new(None::<String>);
     let failed = RwSignal::new(None::<String>);
 
+    let busy = StoredValue::new(false);
     // `Some(id)`: that session; `None`: all the others.
-    let end = Action::new_local(move |target: &Option<i64>| {
-        let target = *target;
-        async move {
-            failed.set(None);
-            done.set(None);
+    let end = move |target: Option<i64>| {
+        if busy.get_value() {
+            return;
+        }
+        busy.set_value(true);
+        failed.set(None);
+        done.set(None);
+        leptos::task::spawn_local(async move {
             let answer = match target {
                 Some(id) => api::end_session(session, id).await,
                 None => api::end_other_sessions(session).await,
             };
             match answer {
                 Ok(()) => {
-                    done.set(Some(
+                    let _ = done.try_set(Some(
                         match target {
                             Some(_) => "L'appareil a été déconnecté.",
                             None => "Toutes les autres connexions ont été fermées.",
@@ -39,64 +44,38 @@ pub fn SessionsPage() -> impl IntoView {
                     ));
                     sessions.retry();
                 }
-                Err(error) => failed.set(Some(error.to_string())),
-            }
-        }
-    });
-
-    let render = move |mut list: Vec<SessionView>| {
-        // This device first, then the others as the server orders them (latest use first).
-        list.sort_by_key(|row| !row.current);
-        let others = list.iter().filter(|row| !row.current).count();
-        let rows = list
-            .into_iter()
-            .map(|row| {
-                let SessionView { id, device, place, last_used_at, current, .. } = row;
-                let on_end = move |_| {
-                    if current {
-                        // This device: a plain logout, which also forgets the token here.
-                        leptos::task::spawn_local(async move {
-                            let _ = api::logout(session).await;
-                            session.sign_out_locally();
-                        });
-                    } else {
-                        end.dispatch(Some(id));
-                    }
-                };
-                view! {
-                    <li class="panel session">
-                        <p class="session-device">
-                            <strong>{device}</strong>
-                            {current.then(|| view! { " " <span class="badge">"Cet appareil"</span> })}
-                        </p>
-                        <p>{place}</p>
-                        <p>"Dernière utilisation : " {paris_date_time(last_used_at)}</p>
-                        <button
-                            type="button"
-                            class="button-secondary"
-                            disabled=move || end.pending().get()
-                            on:click=on_end
-                        >
-                            "Se déconnecter de cet appareil"
-                        </button>
-                    </li>
+                Err(error) => {
+                    let _ = failed.try_set(Some(error.to_string()));
                 }
-            })
-            .collect_view();
-        view! {
-            <ul class="sessions" aria-label="Connexions ouvertes">{rows}</ul>
-            {(others > 0).then(|| view! {
-                <button
-                    type="button"
-                    class="button-primary"
-                    disabled=move || end.pending().get()
-                    on:click=move |_| { end.dispatch(None); }
-                >
-                    "Déconnecter toutes les autres connexions"
-                </button>
-            })}
+            }
+            busy.set_value(false);
+        });
+    };
+    // One handler for every button of the list, by its `data-end`.
+    let on_click = move |event: web_sys::MouseEvent| {
+        use wasm_bindgen::JsCast as _;
+        let target = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("[data-end]").ok().flatten())
+            .and_then(|button| button.get_attribute("data-end"));
+        match target.as_deref() {
+            // This device: a plain logout, which also forgets the token here.
+            Some("current") => leptos::task::spawn_local(async move {
+                let _ = api::logout(session).await;
+                session.sign_out_locally();
+            }),
+            Some("others") => end(None),
+            Some(id) => {
+                if let Ok(id) = id.parse() {
+                    end(Some(id));
+                }
+            }
+            None => {}
         }
-        .into_any()
+    };
+    let render = move |list: Vec<SessionView>| {
+        view! { <div on:click=on_click inner_html=sessions_html(list)></div> }.into_any()
     };
 
     view! {
@@ -110,4 +89,41 @@ pub fn SessionsPage() -> impl IntoView {
             {sessions.view("vos connexions", render)}
         </Page>
     }
+}
+
+/// The sessions as text (this device first, then the others as the server orders them,
+/// latest use first), each with its button, and the button ending all the others.
+fn sessions_html(mut list: Vec<SessionView>) -> String {
+    list.sort_by_key(|row| !row.current);
+    let others = list.iter().filter(|row| !row.current).count();
+    let mut html = String::from("<ul class=\"sessions\" aria-label=\"Connexions ouvertes\">");
+    for row in list {
+        let badge = if row.current {
+            " <span class=\"badge\">Cet appareil</span>"
+        } else {
+            ""
+        };
+        let target = if row.current {
+            "current".to_owned()
+        } else {
+            row.id.to_string()
+        };
+        html.push_str(&format!(
+            "<li class=\"panel session\"><p class=\"session-device\"><strong>{}</strong>{badge}</p>\
+             <p>{}</p><p>Dernière utilisation : {}</p>\
+             <button type=\"button\" class=\"button-secondary\" data-end=\"{target}\">Se déconnecter de \
+             cet appareil</button></li>",
+            escape(&row.device),
+            escape(&row.place),
+            paris_date_time(row.last_used_at)
+        ));
+    }
+    html.push_str("</ul>");
+    if others > 0 {
+        html.push_str(
+            "<button type=\"button\" class=\"button-primary\" data-end=\"others\">Déconnecter toutes \
+             les autres connexions</button>",
+        );
+    }
+    html
 }

@@ -4,6 +4,8 @@
 //! The child and the tab live in the address (`/eleves/12/cours`), so that a link, a
 //! bookmark or a reload lands on the same screen; `/eleves` alone shows the first child.
 
+use std::fmt::Write as _;
+
 use leptos::prelude::*;
 use tutti_shared::{RepertoireEntry, StudentCourse, StudentSummary, weekday_name};
 
@@ -11,6 +13,7 @@ use crate::api::family::{self as api, CourseYears};
 use crate::api::reenrolment as reenrolment_api;
 use crate::components::{Loader, Loading, Page, RecordForm, Subject, student_sheet};
 use crate::dates::{DateStyle, french_date};
+use crate::html::escape;
 use crate::pages::reenrolment::ReenrolmentTab;
 use crate::router::{A, Location, navigate};
 use crate::session::Session;
@@ -276,122 +279,108 @@ fn CoursesTab(student_id: i64, years: CourseYears) -> impl IntoView {
     let courses = Loader::new(move || api::list_student_courses(session, student_id, years));
     let current = years == CourseYears::Current;
     courses.view("les cours", move |courses| {
-        if courses.is_empty() {
-            let empty = if current {
-                "Aucun cours cette année."
-            } else {
-                "Aucun cours les années précédentes."
-            };
-            return view! { <p class="empty-state">{empty}</p> }.into_any();
-        }
-        group_by_year(courses)
-            .into_iter()
-            .map(|(year, courses)| {
-                let cards = courses
-                    .into_iter()
-                    .map(|course| view! { <CourseCard course=course with_absences=current /> })
-                    .collect_view();
-                view! {
-                    <h3>"Année " {year}</h3>
-                    <ul class="course-list">{cards}</ul>
-                }
-            })
-            .collect_view()
-            .into_any()
+        view! { <div inner_html=courses_html(courses, current)></div> }.into_any()
     })
 }
 
-/// One course: discipline and level, teacher, slot, room, evaluations, absences.
-#[component]
-fn CourseCard(course: StudentCourse, with_absences: bool) -> impl IntoView {
-    let slot = course_slot(&course.course);
-    let enrolment = course.enrolment_id;
-    let with_marks = course
-        .evaluations
-        .iter()
-        .any(|evaluation| evaluation.mark.is_some());
-    let evaluations = if course.evaluations.is_empty() {
-        view! { <p class="empty-state">"Pas encore d'évaluation."</p> }.into_any()
-    } else {
-        let rows = course
-            .evaluations
-            .into_iter()
-            .map(|evaluation| {
-                let mark = with_marks.then(
-                    || view! { <td>{evaluation.mark.unwrap_or_else(|| "—".to_owned())}</td> },
-                );
-                view! {
-                    <tr>
-                        <th scope="row">{evaluation.period}</th>
-                        <td>{evaluation.comment}</td>
-                        {mark}
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="evaluations">
-                <caption>"Évaluations"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Période"</th>
-                        <th scope="col">"Appréciation"</th>
-                        {with_marks.then(|| view! { <th scope="col">"Note"</th> })}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-        .into_any()
-    };
-    let absences = with_absences.then(|| {
-        let heading_id = format!("absences-{enrolment}");
-        let list = if course.absences.is_empty() {
-            view! { <p class="empty-state">"Aucune absence."</p> }.into_any()
+/// The courses by year as text (read-only: a fraction of the wasm of views; every value
+/// escaped): one card per course with its teacher, slot, room, evaluations and, for
+/// this year, absences.
+fn courses_html(courses: Vec<StudentCourse>, current: bool) -> String {
+    if courses.is_empty() {
+        let empty = if current {
+            "Aucun cours cette année."
         } else {
-            let items = course
-                .absences
-                .into_iter()
-                .map(|absence| {
-                    let (class, status) = if absence.justified {
-                        ("badge badge-ok", "Justifiée")
-                    } else {
-                        ("badge badge-warning", "Non justifiée")
-                    };
-                    let reason = (!absence.reason.is_empty())
-                        .then(|| view! { <span class="absence-reason">"Motif : " {absence.reason}</span> });
-                    view! {
-                        <li>
-                            <span class="absence-date">{french_date(absence.date, DateStyle::Long)}</span>
-                            <span class=class>{status}</span>
-                            {reason}
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! { <ul class="absences" aria-labelledby=heading_id.clone()>{items}</ul> }.into_any()
+            "Aucun cours les années précédentes."
         };
-        view! {
-            <p class="subheading" id=heading_id>"Absences"</p>
-            {list}
-        }
-    });
-    view! {
-        <li class="panel course-card">
-            <h4>
-                {course.course.discipline}
-                " "
-                <span class="course-level">{course.course.level}</span>
-            </h4>
-            <dl class="facts">
-                <div><dt>"Professeur"</dt><dd>{course.course.teacher_name}</dd></div>
-                <div><dt>"Horaire"</dt><dd>{slot}</dd></div>
-                <div><dt>"Salle"</dt><dd>{course.course.room}</dd></div>
-            </dl>
-            {evaluations}
-            {absences}
-        </li>
+        return format!("<p class=\"empty-state\">{empty}</p>");
     }
+    let mut html = String::new();
+    for (year, courses) in group_by_year(courses) {
+        let _ = write!(html, "<h3>Année {}</h3><ul class=\"course-list\">", escape(&year));
+        for course in courses {
+            course_card(&mut html, course, current);
+        }
+        html.push_str("</ul>");
+    }
+    html
+}
+
+/// One course: discipline and level, teacher, slot, room, evaluations, absences.
+fn course_card(html: &mut String, course: StudentCourse, with_absences: bool) {
+    let slot = course_slot(&course.course);
+    let _ = write!(
+        html,
+        "<li class=\"panel course-card\"><h4>{} <span class=\"course-level\">{}</span></h4>\
+         <dl class=\"facts\"><div><dt>Professeur</dt><dd>{}</dd></div>\
+         <div><dt>Horaire</dt><dd>{}</dd></div><div><dt>Salle</dt><dd>{}</dd></div></dl>",
+        escape(&course.course.discipline),
+        escape(&course.course.level),
+        escape(&course.course.teacher_name),
+        escape(&slot),
+        escape(&course.course.room),
+    );
+    if course.evaluations.is_empty() {
+        html.push_str("<p class=\"empty-state\">Pas encore d'évaluation.</p>");
+    } else {
+        let with_marks = course
+            .evaluations
+            .iter()
+            .any(|evaluation| evaluation.mark.is_some());
+        html.push_str(
+            "<table class=\"evaluations\"><caption>Évaluations</caption><thead><tr>\
+             <th scope=\"col\">Période</th><th scope=\"col\">Appréciation</th>",
+        );
+        if with_marks {
+            html.push_str("<th scope=\"col\">Note</th>");
+        }
+        html.push_str("</tr></thead><tbody>");
+        for evaluation in &course.evaluations {
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{}</th><td>{}</td>",
+                escape(&evaluation.period),
+                escape(&evaluation.comment)
+            );
+            if with_marks {
+                let mark = evaluation.mark.as_deref().unwrap_or("—");
+                let _ = write!(html, "<td>{}</td>", escape(mark));
+            }
+            html.push_str("</tr>");
+        }
+        html.push_str("</tbody></table>");
+    }
+    if with_absences {
+        let heading_id = format!("absences-{}", course.enrolment_id);
+        let _ = write!(html, "<p class=\"subheading\" id=\"{heading_id}\">Absences</p>");
+        if course.absences.is_empty() {
+            html.push_str("<p class=\"empty-state\">Aucune absence.</p>");
+        } else {
+            let _ = write!(html, "<ul class=\"absences\" aria-labelledby=\"{heading_id}\">");
+            for absence in &course.absences {
+                let (class, status) = if absence.justified {
+                    ("badge badge-ok", "Justifiée")
+                } else {
+                    ("badge badge-warning", "Non justifiée")
+                };
+                let _ = write!(
+                    html,
+                    "<li><span class=\"absence-date\">{}</span><span class=\"{class}\">{status}</span>",
+                    french_date(absence.date, DateStyle::Long)
+                );
+                if !absence.reason.is_empty() {
+                    let _ = write!(
+                        html,
+                        "<span class=\"absence-reason\">Motif : {}</span>",
+                        escape(&absence.reason)
+                    );
+                }
+                html.push_str("</li>");
+            }
+            html.push_str("</ul>");
+        }
+    }
+    html.push_str("</li>");
 }
 
 /// "Répertoire": the events the child took part in, and what they played or danced.
@@ -399,46 +388,43 @@ fn CourseCard(course: StudentCourse, with_absences: bool) -> impl IntoView {
 fn RepertoireTab(student_id: i64) -> impl IntoView {
     let session = Session::expect();
     let entries = Loader::new(move || api::list_student_repertoire(session, student_id));
-    entries.view("le répertoire", repertoire)
+    entries.view("le répertoire", |entries| {
+        view! { <div inner_html=repertoire(entries)></div> }.into_any()
+    })
 }
 
-/// The events as cards, or a word saying there are none yet.
-fn repertoire(entries: Vec<RepertoireEntry>) -> AnyView {
+/// The events as cards (text, every value escaped), or a word saying there are none yet.
+fn repertoire(entries: Vec<RepertoireEntry>) -> String {
     if entries.is_empty() {
-        return view! {
-            <p class="empty-state">
-                "Aucun événement pour l'instant : les concerts, auditions et spectacles auxquels l'élève "
-                "participera apparaîtront ici."
-            </p>
-        }
-        .into_any();
+        return "<p class=\"empty-state\">Aucun événement pour l'instant : les concerts, \
+                auditions et spectacles auxquels l'élève participera apparaîtront ici.</p>"
+            .to_owned();
     }
-    let cards = entries
-        .into_iter()
-        .map(|entry| {
-            let event = entry.event;
-            let mut kind = event.kind;
-            if let Some(first) = kind.get_mut(..1) {
-                first.make_ascii_uppercase();
-            }
-            let meta = [kind, french_date(event.date, DateStyle::Long), event.place]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ");
-            view! {
-                <li class="panel event-card">
-                    <h3>{event.name}</h3>
-                    <p class="event-meta">{meta}</p>
-                    <dl class="facts">
-                        <div><dt>"Sa participation"</dt><dd>{entry.piece}</dd></div>
-                        <div><dt>"Programme"</dt><dd>{event.programme}</dd></div>
-                    </dl>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="event-list">{cards}</ul> }.into_any()
+    let mut html = String::from("<ul class=\"event-list\">");
+    for entry in entries {
+        let event = entry.event;
+        let mut kind = event.kind;
+        if let Some(first) = kind.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        let meta = [kind, french_date(event.date, DateStyle::Long), event.place]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let _ = write!(
+            html,
+            "<li class=\"panel event-card\"><h3>{}</h3><p class=\"event-meta\">{}</p>\
+             <dl class=\"facts\"><div><dt>Sa participation</dt><dd>{}</dd></div>\
+             <div><dt>Programme</dt><dd>{}</dd></div></dl></li>",
+            escape(&event.name),
+            escape(&meta),
+            escape(&entry.piece),
+            escape(&event.programme)
+        );
+    }
+    html.push_str("</ul>");
+    html
 }
 
 #[cfg(test)]
