@@ -340,7 +340,7 @@ fn a_long_label_wraps_within_its_column() {
 }
 
 /// Writes the sample PDFs to look at them:
-/// `cargo test -p tutti-api --lib billing::pdf -- --ignored --nocapture writes_samples`,
+/// `cargo test -p tutti-api --lib billing::pdf::tests::writes_samples -- --ignored --nocapture`,
 /// then `pdftoppm -png -r 80 FILE.pdf /tmp/page`.
 #[test]
 #[ignore = "writes files for a human to look at"]
@@ -362,7 +362,8 @@ fn writes_samples() {
 }
 
 /// The time to render a 10-line invoice, 200 times: run it in release,
-/// `cargo test --release -p tutti-api --lib billing::pdf -- --ignored --nocapture timing`.
+/// `cargo test --release -p tutti-api --lib billing::pdf::tests::timing -- --ignored --nocapture`.
+/// Seen on a shared 2-core machine: p50 4.3 ms, p99 12-14 ms, 31 kB.
 #[test]
 #[ignore = "a measurement, not a check: run it in release"]
 fn timing_of_200_ten_line_invoices() {
