@@ -272,6 +272,16 @@ fn fixtures(
         Site1,
     );
     add(
+        "/api/v1/invoices/{id}/pdf",
+        format!("/api/v1/invoices/{}/pdf", school.invoice),
+        FamilyA,
+    );
+    add(
+        "/api/v1/admin/invoices/{id}/pdf",
+        format!("/api/v1/admin/invoices/{}/pdf", school.invoice),
+        Site1,
+    );
+    add(
         "/api/v1/admin/invoices/{id}/credit-notes",
         format!("/api/v1/admin/invoices/{}/credit-notes", school.invoice),
         Site1,
@@ -587,6 +597,13 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
         "INSERT INTO invoices (id, site_id, household_id, number, kind, label, issued_on, \
          total_cents, created_at) SELECT {invoice}, site_id, id, '2026-900001', 'cotisation', \
          'Cotisation', '2026-11-30', 10000, '2026-11-30 10:00:00' FROM families WHERE id = {household}"
+    ));
+    app.sql(&format!(
+        "INSERT INTO invoice_lines (invoice_id, position, label, amount_cents) \
+         VALUES ({invoice}, 0, 'Cotisation', 10000)"
+    ));
+    app.sql(&format!(
+        "INSERT INTO invoice_balances (invoice_id, due_cents) VALUES ({invoice}, 10000)"
     ));
     SchoolIds {
         invoice,

@@ -287,3 +287,44 @@ both! {
         assert_eq!(listed.len(), 2);
     }
 }
+
+/// The text of every page of a PDF, read back.
+fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let document = lopdf::Document::load_mem(bytes).expect("a PDF");
+    document
+        .get_pages()
+        .keys()
+        .map(|number| document.extract_text(&[*number]).expect("the page's text"))
+        .collect()
+}
+
+both! {
+    async fn an_invoice_pdf_follows_the_payments_and_only_its_household_gets_it(app) {
+        let staff = app.staff_token().await;
+        let ids = app.demo_ids().await;
+        let invoice: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(ids.martin_family, 123_456)).await, StatusCode::CREATED, "invoice").await;
+        let martin = app.martin_token().await;
+        let path = format!("/api/v1/invoices/{}/pdf", invoice.id);
+        let answer = app.get_as(&path, &martin).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert_eq!(tutti_tests::header(&answer, "content-type"), "application/pdf");
+        assert!(tutti_tests::header(&answer, "content-disposition").contains(&format!("facture-{}.pdf", invoice.number)));
+        let text = pdf_pages(&answer.bytes().await.expect("the PDF")).join("\n");
+        for expected in [invoice.number.as_str(), "DUPLICATA", "Martin", "Conservatoire 1", "219 400 591 00017",
+                         "Salle Debussy, 12 mars", "Remise association", "1\u{202F}234,56\u{A0}€"] {
+            assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        }
+        // After a payment, the duplicate shows it and the new balance: never stale.
+        let body = json!({"household_id": ids.martin_family, "paid_on": "2026-12-01", "method": "cheque", "reference": "Chèque 987",
+                          "allocations": [{"invoice_id": invoice.id, "amount_cents": 23_456}]});
+        assert_eq!(pay(&app, &staff, &body, None).await.status(), StatusCode::CREATED);
+        let text = pdf_pages(&app.get_as(&path, &martin).await.bytes().await.expect("the PDF")).join("\n");
+        for expected in ["Chèque 987", "01/12/2026", "1\u{202F}000,00\u{A0}€"] {
+            assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+        }
+        let durand = app.durand_token().await;
+        assert_eq!(app.get_as(&path, &durand).await.status(), StatusCode::NOT_FOUND);
+        let staff_copy = app.get_as(&format!("/api/v1/admin/invoices/{}/pdf", invoice.id), &staff).await;
+        assert_eq!(staff_copy.status(), StatusCode::OK);
+    }
+}

@@ -57,6 +57,12 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
             },
         )?,
     };
+    crate::sites::store::set_billing_identity(
+        &mut connection,
+        site_id,
+        "Conservatoire municipal\n12 avenue Ardouin\n94420 Le Plessis-Trévise",
+        "219 400 591 00017",
+    )?;
     let hash = |password: &str| {
         hasher
             .hash_blocking(&prehash_for_login(password))

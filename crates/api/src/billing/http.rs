@@ -182,3 +182,52 @@ pub struct PaymentListQuery {
     #[serde(default)]
     household_id: Option<i64>,
 }
+
+/// The PDF answer of an invoice: shown in the browser's viewer (inline), named after
+/// its number, never cached (it follows the payments).
+fn pdf_answer(number: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"facture-{number}.pdf\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(bytes)
+}
+
+/// The PDF duplicate of one of the household's invoices ("DUPLICATA"), as it stands now.
+#[utoipa::path(tag = "billing", params(("id" = i64, Path, description = "Invoice id")), security(("bearer" = ["family"])),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "Not an invoice of the household", body = tutti_shared::ApiErrorBody)))]
+#[get("/invoices/{id}/pdf")]
+pub async fn find_family_invoice_pdf(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let family = caller.family()?;
+    let (number, bytes) = service::invoice_pdf(
+        &state,
+        family.site,
+        Some(family.household),
+        path.into_inner(),
+    )
+    .await?;
+    Ok(pdf_answer(&number, bytes))
+}
+
+/// The PDF duplicate of an invoice of the site, as it stands now.
+#[utoipa::path(tag = "billing", params(("id" = i64, Path, description = "Invoice id")), security(("bearer" = ["staff"])),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "Not an invoice of the site", body = tutti_shared::ApiErrorBody)))]
+#[get("/admin/invoices/{id}/pdf")]
+pub async fn find_invoice_pdf(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let staff = caller.staff()?;
+    let (number, bytes) = service::invoice_pdf(&state, staff.site, None, path.into_inner()).await?;
+    Ok(pdf_answer(&number, bytes))
+}

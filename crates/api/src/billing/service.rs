@@ -12,6 +12,7 @@ use tutti_shared::{
     format_euros, invoice_number, paris_local,
 };
 
+use super::pdf;
 use super::store::{self, InvoiceRow, NewInvoice, NewPayment, PaymentRow};
 use crate::audit::record_school_action;
 use crate::caller::{FamilyCaller, SchoolCaller};
@@ -827,4 +828,131 @@ pub async fn family_payments(
             payment_views(connection, rows)
         })
         .await
+}
+
+/// The PDF duplicate of an invoice (or credit note) of the site, of the household when
+/// given; generated on request from the books as they are, so never stale after a
+/// payment. Answers the invoice's number and the PDF's bytes.
+pub async fn invoice_pdf(
+    state: &AppState,
+    site: SiteId,
+    household: Option<HouseholdId>,
+    id: i64,
+) -> Result<(String, Vec<u8>), DomainError> {
+    let document = state
+        .db
+        .work(move |connection| {
+            let invoice = read(connection, site, household, id)?;
+            pdf_document(connection, site, invoice)
+        })
+        .await?;
+    let number = document.number.clone();
+    // Rendering is CPU work: off the async executor, like bcrypt.
+    let bytes = actix_web::web::block(move || pdf::render_invoice(&document))
+        .await
+        .map_err(|error| DomainError::Internal(format!("PDF task: {error}")))?
+        .map_err(|error| DomainError::Internal(format!("PDF: {error}")))?;
+    Ok((number, bytes))
+}
+
+/// What the PDF prints of an invoice: the school, the household's postal address, the
+/// lines, and what lowered its balance (payments, then credit notes).
+fn pdf_document(
+    connection: &mut DbConnection,
+    site: SiteId,
+    invoice: Invoice,
+) -> Result<pdf::InvoiceDocument, DomainError> {
+    let (name, address, siret, contact) = store::school_identity(connection, site)?;
+    let school = pdf::SchoolHeader {
+        name,
+        address_lines: address.lines().map(str::to_owned).collect(),
+        siret,
+        contact,
+    };
+    let household =
+        match store::household_address(connection, site, HouseholdId(invoice.household_id))? {
+            Some(guardian) => pdf::Addressee {
+                name: format!(
+                    "{} {} {}",
+                    guardian.civility, guardian.first_name, guardian.last_name
+                )
+                .trim()
+                .to_owned(),
+                address_lines: [
+                    guardian.address,
+                    format!("{} {}", guardian.postcode, guardian.city),
+                ]
+                .into_iter()
+                .map(|line| line.trim().to_owned())
+                .filter(|line| !line.is_empty())
+                .collect(),
+            },
+            None => pdf::Addressee {
+                name: invoice.household_name.clone(),
+                address_lines: Vec::new(),
+            },
+        };
+    let mut payments: Vec<pdf::PaymentLine> = store::payments_to(connection, invoice.id)?
+        .into_iter()
+        .map(
+            |(paid_on, method, reference, amount_cents)| pdf::PaymentLine {
+                paid_on,
+                method: PaymentMeans::parse(&method)
+                    .map_or(method, |means| means.label().to_owned()),
+                reference,
+                amount_cents,
+            },
+        )
+        .collect();
+    for (number, issued_on, label, total_cents) in store::credit_notes_of(connection, invoice.id)? {
+        payments.push(pdf::PaymentLine {
+            paid_on: issued_on,
+            method: format!("Avoir {number}"),
+            reference: label,
+            amount_cents: -total_cents,
+        });
+    }
+    let corrects = match invoice.corrects_invoice_id {
+        Some(original) => Some(store::number_of(connection, original)?),
+        None => None,
+    };
+    let kind = match invoice.kind {
+        InvoiceKind::Cotisation => pdf::InvoiceKind::Facture,
+        InvoiceKind::Location => pdf::InvoiceKind::Location,
+        InvoiceKind::Avoir => pdf::InvoiceKind::Avoir,
+    };
+    // A credit note owes nothing: its "balance" is its own (negative) total.
+    let balance_cents = if invoice.kind == InvoiceKind::Avoir {
+        invoice.total_cents
+    } else {
+        invoice.balance_cents
+    };
+    Ok(pdf::InvoiceDocument {
+        kind,
+        number: invoice.number,
+        issued_on: invoice.issued_on,
+        school,
+        household,
+        subject: Some(invoice.label),
+        corrects,
+        lines: invoice
+            .lines
+            .into_iter()
+            .map(|line| pdf::InvoiceLine {
+                label: line.label,
+                amount_cents: line.amount_cents,
+            })
+            .collect(),
+        total_cents: invoice.total_cents,
+        payments,
+        balance_cents,
+        due_dates: invoice
+            .instalments
+            .into_iter()
+            .map(|due| pdf::DueDate {
+                due_on: due.due_on,
+                amount_cents: due.amount_cents,
+            })
+            .collect(),
+    })
 }

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    families, invoice_balances, invoice_instalments, invoice_lines, invoice_sequences, invoices,
-    payment_allocations, payments, reenrolment_files,
+    families, guardians, invoice_balances, invoice_instalments, invoice_lines, invoice_sequences,
+    invoices, payment_allocations, payments, reenrolment_files, sites,
 };
 use crate::domain::{HouseholdId, SiteId};
 
@@ -447,4 +447,96 @@ pub fn allocations_of(
             payment_allocations::amount_cents,
         ))
         .load(connection)
+}
+
+/// What an invoice's header prints of the site: name, postal address, SIRET, contact.
+pub fn school_identity(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+) -> QueryResult<(String, String, String, String)> {
+    sites::table
+        .find(site)
+        .select((
+            sites::name,
+            sites::billing_address,
+            sites::siret,
+            sites::contact_email,
+        ))
+        .first(connection)
+}
+
+/// A guardian's name and postal address, as an invoice is addressed.
+#[derive(Debug, Clone, Queryable)]
+pub struct PostalAddress {
+    pub civility: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+/// The household's first guardian's name and postal address, if it has a guardian.
+pub fn household_address(
+    connection: &mut DbConnection,
+    SiteId(site): SiteId,
+    HouseholdId(household): HouseholdId,
+) -> QueryResult<Option<PostalAddress>> {
+    guardians::table
+        .filter(guardians::site_id.eq(site))
+        .filter(guardians::family_id.eq(household))
+        .order(guardians::position)
+        .select((
+            guardians::civility,
+            guardians::first_name,
+            guardians::last_name,
+            guardians::address,
+            guardians::postcode,
+            guardians::city,
+        ))
+        .first(connection)
+        .optional()
+}
+
+/// The payments allocated to an invoice: date, method, reference, amount allocated.
+pub fn payments_to(
+    connection: &mut DbConnection,
+    invoice: i64,
+) -> QueryResult<Vec<(NaiveDate, String, String, i64)>> {
+    payment_allocations::table
+        .inner_join(payments::table)
+        .filter(payment_allocations::invoice_id.eq(invoice))
+        .order((payments::paid_on, payments::id))
+        .select((
+            payments::paid_on,
+            payments::method,
+            payments::reference,
+            payment_allocations::amount_cents,
+        ))
+        .load(connection)
+}
+
+/// The credit notes correcting an invoice: number, date, label, total (negative).
+pub fn credit_notes_of(
+    connection: &mut DbConnection,
+    invoice: i64,
+) -> QueryResult<Vec<(String, NaiveDate, String, i64)>> {
+    invoices::table
+        .filter(invoices::corrects_invoice_id.eq(invoice))
+        .order(invoices::id)
+        .select((
+            invoices::number,
+            invoices::issued_on,
+            invoices::label,
+            invoices::total_cents,
+        ))
+        .load(connection)
+}
+
+/// The number of an invoice by id.
+pub fn number_of(connection: &mut DbConnection, invoice: i64) -> QueryResult<String> {
+    invoices::table
+        .find(invoice)
+        .select(invoices::number)
+        .first(connection)
 }

@@ -11,6 +11,8 @@ diesel::table! {
         contact_email -> Text,
         forms_url -> Text,
         created_at -> Timestamp,
+        billing_address -> Text,
+        siret -> Text,
     }
 }
 

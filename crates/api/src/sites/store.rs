@@ -60,3 +60,16 @@ pub fn insert_site(connection: &mut DbConnection, site: &NewSite<'_>) -> QueryRe
         .returning(sites::id)
         .get_result(connection)
 }
+
+/// Sets what invoices print of the site: postal address (lines separated by newlines)
+/// and SIRET.
+pub fn set_billing_identity(
+    connection: &mut DbConnection,
+    id: i64,
+    address: &str,
+    siret: &str,
+) -> QueryResult<usize> {
+    diesel::update(sites::table.find(id))
+        .set((sites::billing_address.eq(address), sites::siret.eq(siret)))
+        .execute(connection)
+}

@@ -297,7 +297,11 @@ fn courses_html(courses: Vec<StudentCourse>, current: bool) -> String {
     }
     let mut html = String::new();
     for (year, courses) in group_by_year(courses) {
-        let _ = write!(html, "<h3>Année {}</h3><ul class=\"course-list\">", escape(&year));
+        let _ = write!(
+            html,
+            "<h3>Année {}</h3><ul class=\"course-list\">",
+            escape(&year)
+        );
         for course in courses {
             course_card(&mut html, course, current);
         }
@@ -352,11 +356,17 @@ fn course_card(html: &mut String, course: StudentCourse, with_absences: bool) {
     }
     if with_absences {
         let heading_id = format!("absences-{}", course.enrolment_id);
-        let _ = write!(html, "<p class=\"subheading\" id=\"{heading_id}\">Absences</p>");
+        let _ = write!(
+            html,
+            "<p class=\"subheading\" id=\"{heading_id}\">Absences</p>"
+        );
         if course.absences.is_empty() {
             html.push_str("<p class=\"empty-state\">Aucune absence.</p>");
         } else {
-            let _ = write!(html, "<ul class=\"absences\" aria-labelledby=\"{heading_id}\">");
+            let _ = write!(
+                html,
+                "<ul class=\"absences\" aria-labelledby=\"{heading_id}\">"
+            );
             for absence in &course.absences {
                 let (class, status) = if absence.justified {
                     ("badge badge-ok", "Justifiée")

@@ -1,0 +1,2 @@
+ALTER TABLE sites DROP COLUMN siret;
+ALTER TABLE sites DROP COLUMN billing_address;
