@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// What an invoice bills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceKind {
@@ -50,6 +50,8 @@ impl InvoiceKind {
         }
     }
 }
+
+deserialize_by_name!(InvoiceKind, "invoice kind");
 
 /// One line of an invoice: its label and amount (negative for a reduction).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,7 +206,7 @@ pub struct IssueFeesResult {
 }
 
 /// How a payment was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMeans {
@@ -262,6 +264,8 @@ impl PaymentMeans {
         }
     }
 }
+
+deserialize_by_name!(PaymentMeans, "payment method");
 
 /// The part of a payment that settles one invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,21 +14,6 @@ use serde::{Deserialize, Serialize};
 use crate::household::is_valid_phone;
 use crate::reenrolment::CampaignSteps;
 
-/// Reads a unit enum from its wire name through its `parse`, instead of serde's derived
-/// visitor: the same names, a fraction of the code in the families' wasm (300 kB budget).
-macro_rules! deserialize_by_name {
-    ($type:ty, $what:literal) => {
-        impl<'de> Deserialize<'de> for $type {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let name = String::deserialize(deserializer)?;
-                Self::parse(&name).ok_or_else(|| {
-                    serde::de::Error::custom(format!(concat!("unknown ", $what, " `{}`"), name))
-                })
-            }
-        }
-    };
-}
-
 deserialize_by_name!(FileStatus, "file status");
 deserialize_by_name!(WizardStep, "wizard step");
 deserialize_by_name!(PaymentMethod, "payment method");

@@ -25,6 +25,8 @@ use crate::session::Session;
 pub mod admin;
 // The families' endpoints: the administration's build has no family screens.
 #[cfg(not(feature = "admin"))]
+pub mod billing;
+#[cfg(not(feature = "admin"))]
 pub mod documents;
 #[cfg(not(feature = "admin"))]
 pub mod family;

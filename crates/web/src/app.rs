@@ -12,7 +12,7 @@ use crate::pages::{
     ResetPasswordPage, SessionsPage,
 };
 #[cfg(not(feature = "admin"))]
-use crate::pages::{DocumentsPage, FamilyPage, HomePage, NotReadyPage, StudentsPage};
+use crate::pages::{BillingPage, DocumentsPage, FamilyPage, HomePage, StudentsPage};
 use crate::router::{self, Location};
 use crate::session::{Area, Session, session_may_exist};
 
@@ -36,7 +36,7 @@ pub enum Screen {
     Students,
     /// `/documents`.
     Documents,
-    /// `/facturation`.
+    /// `/facturation` (Cotisations) and `/facturation/locations`.
     Billing,
     /// `/mot-de-passe`.
     ChangePassword,
@@ -64,7 +64,7 @@ impl Screen {
                 Screen::Students
             }
             ["documents"] => Screen::Documents,
-            ["facturation"] => Screen::Billing,
+            ["facturation"] | ["facturation", "locations"] => Screen::Billing,
             ["connexions"] => Screen::Sessions,
             ["admin", ..] => Screen::Admin,
             _ => Screen::NotFound,
@@ -104,7 +104,7 @@ impl Screen {
             #[cfg(not(feature = "admin"))]
             Screen::Documents => view! { <DocumentsPage /> }.into_any(),
             #[cfg(not(feature = "admin"))]
-            Screen::Billing => view! { <NotReadyPage title="Facturation" /> }.into_any(),
+            Screen::Billing => view! { <BillingPage /> }.into_any(),
             // The families' screens live in the family build.
             #[cfg(feature = "admin")]
             Screen::Home

@@ -55,13 +55,6 @@ pub fn french_date(day: NaiveDate, style: DateStyle) -> String {
 }
 
 /// Today on the browser's clock.
-#[cfg_attr(
-    not(feature = "admin"),
-    expect(
-        dead_code,
-        reason = "the administration's screens open on the current year"
-    )
-)]
 pub fn today() -> NaiveDate {
     let now = web_sys::js_sys::Date::new_0();
     let year = i32::try_from(now.get_full_year()).unwrap_or_default();

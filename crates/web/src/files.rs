@@ -21,10 +21,6 @@ pub fn save(blob: &web_sys::Blob, file_name: &str) {
 
 /// A tab opened at once, in the click that asks for a file: a tab opened after the
 /// download finished would be blocked as a pop-up. Show the file in it with [`show_in`].
-#[cfg_attr(
-    not(feature = "admin"),
-    expect(dead_code, reason = "only staff preview files in a tab")
-)]
 pub fn open_tab() -> Option<web_sys::Window> {
     web_sys::window()?
         .open_with_url_and_target("", "_blank")
@@ -34,10 +30,6 @@ pub fn open_tab() -> Option<web_sys::Window> {
 
 /// Shows `blob` in a tab from [`open_tab`] (a PDF in the browser's viewer), or saves it
 /// when no tab could be opened.
-#[cfg_attr(
-    not(feature = "admin"),
-    expect(dead_code, reason = "only staff preview files in a tab")
-)]
 pub fn show_in(tab: Option<web_sys::Window>, blob: &web_sys::Blob, file_name: &str) {
     let Some(tab) = tab else {
         save(blob, file_name);

@@ -102,17 +102,17 @@ fn MainMenu() -> impl IntoView {
 #[component]
 fn LogoutButton() -> impl IntoView {
     let session = Session::expect();
-    let logout = Action::new_local(move |_: &()| {
-        async move {
+    let logout = move |_| {
+        leptos::task::spawn_local(async move {
             // Whatever the server says (already expired, offline), this browser forgets the
             // session: leaving must always work.
             let _ = api::logout(session).await;
             session.sign_out_locally();
             crate::router::navigate(LOGIN_PATH);
-        }
-    });
+        });
+    };
     view! {
-        <button type="button" class="menu-button" on:click=move |_| { logout.dispatch(()); }>
+        <button type="button" class="menu-button" on:click=logout>
             "Déconnexion"
         </button>
     }

@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface: the page frame, form fields, messages, cards.
 
 mod alert;
+mod busy;
 mod card;
 // The families' screens only: the administration's build leaves them to the family build.
 #[cfg(not(feature = "admin"))]
@@ -13,6 +14,7 @@ mod page;
 mod record_form;
 
 pub use alert::{FormAlert, StatusMessage};
+pub use busy::Busy;
 pub use card::NavCard;
 #[cfg(not(feature = "admin"))]
 pub use documents::PieceList;

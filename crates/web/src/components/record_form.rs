@@ -358,14 +358,14 @@ pub fn RecordForm(
         status: RwSignal::new(None),
         form: NodeRef::new(),
     };
-    let save = Action::new_local(move |edit: &Edit| state.save(subject, session, edit.clone()));
+    let save = crate::components::Busy::new();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if save.pending().get_untracked() {
+        if save.running() {
             return;
         }
         if let Some(edit) = state.edit(subject) {
-            save.dispatch(edit);
+            save.run(state.save(subject, session, edit));
         }
     };
 
@@ -385,7 +385,7 @@ pub fn RecordForm(
             <div class="record-fields">{field_views}</div>
             <div class="record-actions">
                 <button type="submit" class="button-primary">
-                    {move || if save.pending().get() { "Enregistrement…" } else { "Enregistrer" }}
+                    {move || if save.get() { "Enregistrement…" } else { "Enregistrer" }}
                 </button>
                 <div class="record-notes">
                     {move || {

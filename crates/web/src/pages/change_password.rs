@@ -21,9 +21,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let form = FormState::new();
     let done = RwSignal::new(None::<String>);
 
-    let submit = Action::new_local(move |request: &ChangePasswordRequest| {
-        let request = request.clone();
-        async move {
+    let submit = crate::components::Busy::new();
+    let send = move |request: ChangePasswordRequest| {
+        submit.run(async move {
             match api::change_password(session, &request).await {
                 Ok(answer) => {
                     // Passwords should not linger in the page once they served.
@@ -34,11 +34,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 }
                 Err(error) => form.show_api_error(&error),
             }
-        }
-    });
+        });
+    };
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if submit.pending().get_untracked() {
+        if submit.running() {
             return;
         }
         form.clear();
@@ -57,7 +57,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
         }
         match check_new_password(&new_value, &confirmation_value) {
             Ok(password) => {
-                submit.dispatch(ChangePasswordRequest {
+                send(ChangePasswordRequest {
                     current_password: current,
                     new_password: password.expose().to_owned(),
                 });
@@ -105,7 +105,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     autocomplete="new-password"
                 />
                 <button type="submit" class="button-primary">
-                    {move || if submit.pending().get() { "Enregistrement…" } else { "Changer le mot de passe" }}
+                    {move || if submit.get() { "Enregistrement…" } else { "Changer le mot de passe" }}
                 </button>
             </form>
         </Page>

@@ -23,18 +23,18 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let form = FormState::new();
     let sent = RwSignal::new(None::<String>);
 
-    let submit = Action::new_local(move |request: &PasswordResetRequest| {
-        let request = request.clone();
-        async move {
+    let submit = crate::components::Busy::new();
+    let send = move |request: PasswordResetRequest| {
+        submit.run(async move {
             match api::request_password_reset(&request).await {
                 Ok(answer) => sent.set(Some(answer.message)),
                 Err(error) => form.show_api_error(&error),
             }
-        }
-    });
+        });
+    };
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if submit.pending().get_untracked() {
+        if submit.running() {
             return;
         }
         form.clear();
@@ -57,7 +57,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             form.refuse(i18n::FIX_THE_FIELDS, bad_email);
             return;
         }
-        submit.dispatch(request);
+        send(request);
     };
 
     view! {
@@ -86,7 +86,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         autocomplete="email"
                     />
                     <button type="submit" class="button-primary">
-                        {move || if submit.pending().get() { "Envoi en cours…" } else { "Générer un nouveau mot de passe" }}
+                        {move || if submit.get() { "Envoi en cours…" } else { "Générer un nouveau mot de passe" }}
                     </button>
                 </form>
                 <ul class="form-links">

@@ -23,18 +23,18 @@ pub fn LoginPage() -> impl IntoView {
         form.refuse(i18n::SESSION_EXPIRED, Default::default());
     }
 
-    let submit = Action::new_local(move |request: &LoginRequest| {
-        let request = request.clone();
-        async move {
+    let submit = crate::components::Busy::new();
+    let send = move |request: LoginRequest| {
+        submit.run(async move {
             match api::login(&request).await {
                 Ok(response) => session.sign_in(response),
                 Err(error) => form.show_api_error(&error),
             }
-        }
-    });
+        });
+    };
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if submit.pending().get_untracked() {
+        if submit.running() {
             return;
         }
         form.clear();
@@ -52,7 +52,7 @@ pub fn LoginPage() -> impl IntoView {
             form.refuse(i18n::CHECK_THE_FORM, missing);
             return;
         }
-        submit.dispatch(request);
+        send(request);
     };
 
     view! {
@@ -71,7 +71,7 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                 />
                 <button type="submit" class="button-primary">
-                    {move || if submit.pending().get() { "Connexion en cours…" } else { "Se connecter" }}
+                    {move || if submit.get() { "Connexion en cours…" } else { "Se connecter" }}
                 </button>
             </form>
             <ul class="form-links">

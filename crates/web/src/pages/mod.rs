@@ -1,6 +1,8 @@
 //! One module per screen; each stays thin: state, one submit handler, the view.
 
 mod accessibility;
+#[cfg(not(feature = "admin"))]
+mod billing;
 // The administration is a second build (`--features admin`, served under /admin/), so
 // that families' phones never download it; the family build carries a stand-in that
 // leaves for that build whenever the app is asked for an /admin address, and the
@@ -23,8 +25,6 @@ mod home;
 mod login;
 mod not_found;
 #[cfg(not(feature = "admin"))]
-mod not_ready;
-#[cfg(not(feature = "admin"))]
 mod reenrolment;
 mod reset_password;
 mod sessions;
@@ -33,6 +33,8 @@ mod students;
 
 pub use accessibility::AccessibilityPage;
 pub use admin::{AdminMenuLinks, AdminPage};
+#[cfg(not(feature = "admin"))]
+pub use billing::BillingPage;
 pub use change_password::ChangePasswordPage;
 #[cfg(not(feature = "admin"))]
 pub use documents::DocumentsPage;
@@ -45,8 +47,6 @@ pub use forgot_password::ForgotPasswordPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
-#[cfg(not(feature = "admin"))]
-pub use not_ready::NotReadyPage;
 pub use reset_password::ResetPasswordPage;
 pub use sessions::SessionsPage;
 #[cfg(not(feature = "admin"))]

@@ -21,21 +21,21 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let form = FormState::new();
     let done = RwSignal::new(None::<String>);
 
-    let submit = Action::new_local(move |request: &PasswordResetConfirm| {
-        let request = request.clone();
-        async move {
+    let submit = crate::components::Busy::new();
+    let send = move |request: PasswordResetConfirm| {
+        submit.run(async move {
             match api::confirm_password_reset(&request).await {
                 Ok(answer) => done.set(Some(answer.message)),
                 Err(error) => form.show_api_error(&error),
             }
-        }
-    });
+        });
+    };
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         let Some(token) = token.get_value() else {
             return;
         };
-        if submit.pending().get_untracked() {
+        if submit.running() {
             return;
         }
         form.clear();
@@ -51,7 +51,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         }
         match check_new_password(&new_value, &confirmation_value) {
             Ok(password) => {
-                submit.dispatch(PasswordResetConfirm {
+                send(PasswordResetConfirm {
                     token,
                     new_password: password.expose().to_owned(),
                 });
@@ -82,7 +82,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     autocomplete="new-password"
                 />
                 <button type="submit" class="button-primary">
-                    {move || if submit.pending().get() { "Enregistrement…" } else { "Enregistrer le mot de passe" }}
+                    {move || if submit.get() { "Enregistrement…" } else { "Enregistrer le mot de passe" }}
                 </button>
             </form>
             <ul class="form-links">
