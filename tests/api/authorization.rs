@@ -282,6 +282,16 @@ fn fixtures(
         Site1,
     );
     add(
+        "/api/v1/payments/{id}/receipt",
+        format!("/api/v1/payments/{}/receipt", school.invoice),
+        FamilyA,
+    );
+    add(
+        "/api/v1/admin/payments/{id}/receipt",
+        format!("/api/v1/admin/payments/{}/receipt", school.invoice),
+        Site1,
+    );
+    add(
         "/api/v1/admin/invoices/{id}/credit-notes",
         format!("/api/v1/admin/invoices/{}/credit-notes", school.invoice),
         Site1,
@@ -423,8 +433,9 @@ struct SchoolIds {
     campaign: i64,
     /// Family A's re-enrolment file of Léa in that campaign (a draft).
     file: i64,
-    /// An invoice of family A (written straight into the database: issuing one takes a
-    /// validated file, which the draft above must not become).
+    /// An invoice of family A and a payment of it, with the same id (written straight
+    /// into the database: issuing one takes a validated file, which the draft above must
+    /// not become).
     invoice: i64,
 }
 
@@ -603,7 +614,16 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
          VALUES ({invoice}, 0, 'Cotisation', 10000)"
     ));
     app.sql(&format!(
-        "INSERT INTO invoice_balances (invoice_id, due_cents) VALUES ({invoice}, 10000)"
+        "INSERT INTO invoice_balances (invoice_id, due_cents) VALUES ({invoice}, 9000)"
+    ));
+    app.sql(&format!(
+        "INSERT INTO payments (id, site_id, household_id, paid_on, amount_cents, method, \
+         reference, created_at) SELECT {invoice}, site_id, id, '2026-11-30', 1000, 'cheque', '', \
+         '2026-11-30 10:00:00' FROM families WHERE id = {household}"
+    ));
+    app.sql(&format!(
+        "INSERT INTO payment_allocations (payment_id, invoice_id, amount_cents) \
+         VALUES ({invoice}, {invoice}, 1000)"
     ));
     SchoolIds {
         invoice,

@@ -322,8 +322,18 @@ both! {
         for expected in ["Chèque 987", "01/12/2026", "1\u{202F}000,00\u{A0}€"] {
             assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
         }
+        // The payment's receipt names the invoice it settled and what remained after it.
+        let payments: Vec<tutti_shared::Payment> = app.get_ok("/api/v1/payments", &martin).await;
+        let receipt_path = format!("/api/v1/payments/{}/receipt", payments[0].id);
+        let receipt = app.get_as(&receipt_path, &martin).await;
+        assert_eq!(receipt.status(), StatusCode::OK);
+        let text = pdf_pages(&receipt.bytes().await.expect("the receipt")).join("\n");
+        for expected in [invoice.number.as_str(), "DUPLICATA", "Chèque 987", "234,56\u{A0}€", "1\u{202F}000,00\u{A0}€"] {
+            assert!(text.contains(expected), "{expected:?} missing from the receipt:\n{text}");
+        }
         let durand = app.durand_token().await;
         assert_eq!(app.get_as(&path, &durand).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.get_as(&receipt_path, &durand).await.status(), StatusCode::NOT_FOUND);
         let staff_copy = app.get_as(&format!("/api/v1/admin/invoices/{}/pdf", invoice.id), &staff).await;
         assert_eq!(staff_copy.status(), StatusCode::OK);
     }

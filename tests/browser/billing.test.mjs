@@ -106,6 +106,11 @@ describe('Facturation', () => {
             assert.match(await summary.innerText(), /Reste à payer\s+1\u202f000,00\u00a0€/);
             assert.match(await page.getByRole('table', { name: 'Règlements' }).innerText(), /Chèque 42/);
             await screenshot(page, 'billing-paid-360');
+            const receipt = page.getByRole('button', { name: 'Reçu du 30/11/2026' });
+            await tabTo(page, receipt, { max: 60 });
+            const [receiptTab] = await Promise.all([page.context().waitForEvent('page'), page.keyboard.press('Enter')]);
+            await receiptTab.waitForURL(/^blob:/, { timeout: 10_000 });
+            await receiptTab.close();
 
             await page.getByRole('link', { name: 'Locations', exact: true }).click();
             await page.getByRole('button', { name: `Facture ${rental.number}` }).waitFor();

@@ -118,6 +118,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(billing::http::list_family_payments)
         .service(billing::http::find_family_invoice_pdf)
         .service(billing::http::find_invoice_pdf)
+        .service(billing::http::find_family_receipt)
+        .service(billing::http::find_receipt)
         .service(billing::http::list_family_invoices)
         .service(billing::http::find_family_invoice);
 }

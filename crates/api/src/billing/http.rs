@@ -231,3 +231,50 @@ pub async fn find_invoice_pdf(
     let (number, bytes) = service::invoice_pdf(&state, staff.site, None, path.into_inner()).await?;
     Ok(pdf_answer(&number, bytes))
 }
+
+fn receipt_answer(number: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"recu-{number}.pdf\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(bytes)
+}
+
+/// The receipt (reçu) of one of the household's payments, as a PDF duplicate.
+#[utoipa::path(tag = "billing", params(("id" = i64, Path, description = "Payment id")), security(("bearer" = ["family"])),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "Not a payment of the household", body = tutti_shared::ApiErrorBody)))]
+#[get("/payments/{id}/receipt")]
+pub async fn find_family_receipt(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let family = caller.family()?;
+    let (number, bytes) = service::receipt_pdf(
+        &state,
+        family.site,
+        Some(family.household),
+        path.into_inner(),
+    )
+    .await?;
+    Ok(receipt_answer(&number, bytes))
+}
+
+/// The receipt (reçu) of a payment of the site, as a PDF duplicate.
+#[utoipa::path(tag = "billing", params(("id" = i64, Path, description = "Payment id")), security(("bearer" = ["staff"])),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "Not a payment of the site", body = tutti_shared::ApiErrorBody)))]
+#[get("/admin/payments/{id}/receipt")]
+pub async fn find_receipt(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let staff = caller.staff()?;
+    let (number, bytes) = service::receipt_pdf(&state, staff.site, None, path.into_inner()).await?;
+    Ok(receipt_answer(&number, bytes))
+}

@@ -956,3 +956,73 @@ fn pdf_document(
             .collect(),
     })
 }
+
+/// The receipt (reçu) of a payment of the site, of the household when given, as a PDF:
+/// the invoices it settled and what remained on each after it. Answers the receipt's
+/// number (`R2026-000042`, from the payment's id) and the PDF's bytes.
+pub async fn receipt_pdf(
+    state: &AppState,
+    site: SiteId,
+    household: Option<HouseholdId>,
+    id: i64,
+) -> Result<(String, Vec<u8>), DomainError> {
+    let document = state
+        .db
+        .work(move |connection| {
+            let payment = store::find_payment(connection, site, id)?
+                .filter(|payment| {
+                    household.is_none_or(|HouseholdId(own)| own == payment.household_id)
+                })
+                .ok_or(DomainError::NotFound)?;
+            let mut settled = Vec::new();
+            for (_, invoice_id, amount_cents) in store::allocations_of(connection, &[id])? {
+                let invoice = read(connection, site, None, invoice_id)?;
+                let credited: i64 = store::credit_notes_of(connection, invoice_id)?
+                    .iter()
+                    .map(|(_, _, _, total)| total)
+                    .sum();
+                let paid = store::paid_until(connection, invoice_id, id)?;
+                settled.push(pdf::SettledInvoice {
+                    number: invoice.number,
+                    issued_on: invoice.issued_on,
+                    amount_cents,
+                    remaining_cents: (invoice.total_cents + credited - paid).max(0),
+                });
+            }
+            let one = read_any_of(connection, site, &payment)?;
+            let first = pdf_document(connection, site, one)?;
+            Ok(pdf::ReceiptDocument {
+                number: format!("R{}-{:06}", payment.paid_on.year(), payment.id),
+                issued_on: paris_today(),
+                school: first.school,
+                household: first.household,
+                paid_on: payment.paid_on,
+                method: PaymentMeans::parse(&payment.method)
+                    .map_or(payment.method.clone(), |means| means.label().to_owned()),
+                reference: payment.reference,
+                amount_cents: payment.amount_cents,
+                settled,
+            })
+        })
+        .await?;
+    let number = document.number.clone();
+    let bytes = actix_web::web::block(move || pdf::render_receipt(&document))
+        .await
+        .map_err(|error| DomainError::Internal(format!("PDF task: {error}")))?
+        .map_err(|error| DomainError::Internal(format!("PDF: {error}")))?;
+    Ok((number, bytes))
+}
+
+/// One invoice the payment settled (its household's header and address serve the
+/// receipt).
+fn read_any_of(
+    connection: &mut DbConnection,
+    site: SiteId,
+    payment: &PaymentRow,
+) -> Result<Invoice, DomainError> {
+    let (_, invoice, _) = store::allocations_of(connection, &[payment.id])?
+        .into_iter()
+        .next()
+        .ok_or(DomainError::NotFound)?;
+    read(connection, site, None, invoice)
+}

@@ -540,3 +540,13 @@ pub fn number_of(connection: &mut DbConnection, invoice: i64) -> QueryResult<Str
         .select(invoices::number)
         .first(connection)
 }
+
+/// What was paid on an invoice by the payments up to `payment` (by id), in cents.
+pub fn paid_until(connection: &mut DbConnection, invoice: i64, payment: i64) -> QueryResult<i64> {
+    let amounts: Vec<i64> = payment_allocations::table
+        .filter(payment_allocations::invoice_id.eq(invoice))
+        .filter(payment_allocations::payment_id.le(payment))
+        .select(payment_allocations::amount_cents)
+        .load(connection)?;
+    Ok(amounts.iter().sum())
+}

@@ -20,3 +20,9 @@ pub fn invoice_pdf(session: Session, invoice_id: i64) -> Answer<web_sys::Blob> {
     let call = Call::get(format!("/api/v1/invoices/{invoice_id}/pdf"));
     fetch_blob(Caller::Account(session), call)
 }
+
+/// `GET /api/v1/payments/{id}/receipt`: the payment's receipt (reçu), as a PDF.
+pub fn receipt_pdf(session: Session, payment_id: i64) -> Answer<web_sys::Blob> {
+    let call = Call::get(format!("/api/v1/payments/{payment_id}/receipt"));
+    fetch_blob(Caller::Account(session), call)
+}

@@ -1,7 +1,8 @@
 //! « Facturation » (the legacy guide's billing menu): two tabs, Cotisations and
 //! Locations, each with its invoices (credit notes beside the invoice they correct) and
-//! the payments, what remains to pay and the next due date. Opening a line (click,
-//! double-click, or Enter on its number) shows its PDF duplicate in a new tab.
+//! the payments, what remains to pay and the next due date. Opening a line (a click, or
+//! Enter on its number) shows its PDF duplicate in a new tab: the invoice's, or the
+//! payment's receipt.
 //!
 //! Read-only, so written as escaped text (`crate::html`), with one delegated handler for
 //! the lines: the families' bundle has a 300 kB budget.
@@ -139,20 +140,22 @@ pub fn tab_html(tab: Tab, invoices: &[Invoice], payments: &[Payment], today: Nai
     if !rows.is_empty() {
         html.push_str(
             "<table class=\"billing\"><caption>Règlements</caption><thead><tr>\
-             <th scope=\"col\">Date</th><th scope=\"col\">Mode</th><th scope=\"col\">Référence</th>\
+             <th scope=\"col\">Reçu</th><th scope=\"col\">Mode</th><th scope=\"col\">Référence</th>\
              <th scope=\"col\">Factures</th><th scope=\"col\" class=\"amount\">Montant</th></tr></thead><tbody>",
         );
         for (payment, parts) in rows {
             let _ = write!(
                 html,
-                "<tr><td data-label=\"Date\">{}</td><td data-label=\"Mode\">{}</td>\
-                 <td data-label=\"Référence\">{}</td><td data-label=\"Factures\">{}</td>\
-                 <td class=\"amount\" data-label=\"Montant\">{}</td></tr>",
+                "<tr data-receipt=\"{id}\"><th scope=\"row\"><button type=\"button\" \
+                 class=\"link-button\" data-receipt=\"{id}\">Reçu du {}</button></th>\
+                 <td data-label=\"Mode\">{}</td><td data-label=\"Référence\">{}</td>\
+                 <td data-label=\"Factures\">{}</td><td class=\"amount\" data-label=\"Montant\">{}</td></tr>",
                 french_date(payment.paid_on, DateStyle::Numeric),
                 payment.method.label(),
                 escape(&payment.reference),
                 parts.join(", "),
-                format_euros(payment.amount_cents)
+                format_euros(payment.amount_cents),
+                id = payment.id,
             );
         }
         html.push_str("</tbody></table>");
@@ -160,17 +163,19 @@ pub fn tab_html(tab: Tab, invoices: &[Invoice], payments: &[Payment], today: Nai
     html
 }
 
-/// The invoice a click, double-click or Enter names (`data-pdf` on its line).
-fn named_invoice(event: &web_sys::Event) -> Option<i64> {
-    event
+/// The document a click or Enter names: an invoice (`data-pdf` on its line) or a
+/// payment's receipt (`data-receipt`).
+fn named_document(event: &web_sys::Event) -> Option<(bool, i64)> {
+    let line = event
         .target()?
         .dyn_into::<web_sys::Element>()
         .ok()?
-        .closest("[data-pdf]")
-        .ok()??
-        .get_attribute("data-pdf")?
-        .parse()
-        .ok()
+        .closest("[data-pdf],[data-receipt]")
+        .ok()??;
+    match line.get_attribute("data-pdf") {
+        Some(id) => Some((false, id.parse().ok()?)),
+        None => Some((true, line.get_attribute("data-receipt")?.parse().ok()?)),
+    }
 }
 
 /// « Facturation »: the tabs, and the selected tab's invoices and payments.
@@ -190,14 +195,19 @@ pub fn BillingPage() -> impl IntoView {
     // Opens the line's PDF in a tab opened at once (a tab opened after the download would
     // be blocked as a pop-up); where none opens, the file is saved.
     let open = move |event: web_sys::Event| {
-        let Some(id) = named_invoice(&event) else {
+        let Some((receipt, id)) = named_document(&event) else {
             return;
         };
         alert.set(None);
         let tab = crate::files::open_tab();
+        let (file, name) = if receipt {
+            (api::receipt_pdf(session, id), format!("recu-{id}.pdf"))
+        } else {
+            (api::invoice_pdf(session, id), format!("facture-{id}.pdf"))
+        };
         spawn_local(async move {
-            match api::invoice_pdf(session, id).await {
-                Ok(blob) => crate::files::show_in(tab, &blob, &format!("facture-{id}.pdf")),
+            match file.await {
+                Ok(blob) => crate::files::show_in(tab, &blob, &name),
                 Err(error) => {
                     if let Some(tab) = tab {
                         let _ = tab.close();
