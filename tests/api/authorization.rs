@@ -103,6 +103,8 @@ fn fixtures(
         "/api/v1/invoices",
         "/api/v1/admin/payments",
         "/api/v1/payments",
+        "/api/v1/admin/invoices/export.csv",
+        "/api/v1/admin/payments/export.csv",
     ] {
         add(template, template.to_owned(), Nobody);
     }

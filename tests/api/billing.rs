@@ -338,3 +338,45 @@ both! {
         assert_eq!(staff_copy.status(), StatusCode::OK);
     }
 }
+
+both! {
+    async fn staff_filter_invoices_by_status_and_export_invoices_and_payments_for_the_town(app) {
+        let staff = app.staff_token().await;
+        let household = app.demo_ids().await.martin_family;
+        let paid: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 5_000)).await, StatusCode::CREATED, "paid").await;
+        let partial: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 10_000)).await, StatusCode::CREATED, "partial").await;
+        // Due long ago: overdue.
+        let late: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff,
+            &json!({"household_id": household, "kind": "cotisation", "label": "Cotisation 2025-2026", "due_on": "2026-01-05",
+                    "lines": [{"label": "Piano; « Léa »", "amount_cents": 123_456}]})).await, StatusCode::CREATED, "late").await;
+        let body = json!({"household_id": household, "paid_on": "2026-11-30", "method": "cheques_vacances", "reference": "ANCV",
+                          "allocations": [{"invoice_id": paid.id, "amount_cents": 5_000}, {"invoice_id": partial.id, "amount_cents": 2_500}]});
+        assert_eq!(pay(&app, &staff, &body, None).await.status(), StatusCode::CREATED);
+
+        for (status, expected) in [("paid", &paid), ("partial", &partial), ("overdue", &late)] {
+            let listed: Vec<Invoice> = app.get_ok(&format!("/api/v1/admin/invoices?status={status}"), &staff).await;
+            assert_eq!(listed.iter().map(|invoice| invoice.id).collect::<Vec<_>>(), vec![expected.id], "{status}");
+        }
+        let none: Vec<Invoice> = app.get_ok("/api/v1/admin/invoices?from=2030-01-01", &staff).await;
+        assert!(none.is_empty());
+
+        let invoices = app.get_as("/api/v1/admin/invoices/export.csv", &staff).await;
+        assert_eq!(invoices.status(), StatusCode::OK);
+        assert_eq!(tutti_tests::header(&invoices, "content-type"), "text/csv; charset=utf-8");
+        let bytes = invoices.bytes().await.expect("the CSV");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte order mark");
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+        let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
+        assert_eq!(lines.len(), 4, "a header and three invoices: {text}");
+        assert!(lines[0].starts_with("Numéro;Date;Type;Foyer;Objet;Montant;Reste à payer;Statut"), "{}", lines[0]);
+        assert!(text.contains(&format!("{};30/11/2026;Cotisation;Famille Martin;Cotisation 2025-2026;1234,56;1234,56;En retard", late.number)), "{text}");
+        assert!(text.contains(";100,00;75,00;Partiellement payée;"), "{text}");
+
+        let payments = app.get_as("/api/v1/admin/payments/export.csv", &staff).await;
+        let text = String::from_utf8(payments.bytes().await.expect("the CSV")[3..].to_vec()).expect("UTF-8");
+        assert!(text.starts_with("Date;Foyer;Mode;Référence;Montant;Factures réglées\r\n"), "{text}");
+        assert!(text.contains(&format!("30/11/2026;Famille Martin;Chèques vacances;ANCV;75,00;{} (50,00), {} (25,00)", paid.number, partial.number)), "{text}");
+        let martin = app.martin_token().await;
+        assert_eq!(app.get_as("/api/v1/admin/payments/export.csv", &martin).await.status(), StatusCode::FORBIDDEN);
+    }
+}

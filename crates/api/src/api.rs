@@ -108,6 +108,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(wizard::http::return_reenrolment_file)
         .service(wizard::http::export_campaign_files)
         .service(wizard::http::export_campaign_unanswered)
+        .service(billing::http::export_invoices)
+        .service(billing::http::export_payments)
         .service(billing::http::issue_fee_invoices)
         .service(billing::http::list_invoices)
         .service(billing::http::find_invoice)

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod household;
 pub mod json;
 pub mod mail;

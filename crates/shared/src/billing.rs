@@ -316,7 +316,62 @@ pub struct Payment {
     pub allocations: Vec<Allocation>,
 }
 
-/// Filters of the staff's invoices list (query string).
+/// Where an invoice stands with its payments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    /// Nothing remains to pay.
+    Paid,
+    /// Partly paid or credited, some remains.
+    Partial,
+    /// Nothing paid yet.
+    Unpaid,
+    /// Some of what is due by today is not paid (partial or unpaid).
+    Overdue,
+}
+
+impl InvoiceStatus {
+    /// The French label.
+    pub fn label(self) -> &'static str {
+        match self {
+            InvoiceStatus::Paid => "Payée",
+            InvoiceStatus::Partial => "Partiellement payée",
+            InvoiceStatus::Unpaid => "Impayée",
+            InvoiceStatus::Overdue => "En retard",
+        }
+    }
+}
+
+impl Invoice {
+    /// What is due by `today` and not paid yet, in cents: the instalments due so far less
+    /// what the payments and credit notes covered.
+    pub fn overdue_cents(&self, today: NaiveDate) -> i64 {
+        let settled = self.total_cents - self.balance_cents;
+        let due: i64 = self
+            .instalments
+            .iter()
+            .filter(|instalment| instalment.due_on < today)
+            .map(|instalment| instalment.amount_cents)
+            .sum();
+        (due - settled).max(0)
+    }
+
+    /// Where it stands (a credit note is « payée »: nothing is owed on it).
+    pub fn status(&self, today: NaiveDate) -> InvoiceStatus {
+        if self.balance_cents <= 0 {
+            InvoiceStatus::Paid
+        } else if self.overdue_cents(today) > 0 {
+            InvoiceStatus::Overdue
+        } else if self.balance_cents < self.total_cents {
+            InvoiceStatus::Partial
+        } else {
+            InvoiceStatus::Unpaid
+        }
+    }
+}
+
+/// Filters of the staff's invoices list and its export (query string).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct InvoiceListQuery {
@@ -326,6 +381,16 @@ pub struct InvoiceListQuery {
     /// Only this household.
     #[serde(default)]
     pub household_id: Option<i64>,
+    /// Only invoices standing so: `paid`, `partial`, `unpaid` or `overdue` (an overdue
+    /// invoice is only `overdue`).
+    #[serde(default)]
+    pub status: Option<InvoiceStatus>,
+    /// Issued on or after this day.
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    /// Issued on or before this day.
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
 }
 
 /// The invoice number of the `sequence`-th invoice of `year`: `2026-000123`.
@@ -355,6 +420,33 @@ pub fn due_dates(from: NaiveDate, amounts: &[i64]) -> Vec<Instalment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invoice_is_overdue_when_what_is_due_by_today_is_not_covered() {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap_or_default();
+        let mut invoice = Invoice {
+            id: 1,
+            number: invoice_number(2026, 1),
+            kind: InvoiceKind::Cotisation,
+            household_id: 1,
+            household_name: String::new(),
+            label: String::new(),
+            issued_on: day("2026-09-01"),
+            total_cents: 900,
+            lines: Vec::new(),
+            instalments: due_dates(day("2026-09-01"), &[300, 300, 300]),
+            campaign_id: None,
+            corrects_invoice_id: None,
+            balance_cents: 900,
+        };
+        assert_eq!(invoice.status(day("2026-10-01")), InvoiceStatus::Unpaid);
+        assert_eq!(invoice.status(day("2026-10-06")), InvoiceStatus::Overdue);
+        invoice.balance_cents = 600;
+        assert_eq!(invoice.status(day("2026-10-06")), InvoiceStatus::Partial);
+        assert_eq!(invoice.overdue_cents(day("2026-11-06")), 300);
+        invoice.balance_cents = 0;
+        assert_eq!(invoice.status(day("2027-01-01")), InvoiceStatus::Paid);
+    }
 
     #[test]
     fn numbers_are_the_year_and_six_digits() {

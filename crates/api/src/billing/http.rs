@@ -278,3 +278,29 @@ pub async fn find_receipt(
     let (number, bytes) = service::receipt_pdf(&state, staff.site, None, path.into_inner()).await?;
     Ok(receipt_answer(&number, bytes))
 }
+
+/// The invoices of the list's filters as CSV for the town's accounting (UTF-8 with BOM,
+/// `;`, amounts like 1234,56): one line per invoice.
+#[utoipa::path(tag = "billing", params(InvoiceListQuery), security(("bearer" = ["staff"])),
+    responses((status = 200, description = "One line per invoice", content_type = "text/csv", body = String)))]
+#[get("/admin/invoices/export.csv")]
+pub async fn export_invoices(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<InvoiceListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let rows = service::export_invoices(&state, caller.staff()?, query.into_inner()).await?;
+    crate::export::csv_download("factures.csv", &rows)
+}
+
+/// The site's payments as CSV for the town's accounting: one line per payment.
+#[utoipa::path(tag = "billing", security(("bearer" = ["staff"])),
+    responses((status = 200, description = "One line per payment", content_type = "text/csv", body = String)))]
+#[get("/admin/payments/export.csv")]
+pub async fn export_payments(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, AppError> {
+    let rows = service::export_payments(&state, caller.staff()?).await?;
+    crate::export::csv_download("reglements.csv", &rows)
+}

@@ -357,7 +357,17 @@ pub async fn list(
                 query.household_id.map(HouseholdId),
                 query.kind.map(InvoiceKind::as_str),
             )?;
-            views(connection, rows)
+            let today = paris_today();
+            Ok(views(connection, rows)?
+                .into_iter()
+                .filter(|invoice| query.from.is_none_or(|from| invoice.issued_on >= from))
+                .filter(|invoice| query.to.is_none_or(|to| invoice.issued_on <= to))
+                .filter(|invoice| {
+                    query
+                        .status
+                        .is_none_or(|status| invoice.status(today) == status)
+                })
+                .collect())
         })
         .await
 }
@@ -1025,4 +1035,112 @@ fn read_any_of(
         .next()
         .ok_or(DomainError::NotFound)?;
     read(connection, site, None, invoice)
+}
+
+/// The invoices of the list's filters as a table for the town's accounting: one line per
+/// invoice (header first), amounts as a French spreadsheet reads them.
+pub async fn export_invoices(
+    state: &AppState,
+    caller: SchoolCaller,
+    query: InvoiceListQuery,
+) -> Result<Vec<Vec<String>>, DomainError> {
+    let today = paris_today();
+    let invoices = list(state, caller, query).await?;
+    let mut rows = vec![
+        [
+            "Numéro",
+            "Date",
+            "Type",
+            "Foyer",
+            "Objet",
+            "Montant",
+            "Reste à payer",
+            "Statut",
+            "Corrige la facture",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for invoice in &invoices {
+        let corrects = invoice
+            .corrects_invoice_id
+            .and_then(|id| invoices.iter().find(|one| one.id == id))
+            .map_or(String::new(), |one| one.number.clone());
+        rows.push(vec![
+            invoice.number.clone(),
+            invoice.issued_on.format("%d/%m/%Y").to_string(),
+            invoice.kind.label().to_owned(),
+            invoice.household_name.clone(),
+            invoice.label.clone(),
+            crate::export::spreadsheet_amount(invoice.total_cents),
+            crate::export::spreadsheet_amount(invoice.balance_cents),
+            invoice.status(today).label().to_owned(),
+            corrects,
+        ]);
+    }
+    Ok(rows)
+}
+
+/// The site's payments as a table for the town's accounting: one line per payment, with
+/// the numbers of the invoices it settled.
+pub async fn export_payments(
+    state: &AppState,
+    caller: SchoolCaller,
+) -> Result<Vec<Vec<String>>, DomainError> {
+    state
+        .db
+        .work(move |connection| {
+            let rows = store::payments_of(connection, caller.site, None)?;
+            let payments = payment_views(connection, rows)?;
+            let invoice_ids: Vec<i64> = payments
+                .iter()
+                .flat_map(|payment| payment.allocations.iter().map(|part| part.invoice_id))
+                .collect();
+            let mut numbers = BTreeMap::new();
+            let mut names = BTreeMap::new();
+            for row in store::list(connection, caller.site, None, None)? {
+                if invoice_ids.contains(&row.id) {
+                    numbers.insert(row.id, row.number);
+                }
+                names.insert(row.household_id, row.household_name);
+            }
+            let mut rows = vec![
+                [
+                    "Date",
+                    "Foyer",
+                    "Mode",
+                    "Référence",
+                    "Montant",
+                    "Factures réglées",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+            ];
+            for payment in payments {
+                let settled: Vec<String> = payment
+                    .allocations
+                    .iter()
+                    .map(|part| {
+                        format!(
+                            "{} ({})",
+                            numbers.get(&part.invoice_id).cloned().unwrap_or_default(),
+                            crate::export::spreadsheet_amount(part.amount_cents)
+                        )
+                    })
+                    .collect();
+                rows.push(vec![
+                    payment.paid_on.format("%d/%m/%Y").to_string(),
+                    names
+                        .get(&payment.household_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    payment.method.label().to_owned(),
+                    payment.reference,
+                    crate::export::spreadsheet_amount(payment.amount_cents),
+                    settled.join(", "),
+                ]);
+            }
+            Ok(rows)
+        })
+        .await
 }

@@ -310,18 +310,6 @@ pub async fn return_reenrolment_file(
     Ok(HttpResponse::Ok().json(file))
 }
 
-/// A CSV download (UTF-8 with BOM, `;`), named `name`, never cached.
-fn csv_download(name: &str, rows: &[Vec<String>]) -> Result<HttpResponse, AppError> {
-    let bytes = super::export::to_csv(rows)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(bytes))
-}
-
 /// Every file of the campaign as CSV for a spreadsheet (UTF-8 with BOM, `;`): household,
 /// child, status, step, wished courses, payment, missing pieces, dates, school message.
 #[utoipa::path(tag = "reenrolment", params(("id" = i64, Path, description = "Campaign id")), security(("bearer" = ["staff"])),
@@ -334,7 +322,7 @@ pub async fn export_campaign_files(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let rows = service::export_files(&state, caller.staff()?, id).await?;
-    csv_download(&format!("reinscriptions-campagne-{id}.csv"), &rows)
+    crate::export::csv_download(&format!("reinscriptions-campagne-{id}.csv"), &rows)
 }
 
 /// The site's children not answered yet, with their household's emails, as CSV.
@@ -348,5 +336,5 @@ pub async fn export_campaign_unanswered(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let rows = service::export_unanswered(&state, caller.staff()?, id).await?;
-    csv_download(&format!("sans-reponse-campagne-{id}.csv"), &rows)
+    crate::export::csv_download(&format!("sans-reponse-campagne-{id}.csv"), &rows)
 }

@@ -1,7 +1,14 @@
-//! CSV exports of a campaign, the way French spreadsheets open them: UTF-8 with a byte
+//! CSV exports (a campaign's files, invoices, payments), the way French spreadsheets open them: UTF-8 with a byte
 //! order mark, `;` between fields, CRLF line ends, quotes where a field needs them.
 
 use crate::domain::DomainError;
+
+/// An amount in cents as a French spreadsheet reads a number: "1234,56", "-17,50".
+pub fn spreadsheet_amount(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
+}
 
 /// A table (header first) as CSV bytes.
 pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>, DomainError> {
@@ -19,9 +26,31 @@ pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>, DomainError> {
         .map_err(|error| DomainError::Internal(format!("csv: {error}")))
 }
 
+/// The answer of an export: a CSV download (UTF-8 with BOM, `;`) named `name`.
+pub fn csv_download(
+    name: &str,
+    rows: &[Vec<String>],
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    let bytes = to_csv(rows)?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_as_french_spreadsheet_numbers() {
+        assert_eq!(super::spreadsheet_amount(123_456), "1234,56");
+        assert_eq!(super::spreadsheet_amount(-1_750), "-17,50");
+        assert_eq!(super::spreadsheet_amount(5), "0,05");
+    }
 
     #[test]
     fn fields_are_separated_by_semicolons_after_a_bom_and_quoted_when_needed()
