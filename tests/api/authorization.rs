@@ -105,6 +105,10 @@ fn fixtures(
         "/api/v1/payments",
         "/api/v1/admin/invoices/export.csv",
         "/api/v1/admin/payments/export.csv",
+        "/api/v1/admin/rental-items",
+        "/api/v1/admin/rental-loans",
+        "/api/v1/admin/invoices/issue-rentals",
+        "/api/v1/rentals",
     ] {
         add(template, template.to_owned(), Nobody);
     }
@@ -298,6 +302,21 @@ fn fixtures(
         format!("/api/v1/admin/invoices/{}/credit-notes", school.invoice),
         Site1,
     );
+    add(
+        "/api/v1/admin/rental-items/{id}",
+        format!("/api/v1/admin/rental-items/{}", school.invoice),
+        Site1,
+    );
+    for template in [
+        "/api/v1/admin/rental-loans/{id}",
+        "/api/v1/admin/rental-loans/{id}/return",
+    ] {
+        add(
+            template,
+            template.replace("{id}", &school.invoice.to_string()),
+            Site1,
+        );
+    }
     for template in [
         "/api/v1/admin/reenrolment-files/{id}",
         "/api/v1/admin/reenrolment-files/{id}/validate",
@@ -402,6 +421,15 @@ fn body_for(template: &str, ids: &DemoIds, school: &SchoolIds) -> Value {
         "/api/v1/admin/invoices/{id}/credit-notes" => {
             json!({"label": "Contrôle", "lines": [{"label": "Contrôle", "amount_cents": 9_999_999}]})
         }
+        // Well-formed with a stale version: other sites' staff meet the ownership check
+        // (404), the owner stops at 409 and changes nothing.
+        "/api/v1/admin/rental-items/{id}" => json!({
+            "category": "instrument", "tariff_code": "violon", "label": "Violon 1/2",
+            "inventory_number": "AUTH-1", "condition": "bon", "version": 0}),
+        "/api/v1/admin/rental-loans/{id}" => json!({"ends_on": "2027-06-30", "version": 0}),
+        "/api/v1/admin/rental-loans/{id}/return" => {
+            json!({"returned_on": "2026-10-01", "condition": "bon", "version": 0})
+        }
         "/api/v1/reenrolment/files/{id}/coordonnees" => json!({"version": 0}),
         "/api/v1/reenrolment/files/{id}/autorisations" => {
             json!({"version": 0, "autorisations": {}})
@@ -437,7 +465,7 @@ struct SchoolIds {
     file: i64,
     /// An invoice of family A and a payment of it, with the same id (written straight
     /// into the database: issuing one takes a validated file, which the draft above must
-    /// not become).
+    /// not become); also the id of a rental item of site 1 and of its loan to Léa.
     invoice: i64,
 }
 
@@ -626,6 +654,18 @@ async fn school_ids(app: &TestApp, staff: &str, teacher: &str) -> SchoolIds {
     app.sql(&format!(
         "INSERT INTO payment_allocations (payment_id, invoice_id, amount_cents) \
          VALUES ({invoice}, {invoice}, 1000)"
+    ));
+    app.sql(&format!(
+        "INSERT INTO rental_items (id, site_id, category, tariff_code, label, inventory_number, \
+         condition, created_at, updated_at) SELECT {invoice}, site_id, 'instrument', 'violon', \
+         'Violon 1/2', 'AUTH-1', 'bon', '2026-11-30 10:00:00', '2026-11-30 10:00:00' \
+         FROM families WHERE id = {household}"
+    ));
+    app.sql(&format!(
+        "INSERT INTO rental_loans (id, site_id, item_id, household_id, student_id, starts_on, \
+         ends_on, created_at) SELECT {invoice}, site_id, {invoice}, family_id, id, '2026-09-01', \
+         '2027-06-30', '2026-11-30 10:00:00' FROM students WHERE id = {lea}",
+        lea = app.demo_ids().await.lea
     ));
     SchoolIds {
         invoice,

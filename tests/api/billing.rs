@@ -369,7 +369,8 @@ both! {
         let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
         assert_eq!(lines.len(), 4, "a header and three invoices: {text}");
         assert!(lines[0].starts_with("Numéro;Date;Type;Foyer;Objet;Montant;Reste à payer;Statut"), "{}", lines[0]);
-        assert!(text.contains(&format!("{};30/11/2026;Cotisation;Famille Martin;Cotisation 2025-2026;1234,56;1234,56;En retard", late.number)), "{text}");
+        assert!(text.contains(&format!("{};{};Cotisation;Famille Martin;Cotisation 2025-2026;1234,56;1234,56;En retard",
+            late.number, late.issued_on.format("%d/%m/%Y"))), "{text}");
         assert!(text.contains(";100,00;75,00;Partiellement payée;"), "{text}");
 
         let payments = app.get_as("/api/v1/admin/payments/export.csv", &staff).await;

@@ -32,6 +32,7 @@ mod reenrolment_campaigns;
 mod reenrolment_wizard;
 mod refresh;
 mod refresh_theft;
+mod rentals;
 mod reset;
 mod reset_races;
 mod roles;

@@ -1,7 +1,9 @@
 //! The `/api/v1` surface: every feature's handlers registered in one place, and the
 //! OpenAPI document built from their annotations. Handler names are the operation ids.
 
-use crate::{auth, billing, documents, household, reenrolment, school, sites, tariffs, wizard};
+use crate::{
+    auth, billing, documents, household, reenrolment, rentals, school, sites, tariffs, wizard,
+};
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -111,6 +113,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(billing::http::export_invoices)
         .service(billing::http::export_payments)
         .service(billing::http::issue_fee_invoices)
+        .service(rentals::http::issue_rental_invoices)
         .service(billing::http::list_invoices)
         .service(billing::http::find_invoice)
         .service(billing::http::create_invoice)
@@ -123,7 +126,17 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(billing::http::find_family_receipt)
         .service(billing::http::find_receipt)
         .service(billing::http::list_family_invoices)
-        .service(billing::http::find_family_invoice);
+        .service(billing::http::find_family_invoice)
+        .service(rentals::http::list_rental_items)
+        .service(rentals::http::create_rental_item)
+        .service(rentals::http::find_rental_item)
+        .service(rentals::http::update_rental_item)
+        .service(rentals::http::list_rental_loans)
+        .service(rentals::http::create_rental_loan)
+        .service(rentals::http::find_rental_loan)
+        .service(rentals::http::update_rental_loan)
+        .service(rentals::http::return_rental_loan)
+        .service(rentals::http::list_family_rentals);
 }
 
 /// The parts of the document that no handler carries: title, description, security scheme.
@@ -149,6 +162,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         (name = "documents", description = "Pièces à fournir: the household's required documents, uploads (multipart), the staff's document types, queue and decisions"),
         (name = "reenrolment", description = "Réinscriptions: the staff's campaigns (dates, steps, rules text, courses offered; open, extend, close), the family's open campaign and six-step wizard, and each child's file. A file's status moves brouillon -> en_attente (the family validates) -> validee | refusee (staff; refusee may be corrected and validated again); en_attente -> brouillon (staff send it back); brouillon | refusee -> non_reinscrit (the family declines) and back to brouillon (the family restarts). Any other move is 409 `invalid_transition`; every move is audited. Instants are RFC 3339 with an offset in requests (Europe/Paris wall clock with its offset, or UTC) and UTC in answers"),
         (name = "billing", description = "Invoices (factures) in integer cents: staff issue the year's fee invoices from validated re-enrolment files (a dry run first; issuing twice issues nothing new), numbered YYYY-NNNNNN per site and calendar year without gaps; a family reads its household's. An issued invoice is never changed"),
+        (name = "rentals", description = "Locations: the staff's inventory of instruments, rooms and equipment (priced by the tariff grid's yearly rental prices), loans to a household (an instrument to one of its children) and returns, and the period's `location` invoices (September to June, a tenth of the yearly price a month, a month never invoiced twice); a family reads its household's loans"),
         (name = "tariffs", description = "The tariff grid (course kinds, quotient brackets, floor and cap, sibling discounts, rentals) and the estimated yearly fee, in integer cents"),
         (name = "school", description = "Years, disciplines, courses, enrolments, evaluations, absences, events (staff; teachers for their own courses)")
     )

@@ -119,7 +119,91 @@ pub fn seed_demo(config: &Config) -> Result<(), TaskError> {
     seed_document_types(&mut connection, site_id)?;
     seed_tariffs(&mut connection, site_id)?;
     seed_campaign(&mut connection, site_id)?;
+    seed_rentals(&mut connection, site_id, chrono::Utc::now().date_naive())?;
     Ok(())
+}
+
+/// The rental inventory, once: violins and a cello, one violin lent to Nathan Durand
+/// for this school year (not invoiced: staff issue the period's rental invoices).
+fn seed_rentals(
+    connection: &mut DbConnection,
+    site_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<(), TaskError> {
+    use crate::rentals::store::{self as rentals, ItemFields, NewLoan};
+    use chrono::Datelike;
+    let site = SiteId(site_id);
+    if !rentals::items(connection, site)?.is_empty() {
+        return Ok(());
+    }
+    crate::db::write_transaction(connection, |connection| {
+        let time = now();
+        let item = |code: &'static str,
+                    label: &'static str,
+                    make: &'static str,
+                    number: &'static str,
+                    serial: &'static str,
+                    condition: &'static str| ItemFields {
+            category: "instrument",
+            tariff_code: code,
+            label,
+            make,
+            inventory_number: number,
+            serial_number: serial,
+            condition,
+            notes: "",
+        };
+        let mut lent = None;
+        for fields in [
+            item(
+                "violon",
+                "Violon 1/2",
+                "Stentor",
+                "V-001",
+                "ST-20931",
+                "bon",
+            ),
+            item("violon", "Violon 3/4", "Yamaha", "V-002", "YV-5512", "bon"),
+            item("violon", "Violon 4/4", "Gliga", "V-003", "GL-0877", "use"),
+            item(
+                "violoncelle",
+                "Violoncelle 3/4",
+                "Primavera",
+                "VC-001",
+                "PR-3310",
+                "neuf",
+            ),
+        ] {
+            let id = rentals::insert_item(connection, site, &fields, time)?;
+            if fields.inventory_number == "V-002" {
+                lent = Some(id);
+            }
+        }
+        let nathan = rentals::student_by_name(connection, site, "Nathan", "Durand")?;
+        if let (Some(item_id), Some((student_id, household_id))) = (lent, nathan) {
+            let first = if today.month() >= 9 {
+                today.year()
+            } else {
+                today.year() - 1
+            };
+            let day = |year: i32, month: u32, day: u32| {
+                chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or(today)
+            };
+            rentals::insert_loan(
+                connection,
+                &NewLoan {
+                    site_id,
+                    item_id,
+                    household_id,
+                    student_id: Some(student_id),
+                    starts_on: day(first, 9, 1),
+                    ends_on: day(first + 1, 6, 30),
+                    created_at: time,
+                },
+            )?;
+        }
+        Ok(())
+    })
 }
 
 /// The legacy guide's "Pièces à fournir", once; and Famille Martin pays by direct debit

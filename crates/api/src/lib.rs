@@ -21,6 +21,7 @@ pub mod json;
 pub mod mail;
 pub mod openapi_responses;
 pub mod reenrolment;
+pub mod rentals;
 pub mod school;
 pub mod sites;
 pub mod spa;

@@ -489,6 +489,54 @@ fn issue(
     Ok(id)
 }
 
+/// An invoice issued by another feature (rentals): whom it bills, for what, how much.
+pub struct NewIssue<'a> {
+    pub household_id: i64,
+    pub kind: InvoiceKind,
+    pub label: &'a str,
+    pub issued_on: NaiveDate,
+    pub total_cents: i64,
+}
+
+/// Numbers and writes another feature's invoice in the caller's transaction (audited),
+/// through the one issuing path; its id.
+pub fn issue_invoice(
+    connection: &mut DbConnection,
+    caller: &SchoolCaller,
+    invoice: NewIssue<'_>,
+    lines: &[(String, Option<i64>, i64)],
+    instalments: &[(NaiveDate, i64)],
+) -> Result<i64, DomainError> {
+    issue(
+        connection,
+        caller,
+        NewInvoice {
+            site_id: caller.site.0,
+            household_id: invoice.household_id,
+            number: "",
+            kind: invoice.kind.as_str(),
+            label: invoice.label,
+            issued_on: invoice.issued_on,
+            total_cents: invoice.total_cents,
+            campaign_id: None,
+            corrects_invoice_id: None,
+            created_at: now(),
+        },
+        lines,
+        instalments,
+        "invoice_issued",
+    )
+}
+
+/// An invoice of the site as the wire shows it.
+pub fn read_invoice(
+    connection: &mut DbConnection,
+    site: SiteId,
+    id: i64,
+) -> Result<Invoice, DomainError> {
+    read(connection, site, None, id)
+}
+
 /// A manual invoice (kind `cotisation` or `location`) with the lines staff typed, due on
 /// one date; numbered like every other.
 pub async fn create_manual(

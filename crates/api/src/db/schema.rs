@@ -387,6 +387,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoice_balances,
     payments,
     payment_allocations,
+    rental_items,
+    rental_loans,
+    rental_charges,
 );
 
 diesel::table! {
@@ -549,3 +552,52 @@ diesel::table! {
 diesel::joinable!(invoice_balances -> invoices (invoice_id));
 diesel::joinable!(payment_allocations -> payments (payment_id));
 diesel::joinable!(payment_allocations -> invoices (invoice_id));
+
+diesel::table! {
+    rental_items (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        category -> Text,
+        tariff_code -> Text,
+        label -> Text,
+        make -> Text,
+        inventory_number -> Text,
+        serial_number -> Text,
+        condition -> Text,
+        notes -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rental_loans (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        item_id -> BigInt,
+        household_id -> BigInt,
+        student_id -> Nullable<BigInt>,
+        starts_on -> Date,
+        ends_on -> Date,
+        returned_on -> Nullable<Date>,
+        return_condition -> Nullable<Text>,
+        return_notes -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rental_charges (loan_id, month) {
+        loan_id -> BigInt,
+        month -> Date,
+        invoice_id -> BigInt,
+    }
+}
+
+diesel::joinable!(rental_loans -> rental_items (item_id));
+diesel::joinable!(rental_loans -> families (household_id));
+diesel::joinable!(rental_loans -> students (student_id));
+diesel::joinable!(rental_charges -> rental_loans (loan_id));
+diesel::joinable!(rental_charges -> invoices (invoice_id));
