@@ -11,12 +11,12 @@ use tutti_shared::{
 
 use super::super::widgets::{
     Field, Form, Kind, Loader, alert, data_table, focus_later, hint, link, link_line, render,
-    section, status,
+    section, status, subheading,
 };
 use super::issue::{instalments_text, lines_table};
 use super::{
-    HOME, clear_lines, control, line_list, lines_fieldset, open_pdf, paragraph, read_lines,
-    receipt_button, refuse,
+    HOME, clear_lines, control, fields_group, line_list, lines_fieldset, open_pdf, paragraph,
+    read_lines, receipt_button, refuse,
 };
 use crate::api::{ApiError, billing_admin as calls};
 use crate::components::Page;
@@ -42,7 +42,7 @@ pub fn invoice_page(id: i64) -> AnyView {
         changes: RwSignal::new(0),
     };
     let detail = Loader::new(move || {
-        outcome.changes.track();
+        let changed = outcome.changes.get() > 0;
         async move {
             let invoice = calls::find_invoice(session, id).await?;
             let query = InvoiceListQuery {
@@ -57,6 +57,10 @@ pub fn invoice_page(id: i64) -> AnyView {
                 "Facture"
             };
             heading.set(format!("{what} {}", invoice.number));
+            if changed {
+                // Drawn anew with the credit note, without the button that had the focus.
+                focus_later("avoirs-titre");
+            }
             Ok(render(move || {
                 detail_view(session, &invoice, &related, &payments, outcome)
             }))
@@ -139,17 +143,20 @@ fn detail_view(
     });
 
     let mut content = vec![
-        view! {
-            <section class="panel" aria-labelledby="facture-titre">
-                <h2 id="facture-titre" tabindex="-1">"En bref"</h2>
-                <dl class="facts">{facts}</dl>
-                <div class="form-actions">
-                    <button type="button" class="button-primary" on:click=download>"Télécharger le PDF"</button>
-                    {pay}
-                </div>
-            </section>
-        }
-        .into_any(),
+        section(
+            "facture-titre",
+            "En bref",
+            vec![
+                view! { <dl class="facts">{facts}</dl> }.into_any(),
+                view! {
+                    <div class="form-actions">
+                        <button type="button" class="button-primary" on:click=download>"Télécharger le PDF"</button>
+                        {pay}
+                    </div>
+                }
+                .into_any(),
+            ],
+        ),
         section(
             "lignes-titre",
             "Lignes",
@@ -255,12 +262,12 @@ fn credit_note_form(session: Session, invoice: &Invoice, outcome: Outcome) -> An
         form,
     );
     let list = line_list("avoir", "Montants crédités");
-    let content = view! {
-        <h3>"Établir un avoir"</h3>
-        {hint("Un avoir réduit ce qui reste à payer ; il ne peut pas le dépasser. Montants en euros, par exemple 12,50.")}
-        <div class="form-fields">{reason_control}</div>
-        {lines_fieldset("Lignes de l'avoir", list, form)}
-    }
+    let content = vec![
+        subheading("Établir un avoir"),
+        hint("Un avoir réduit ce qui reste à payer ; il ne peut pas le dépasser. Montants en euros, par exemple 12,50."),
+        fields_group(vec![reason_control]),
+        lines_fieldset("Lignes de l'avoir", list, form),
+    ]
     .into_any();
     Form::new("avoir", "Établir l'avoir", Vec::new(), move |_| {
         let label = reason.get_untracked();
@@ -289,7 +296,6 @@ fn credit_note_form(session: Session, invoice: &Invoice, outcome: Outcome) -> An
                     outcome
                         .changes
                         .update(|count| *count = count.wrapping_add(1));
-                    focus_later("avoirs-titre");
                 }
                 Err(error @ ApiError::Api { status: 422, .. }) => refuse(form, &error),
                 Err(error) => return Err(error),

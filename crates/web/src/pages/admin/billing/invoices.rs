@@ -9,8 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tutti_shared::{InvoiceKind, InvoiceListQuery, InvoiceStatus, format_euros};
 
-use super::super::widgets::{Field, Form, Kind, Loader, alert, data_table, link, render, status};
-use super::{HOME, fixed, households, kind_choices, section_links};
+use super::super::widgets::{
+    Field, Form, Kind, Loader, alert, choices, data_table, link, render, section, status,
+};
+use super::{HOME, households, kind_choices, section_links};
 use crate::api::billing_admin::{self as calls, invoice_params, status_name};
 use crate::components::Page;
 use crate::dates::{DateStyle, french_date, today};
@@ -116,10 +118,10 @@ pub fn invoices_page() -> AnyView {
         "filtre",
         "Filtrer",
         vec![
-            Field::new("kind", "Type", fixed(kind_choices()))
+            Field::new("kind", "Type", choices(kind_choices()))
                 .optional()
                 .placeholder(Some("Tous les types")),
-            Field::new("status", "Statut", fixed(statuses))
+            Field::new("status", "Statut", choices(statuses))
                 .optional()
                 .placeholder(Some("Tous les statuts")),
             Field::new("household_id", "Famille", Kind::Choice(families.into()))
@@ -181,24 +183,27 @@ pub fn invoices_page() -> AnyView {
             ("/admin/facturation/reglements/nouveau", "Enregistrer un règlement"),
             ("/admin/facturation/reglements", "Règlements"),
         ]),
-        view! {
-            <section class="panel queue" aria-labelledby="factures-titre">
-                <h2 id="factures-titre" tabindex="-1">"Factures"</h2>
-                {filter_form}
-                <div class="form-actions billing-exports">
-                    <button type="button" class="button-secondary" on:click=move |_| export(false)>
-                        "Exporter les factures (CSV)"
-                    </button>
-                    <button type="button" class="button-secondary" on:click=move |_| export(true)>
-                        "Exporter les règlements (CSV)"
-                    </button>
-                </div>
-                {status(notice)}
-                {alert(problem)}
-                {list.view()}
-            </section>
-        }
-        .into_any(),
+        section(
+            "factures-titre",
+            "Factures",
+            vec![
+                filter_form,
+                view! {
+                    <div class="form-actions billing-exports">
+                        <button type="button" class="button-secondary" on:click=move |_| export(false)>
+                            "Exporter les factures (CSV)"
+                        </button>
+                        <button type="button" class="button-secondary" on:click=move |_| export(true)>
+                            "Exporter les règlements (CSV)"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+                status(notice),
+                alert(problem),
+                list.view().into_any(),
+            ],
+        ),
     ];
     view! { <Page title="Facturation">{parts}</Page> }.into_any()
 }

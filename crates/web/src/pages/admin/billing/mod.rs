@@ -25,7 +25,7 @@ use leptos::task::spawn_local;
 use tutti_shared::{InvoiceKind, InvoiceLineInput, ListQuery, MAX_PER_PAGE};
 
 use super::widgets::{
-    Field, Kind, List, Loader, boxes, field_control, list_editor, parse_euros, search_box, typed,
+    Field, List, Loader, boxes, field_control, list_editor, parse_euros, search_box, typed,
 };
 use crate::api::{self, Answer, ApiError};
 use crate::files;
@@ -262,6 +262,22 @@ fn clear_lines(list: List) {
     list.drawn.update(|count| *count = count.wrapping_add(1));
 }
 
+/// Controls side by side (one per line on phones), as a form lays out its own.
+fn fields_group(controls: Vec<AnyView>) -> AnyView {
+    view! { <div class="form-fields">{controls}</div> }.into_any()
+}
+
+/// Controls grouped under a legend.
+fn fieldset(legend: &'static str, content: Vec<AnyView>) -> AnyView {
+    view! {
+        <fieldset class="choice-group">
+            <legend>{legend}</legend>
+            {content}
+        </fieldset>
+    }
+    .into_any()
+}
+
 /// The lines' table under its legend, with the message about the lines as a whole (too
 /// many, a total that is not positive, more than what remains to pay).
 fn lines_fieldset(legend: &'static str, list: List, form: FormState) -> AnyView {
@@ -271,14 +287,10 @@ fn lines_fieldset(legend: &'static str, list: List, form: FormState) -> AnyView 
             .map(|text| view! { <p class="field-error" id=error_id.clone()>{text}</p> }.into_any())
             .unwrap_or_else(|| ().into_any())
     });
-    view! {
-        <fieldset class="choice-group">
-            <legend>{legend}</legend>
-            {message.view()}
-            {list_editor(list, form)}
-        </fieldset>
-    }
-    .into_any()
+    fieldset(
+        legend,
+        vec![message.view().into_any(), list_editor(list, form)],
+    )
 }
 
 /// Shows a refusal of the server on the form. A message about the lines as a whole (more
@@ -290,11 +302,6 @@ fn refuse(form: FormState, error: &ApiError) {
         Some(message) => form.refuse(&message, fields),
         None => form.show_api_error(error),
     }
-}
-
-/// A kind of control for a choice among fixed pairs.
-fn fixed(pairs: Vec<(String, String)>) -> Kind {
-    Kind::Choice(Signal::stored(pairs))
 }
 
 /// A line of links between the section's screens.

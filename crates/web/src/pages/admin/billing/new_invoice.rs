@@ -7,10 +7,10 @@ use futures::FutureExt;
 use leptos::prelude::*;
 use tutti_shared::ManualInvoiceInput;
 
-use super::super::widgets::{Field, Form, Kind, hint, link_line, section};
+use super::super::widgets::{Field, Form, Kind, choices, hint, link_line, section};
 use super::{
-    HOME, control, fixed, household_search, households, kind_choices, line_list, lines_fieldset,
-    read_lines, refuse,
+    HOME, control, fields_group, household_search, households, kind_choices, line_list,
+    lines_fieldset, read_lines, refuse,
 };
 use crate::api::{ApiError, billing_admin as calls};
 use crate::components::Page;
@@ -33,7 +33,7 @@ pub fn new_invoice_page() -> AnyView {
     );
     let (kind, kind_control) = control(
         "facture",
-        Field::new("kind", "Type", fixed(kind_choices())),
+        Field::new("kind", "Type", choices(kind_choices())),
         String::new(),
         form,
     );
@@ -50,11 +50,11 @@ pub fn new_invoice_page() -> AnyView {
         form,
     );
     let list = line_list("facture", "Lignes de la facture");
-    let content = view! {
-        <div class="form-fields">{household_control} {kind_control} {label_control} {due_control}</div>
-        {hint("Montants en euros, par exemple 12,50 ; une réduction s'écrit avec un signe moins : -10. Sans échéance, la facture est due 30 jours après son émission.")}
-        {lines_fieldset("Lignes", list, form)}
-    }
+    let content = vec![
+        fields_group(vec![household_control, kind_control, label_control, due_control]),
+        hint("Montants en euros, par exemple 12,50 ; une réduction s'écrit avec un signe moins : -10. Sans échéance, la facture est due 30 jours après son émission."),
+        lines_fieldset("Lignes", list, form),
+    ]
     .into_any();
     let create = Form::new("facture", "Émettre la facture", Vec::new(), move |_| {
         let texts = [
@@ -104,16 +104,13 @@ pub fn new_invoice_page() -> AnyView {
     let parts = vec![
         link_line(HOME, "Retour aux factures"),
         section(
-            "famille-titre",
-            "Famille",
-            vec![household_search(
-                session,
-                families,
-                household,
-                "recherche-famille",
-            )],
+            "facture-titre",
+            "Facture",
+            vec![
+                household_search(session, families, household, "recherche-famille"),
+                create,
+            ],
         ),
-        section("facture-titre", "Facture", vec![create]),
     ];
     view! { <Page title="Nouvelle facture">{parts}</Page> }.into_any()
 }

@@ -14,10 +14,13 @@ use tutti_shared::{
 };
 
 use super::super::widgets::{
-    Field, Form, Kind, Loader, alert, data_table, euros_text, labelled_control, link_line,
-    parse_euros, render, section,
+    Field, Form, Kind, Loader, alert, choices, data_table, euros_text, hint, labelled_control,
+    link_line, parse_euros, render, section,
 };
-use super::{HOME, control, fixed, household_search, households, idempotency_key, receipt_button};
+use super::{
+    HOME, control, fields_group, fieldset, household_search, households, idempotency_key,
+    receipt_button,
+};
 use crate::api::{ApiError, billing_admin as calls};
 use crate::components::Page;
 use crate::dates::{DateStyle, french_date, today};
@@ -83,7 +86,7 @@ pub fn new_payment_page() -> AnyView {
         .to_vec();
     let (method, method_control) = control(
         "reglement",
-        Field::new("method", "Mode de règlement", fixed(means)),
+        Field::new("method", "Mode de règlement", choices(means)),
         String::new(),
         form,
     );
@@ -150,16 +153,22 @@ pub fn new_payment_page() -> AnyView {
         });
     });
 
-    let content = view! {
-        <div class="form-fields">
-            {household_control} {paid_on_control} {method_control} {reference_control} {amount_control}
-        </div>
-        <fieldset class="choice-group">
-            <legend>"Affectation aux factures"</legend>
-            <p class="field-hint">"Le montant reçu est réparti sur les factures dues, la plus ancienne d'abord ; vous pouvez changer la répartition."</p>
-            {invoices.view()}
-        </fieldset>
-    }
+    let content = vec![
+        fields_group(vec![
+            household_control,
+            paid_on_control,
+            method_control,
+            reference_control,
+            amount_control,
+        ]),
+        fieldset(
+            "Affectation aux factures",
+            vec![
+                hint("Le montant reçu est réparti sur les factures dues, la plus ancienne d'abord ; vous pouvez changer la répartition."),
+                invoices.view().into_any(),
+            ],
+        ),
+    ]
     .into_any();
     let record = Form::new("reglement", "Enregistrer le règlement", Vec::new(), move |_| {
         let texts = [
