@@ -8,7 +8,7 @@ use tutti_shared::{
     ManualInvoiceInput, Payment, PaymentInput,
 };
 
-use super::transport::{Answer, Call, Caller, fetch, fetch_blob};
+use super::transport::{Answer, Call, Caller, fetch, fetch_blob, fetch_nothing};
 use crate::session::Session;
 
 const INVOICES: &str = "/api/v1/admin/invoices";
@@ -91,10 +91,11 @@ pub fn find_invoice_pdf(session: Session, id: i64) -> Answer<web_sys::Blob> {
 }
 
 /// `POST /api/v1/admin/payments` with its `Idempotency-Key`: the same key again answers
-/// the payment already recorded instead of recording a second one.
-pub fn record_payment(session: Session, input: &PaymentInput, key: String) -> Answer<Payment> {
+/// the payment already recorded instead of recording a second one. The answer is the
+/// payment as sent, so it is not decoded (one JSON decoder less in the wasm).
+pub fn record_payment(session: Session, input: &PaymentInput, key: String) -> Answer<()> {
     let call = Call::with_json(Method::POST, PAYMENTS, input).with_header("Idempotency-Key", key);
-    get(session, call)
+    fetch_nothing(Caller::Account(session), call)
 }
 
 /// `GET /api/v1/admin/payments`: newest first, of one household when given.

@@ -55,10 +55,12 @@ pub fn allocation_fields(fields: FieldErrors, rows: &[usize]) -> FieldErrors {
     }))
 }
 
-/// The household's invoices still owed, oldest first.
+/// The household's invoices still owed, oldest first: the API lists them newest first
+/// (by day of issue, then number), so the list is turned round rather than sorted, which
+/// would bring a sort's code into the wasm.
 fn owed(mut invoices: Vec<Invoice>) -> Vec<Invoice> {
     invoices.retain(|invoice| invoice.kind != InvoiceKind::Avoir && invoice.balance_cents > 0);
-    invoices.sort_by_key(|invoice| (invoice.issued_on, invoice.id));
+    invoices.reverse();
     invoices
 }
 
@@ -170,111 +172,117 @@ pub fn new_payment_page() -> AnyView {
         ),
     ]
     .into_any();
-    let record = Form::new("reglement", "Enregistrer le règlement", Vec::new(), move |_| {
-        let texts = [
-            ("household_id", household.get_untracked()),
-            ("paid_on", paid_on.get_untracked()),
-            ("method", method.get_untracked()),
-            ("amount", amount.get_untracked()),
-        ];
-        let mut errors = missing_fields(&texts.each_ref().map(|(name, text)| (*name, text.as_str())));
-        let received = parse_euros(&texts[3].1);
-        if received.is_none() && !texts[3].1.trim().is_empty() {
-            errors.extend(field_error(
-                "amount",
-                "Montant en euros attendu, par exemple 1 234,56 ou 30.",
-            ));
-        }
-        let paid = texts[1].1.parse().ok();
-        if paid.is_none() && !texts[1].1.is_empty() {
-            errors.extend(field_error("paid_on", "Date invalide."));
-        }
-        let mut allocations = Vec::new();
-        let mut rows = Vec::new();
-        let shares: Vec<String> = parts.with_value(|boxes| boxes.iter().map(|value| value.get_untracked()).collect());
-        open.with_untracked(|open| {
-            for (row, (invoice, text)) in open.iter().zip(&shares).enumerate() {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                match parse_euros(text) {
-                    Some(0) => {}
-                    Some(amount_cents) => {
-                        rows.push(row);
-                        allocations.push(Allocation {
-                            invoice_id: invoice.id,
-                            amount_cents,
-                        });
-                    }
-                    None => {
-                        errors.insert(
-                            format!("alloc-{row}"),
-                            "Montant en euros attendu, par exemple 12,50.".to_owned(),
-                        );
-                    }
-                }
+    let record = Form::new(
+        "reglement",
+        "Enregistrer le règlement",
+        Vec::new(),
+        move |_| {
+            let texts = [
+                ("household_id", household.get_untracked()),
+                ("paid_on", paid_on.get_untracked()),
+                ("method", method.get_untracked()),
+                ("amount", amount.get_untracked()),
+            ];
+            let mut errors =
+                missing_fields(&texts.each_ref().map(|(name, text)| (*name, text.as_str())));
+            let received = parse_euros(&texts[3].1);
+            if received.is_none() && !texts[3].1.trim().is_empty() {
+                errors.extend(field_error(
+                    "amount",
+                    "Montant en euros attendu, par exemple 1 234,56 ou 30.",
+                ));
             }
-        });
-        let allocated: i64 = allocations.iter().map(|part| part.amount_cents).sum();
-        if let (Some(received), true) = (received, errors.is_empty()) {
-            let message = if allocations.is_empty() {
-                Some("Affectez le règlement à au moins une facture due.".to_owned())
-            } else if allocated != received {
-                Some(format!(
-                    "Le montant reçu ({}) diffère de la somme affectée aux factures ({}).",
-                    format_euros(received),
-                    format_euros(allocated)
-                ))
-            } else {
-                None
-            };
-            if let Some(message) = message {
-                errors.insert("amount".to_owned(), message);
+            let paid = texts[1].1.parse().ok();
+            if paid.is_none() && !texts[1].1.is_empty() {
+                errors.extend(field_error("paid_on", "Date invalide."));
             }
-        }
-        let (Some(paid_on), Some(method), true) = (
-            paid,
-            PaymentMeans::parse(&texts[2].1),
-            errors.is_empty(),
-        ) else {
-            return Err(errors);
-        };
-        let input = PaymentInput {
-            household_id: texts[0].1.parse().unwrap_or_default(),
-            paid_on,
-            method,
-            reference: reference.get_untracked().trim().to_owned(),
-            allocations,
-        };
-        let sent_key = key.get_value();
-        Ok(async move {
-            match calls::record_payment(session, &input, sent_key).await {
-                Ok(payment) => {
-                    key.set_value(idempotency_key());
-                    amount.set(String::new());
-                    reference.set(String::new());
-                    recorded.update(|count| *count = count.wrapping_add(1));
-                    Ok(format!(
-                        "Règlement de {} enregistré le {} ({}). Son reçu est dans la liste des règlements.",
-                        format_euros(payment.amount_cents),
-                        french_date(payment.paid_on, DateStyle::Numeric),
-                        payment.method.label()
+            let mut allocations = Vec::new();
+            let mut rows = Vec::new();
+            let shares: Vec<String> =
+                parts.with_value(|boxes| boxes.iter().map(|value| value.get_untracked()).collect());
+            open.with_untracked(|open| {
+                for (row, (invoice, text)) in open.iter().zip(&shares).enumerate() {
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    match parse_euros(text) {
+                        Some(0) => {}
+                        Some(amount_cents) => {
+                            rows.push(row);
+                            allocations.push(Allocation {
+                                invoice_id: invoice.id,
+                                amount_cents,
+                            });
+                        }
+                        None => {
+                            errors.insert(
+                                format!("alloc-{row}"),
+                                "Montant en euros attendu, par exemple 12,50.".to_owned(),
+                            );
+                        }
+                    }
+                }
+            });
+            let allocated: i64 = allocations.iter().map(|part| part.amount_cents).sum();
+            if let (Some(received), true) = (received, errors.is_empty()) {
+                let message = if allocations.is_empty() {
+                    Some("Affectez le règlement à au moins une facture due.".to_owned())
+                } else if allocated != received {
+                    Some(format!(
+                        "Le montant reçu ({}) diffère de la somme affectée aux factures ({}).",
+                        format_euros(received),
+                        format_euros(allocated)
                     ))
+                } else {
+                    None
+                };
+                if let Some(message) = message {
+                    errors.insert("amount".to_owned(), message);
                 }
-                Err(error @ ApiError::Api { status: 422, .. }) => {
-                    let fields = allocation_fields(error.fields(), &rows);
-                    if fields.is_empty() {
-                        form.show_api_error(&error);
-                    } else {
-                        form.refuse(i18n::FIX_THE_FIELDS, fields);
-                    }
-                    Ok(String::new())
-                }
-                Err(error) => Err(error),
             }
-        }
-        .boxed_local())
-    })
+            let (Some(paid_on), Some(method), true) =
+                (paid, PaymentMeans::parse(&texts[2].1), errors.is_empty())
+            else {
+                return Err(errors);
+            };
+            let input = PaymentInput {
+                household_id: texts[0].1.parse().unwrap_or_default(),
+                paid_on,
+                method,
+                reference: reference.get_untracked().trim().to_owned(),
+                allocations,
+            };
+            let sent_key = key.get_value();
+            let done = format!(
+                "Règlement de {} enregistré le {} ({}). Son reçu est dans la liste des règlements.",
+                format_euros(allocated),
+                french_date(paid_on, DateStyle::Numeric),
+                method.label()
+            );
+            Ok(async move {
+                match calls::record_payment(session, &input, sent_key).await {
+                    Ok(()) => {
+                        key.set_value(idempotency_key());
+                        amount.set(String::new());
+                        reference.set(String::new());
+                        recorded.update(|count| *count = count.wrapping_add(1));
+                        Ok(done)
+                    }
+                    Err(error @ ApiError::Api { status: 422, .. }) => {
+                        let fields = allocation_fields(error.fields(), &rows);
+                        if fields.is_empty() {
+                            form.show_api_error(&error);
+                        } else {
+                            form.refuse(i18n::FIX_THE_FIELDS, fields);
+                        }
+                        Ok(String::new())
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            .boxed_local())
+        },
+    )
     .content(content, form)
     .view();
     let page = vec![
