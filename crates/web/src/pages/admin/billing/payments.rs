@@ -401,7 +401,10 @@ pub fn payments_page() -> AnyView {
                     })
                     .collect();
                 data_table(
-                    format!("{} règlement(s), le plus récent d'abord", payments.len()),
+                    match payments.len() {
+                        1 => "1 règlement".to_owned(),
+                        count => format!("{count} règlements, le plus récent d'abord"),
+                    },
                     "Aucun règlement.",
                     &[
                         "Date",
