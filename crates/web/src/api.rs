@@ -23,6 +23,8 @@ use crate::session::Session;
 
 #[cfg(feature = "admin")]
 pub mod admin;
+#[cfg(feature = "admin")]
+pub mod billing_admin;
 // The families' endpoints: the administration's build has no family screens.
 #[cfg(not(feature = "admin"))]
 pub mod billing;

@@ -86,6 +86,13 @@ pub fn navigate(address: &str) {
     go(address, false, true);
 }
 
+/// Goes to `address` as a new history entry without scrolling: a list's filters, kept in
+/// the address so that a reload or Back shows the same list.
+#[cfg(feature = "admin")]
+pub fn navigate_here(address: &str) {
+    go(address, false, false);
+}
+
 /// Goes to `address` in place of the current history entry (a redirect).
 pub fn redirect(address: &str) {
     go(address, true, true);

@@ -39,6 +39,10 @@ pub struct Call {
     query: Vec<(&'static str, String)>,
     /// The JSON body, or why it could not be written.
     json_body: Result<Option<String>, ApiError>,
+    /// Extra request headers (a payment's `Idempotency-Key`). The administration's only:
+    /// the families' build carries no code for them.
+    #[cfg(feature = "admin")]
+    headers: Vec<(&'static str, String)>,
 }
 
 impl Call {
@@ -49,6 +53,8 @@ impl Call {
             path: path.into(),
             query: Vec::new(),
             json_body: Ok(None),
+            #[cfg(feature = "admin")]
+            headers: Vec::new(),
         }
     }
 
@@ -80,6 +86,13 @@ impl Call {
     )]
     pub fn with_query(mut self, query: Vec<(&'static str, String)>) -> Self {
         self.query = query;
+        self
+    }
+
+    /// The same call with one more request header.
+    #[cfg(feature = "admin")]
+    pub fn with_header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
         self
     }
 }
@@ -290,6 +303,10 @@ async fn send(call: &Call, access_token: Option<&str>) -> Result<Response, ApiEr
         .query(call.query.iter().map(|(name, value)| (*name, value)));
     if let Some(token) = access_token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    #[cfg(feature = "admin")]
+    for (name, value) in &call.headers {
+        builder = builder.header(name, value);
     }
     let request = match json_body {
         Some(json) => builder

@@ -29,6 +29,7 @@ pub fn staff_home() -> AnyView {
                     description="Valider ou refuser ce que les familles ont modifié."
                 />
                 <NavCard href="/admin/documents" title="Documents" description="Vérifier les pièces envoyées par les familles ; gérer les types demandés." />
+                <NavCard href="/admin/facturation" title="Facturation" description="Émettre les cotisations, établir factures et avoirs, enregistrer les règlements." />
                 <NavCard href="/admin/familles" title="Familles" description="Rechercher un foyer, créer une famille et son identifiant." />
                 <NavCard href="/admin/eleves" title="Élèves" description="Rechercher un élève et consulter sa fiche." />
                 <NavCard href="/admin/annee" title="Année scolaire" description="Années, disciplines, cours et listes de classe." />

@@ -6,6 +6,7 @@
 //! place beside its screens, the shared router gets one line, and the wasm carries one
 //! route instead of nine.
 
+mod billing;
 mod change_requests;
 mod course;
 mod documents;
@@ -63,6 +64,18 @@ pub enum AdminRoute {
     ReenrolmentFile(i64),
     /// `/admin/reinscriptions/tarifs`: the site's tariff grid.
     Tariffs,
+    /// `/admin/facturation`: the invoices, filtered, and their exports.
+    Invoices,
+    /// `/admin/facturation/{id}`: one invoice, its payments and credit notes.
+    Invoice(i64),
+    /// `/admin/facturation/cotisations`: the year's fee invoices, previewed then issued.
+    IssueFees,
+    /// `/admin/facturation/nouvelle`: a manual invoice.
+    NewInvoice,
+    /// `/admin/facturation/reglements`: the payments and their receipts.
+    Payments,
+    /// `/admin/facturation/reglements/nouveau`: a payment recorded.
+    NewPayment,
     /// Anything else under `/admin`.
     NotFound,
 }
@@ -97,6 +110,14 @@ impl AdminRoute {
             }
             ["reinscriptions", campaign, "parametres"] => {
                 id(campaign).map_or(AdminRoute::NotFound, AdminRoute::CampaignSettings)
+            }
+            ["facturation"] => AdminRoute::Invoices,
+            ["facturation", "cotisations"] => AdminRoute::IssueFees,
+            ["facturation", "nouvelle"] => AdminRoute::NewInvoice,
+            ["facturation", "reglements"] => AdminRoute::Payments,
+            ["facturation", "reglements", "nouveau"] => AdminRoute::NewPayment,
+            ["facturation", invoice] => {
+                id(invoice).map_or(AdminRoute::NotFound, AdminRoute::Invoice)
             }
             _ => AdminRoute::NotFound,
         }
@@ -164,6 +185,12 @@ pub fn AdminPage() -> impl IntoView {
             AdminRoute::CampaignSettings(id) => reenrolment::settings_page(id),
             AdminRoute::ReenrolmentFile(id) => reenrolment::file_page(id),
             AdminRoute::Tariffs => reenrolment::tariffs_page(),
+            AdminRoute::Invoices => billing::invoices_page(),
+            AdminRoute::Invoice(id) => billing::invoice_page(id),
+            AdminRoute::IssueFees => billing::issue_page(),
+            AdminRoute::NewInvoice => billing::new_invoice_page(),
+            AdminRoute::Payments => billing::payments_page(),
+            AdminRoute::NewPayment => billing::new_payment_page(),
             AdminRoute::NotFound => view! { <crate::pages::NotFoundPage /> }.into_any(),
         })
     }
@@ -204,6 +231,7 @@ pub fn AdminMenuLinks(role: Role) -> impl IntoView {
         <li><A href="/admin/demandes">"Demandes de modification" {count}</A></li>
         <li><A href="/admin/documents">"Documents"</A></li>
         <li><A href="/admin/reinscriptions">"Réinscriptions"</A></li>
+        <li><A href="/admin/facturation">"Facturation"</A></li>
         <li><A href="/admin/familles">"Familles"</A></li>
         <li><A href="/admin/eleves">"Élèves"</A></li>
         <li><A href="/admin/annee">"Année scolaire"</A></li>
@@ -267,6 +295,34 @@ mod tests {
             AdminRoute::parse("/admin/reinscriptions/tarifs"),
             AdminRoute::Tariffs
         );
+        assert_eq!(
+            AdminRoute::parse("/admin/facturation"),
+            AdminRoute::Invoices
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/facturation/42"),
+            AdminRoute::Invoice(42)
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/facturation/cotisations/"),
+            AdminRoute::IssueFees
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/facturation/nouvelle"),
+            AdminRoute::NewInvoice
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/facturation/reglements"),
+            AdminRoute::Payments
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/facturation/reglements/nouveau"),
+            AdminRoute::NewPayment
+        );
+        assert_eq!(
+            AdminRoute::parse("/admin/facturation/reglements/3"),
+            AdminRoute::NotFound
+        );
     }
 
     #[test]
@@ -281,5 +337,7 @@ mod tests {
         assert!(AdminRoute::Campaigns.staff_only());
         assert!(AdminRoute::ReenrolmentFile(1).staff_only());
         assert!(AdminRoute::Tariffs.staff_only());
+        assert!(AdminRoute::Invoices.staff_only());
+        assert!(AdminRoute::NewPayment.staff_only());
     }
 }

@@ -6,17 +6,18 @@
 //! codes and the order of the brackets are the server's rules, and its refusals land on
 //! the same fields, which carry the server's names (`brackets[2].percent`).
 //!
-//! The three lists share one editor: a table of text boxes, one signal per box, drawn
-//! again when a line comes or goes or the messages change; typing never redraws it. On a
-//! 409 the grid in force is shown, as the other versioned screens do.
+//! The three lists share one editor, the invoices' too (`widgets::list_editor`): a table
+//! of text boxes, one signal per box, drawn again when a line comes or goes or the
+//! messages change; typing never redraws it. On a 409 the grid in force is shown, as the
+//! other versioned screens do.
 
 use futures::FutureExt;
 use leptos::prelude::*;
 use tutti_shared::{TariffBracket, TariffCourseKind, TariffGrid, TariffRental};
 
 use super::super::widgets::{
-    Field, Form, Kind, Loader, alert, confirm_button, data_table, field_control, focus_later, hint,
-    labelled_control, lead, link_line, render, section, status,
+    Field, Form, Kind, List, Loader, alert, boxes, euros_text, field_control, focus_later, hint,
+    lead, link_line, list_editor, parse_euros, parse_whole, render, section, status, typed,
 };
 use super::conflict_message;
 use crate::api::{self, ApiError};
@@ -27,55 +28,6 @@ use crate::session::Session;
 
 const EUROS_EXPECTED: &str = "Montant en euros attendu, par exemple 1 234,56 ou 30.";
 const WHOLE_EXPECTED: &str = "Nombre entier attendu.";
-/// What a list without lines says.
-const EMPTY: &str = "Aucune ligne : ajoutez-en une.";
-
-/// Cents as staff read and type them: "1 234,56", or "30" for whole euros.
-pub fn euros_text(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    let euros = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (index, digit) in euros.chars().enumerate() {
-        if index > 0 && (euros.len() - index).is_multiple_of(3) {
-            grouped.push(' ');
-        }
-        grouped.push(digit);
-    }
-    match cents % 100 {
-        0 => format!("{sign}{grouped}"),
-        rest => format!("{sign}{grouped},{rest:02}"),
-    }
-}
-
-/// Euros typed the French way as cents: "1 234,56", "30", "12,5", "30 €" (spaces may be
-/// plain, no-break or narrow no-break). `None` for anything else: a sign, a point, more
-/// than two decimals, letters, an empty box.
-pub fn parse_euros(text: &str) -> Option<i64> {
-    let compact: String = text
-        .chars()
-        .filter(|character| !matches!(character, ' ' | '\u{a0}' | '\u{202f}'))
-        .collect();
-    let compact = compact.strip_suffix('€').unwrap_or(&compact);
-    let (euros, decimals) = compact.split_once(',').unwrap_or((compact, "00"));
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
-    if !digits(euros) || !digits(decimals) || decimals.len() > 2 {
-        return None;
-    }
-    let cents: i64 = format!("{decimals:0<2}").parse().ok()?;
-    euros
-        .parse::<i64>()
-        .ok()?
-        .checked_mul(100)?
-        .checked_add(cents)
-}
-
-/// A whole number typed ("1 200", "70"), read by the same rule as amounts.
-pub fn parse_whole(text: &str) -> Option<i64> {
-    parse_euros(text)
-        .filter(|hundredths| hundredths % 100 == 0)
-        .map(|hundredths| hundredths / 100)
-}
 
 /// Collects the messages of the boxes that do not hold what they should.
 #[derive(Default)]
@@ -101,26 +53,6 @@ impl Reader {
     fn whole(&mut self, name: String, text: &str) -> i64 {
         self.read(name, text, parse_whole(text), WHOLE_EXPECTED)
     }
-}
-
-/// One editable list of the grid: its wire name, which prefixes its fields' names as the
-/// server's errors give them (`course_kinds[0].label`), and how it is shown.
-#[derive(Clone, Copy)]
-struct List {
-    key: &'static str,
-    caption: &'static str,
-    add_label: &'static str,
-    /// The fields of a line, in column order.
-    fields: &'static [&'static str],
-    /// Their column headers, then the action column's.
-    headers: &'static [&'static str],
-    /// Lines that cannot be removed (a grid has at least one bracket).
-    min_lines: usize,
-    /// Every line's boxes, one line after the other.
-    boxes: StoredValue<Vec<RwSignal<String>>>,
-    /// Moved on when a line comes or goes: the table is drawn again (as it is when the
-    /// messages it reads change; typing changes only the boxes' own signals).
-    drawn: RwSignal<u32>,
 }
 
 const KIND_FIELDS: &[&str] = &[
@@ -289,21 +221,12 @@ pub fn tariffs_page() -> AnyView {
     view! { <Page title="Grille tarifaire">{parts}</Page> }.into_any()
 }
 
-/// Texts as boxes to type in.
-fn boxes(texts: Vec<String>) -> StoredValue<Vec<RwSignal<String>>> {
-    StoredValue::new(texts.into_iter().map(RwSignal::new).collect())
-}
-
-/// What is typed in the boxes.
-fn typed(boxes: StoredValue<Vec<RwSignal<String>>>) -> Vec<String> {
-    boxes.with_value(|boxes| boxes.iter().map(|value| value.get_untracked()).collect())
-}
-
 /// The grid's form once read: the three lists, the floor and cap, the discounts.
 fn grid_editor(session: Session, grid: &TariffGrid, outcome: Outcome) -> AnyView {
     let texts = grid_texts(grid);
     let form = FormState::new();
     let list = |key, caption, add_label, fields, headers, min_lines, texts| List {
+        prefix: "tarif",
         key,
         caption,
         add_label,
@@ -425,124 +348,9 @@ fn fieldset(
     .into_any()
 }
 
-/// A list of the grid as a table of labelled text boxes, each with its message, a
-/// "Retirer" button per line (none at the list's minimum), and an "Ajouter" button
-/// under the table.
-fn list_editor(list: List, form: FormState) -> AnyView {
-    let List {
-        key,
-        caption,
-        add_label,
-        fields,
-        headers,
-        min_lines,
-        boxes,
-        drawn,
-    } = list;
-    let width = fields.len();
-    // The boxes of a line added later belong to the editor, like the first ones.
-    let owner = Owner::current();
-    let table = Loader::drawn(move || {
-        drawn.track();
-        let lines = boxes.with_value(|all| {
-            let removable = all.len() > min_lines * width;
-            all.chunks(width)
-                .enumerate()
-                .map(|(index, line)| {
-                    let mut cells: Vec<AnyView> = fields
-                        .iter()
-                        .zip(headers)
-                        .zip(line)
-                        .map(|((field, header), value)| {
-                            // Hidden by the style sheet: the column header says it on
-                            // screen, the cell's `data-label` on phones.
-                            let label = format!("{header}, ligne {}", index + 1);
-                            // Read here, so the table is drawn again when messages change.
-                            let error = form.message(&format!("{key}[{index}].{field}"));
-                            let control = Field::new(field, header, Kind::Text);
-                            let id = format!("tarif-{key}-{index}-{field}");
-                            labelled_control(
-                                id,
-                                label,
-                                RwSignal::new(error).into(),
-                                control,
-                                *value,
-                            )
-                        })
-                        .collect();
-                    let remove = Callback::new(move |()| {
-                        boxes.update_value(|all| {
-                            let start = index * width;
-                            if start + width <= all.len() {
-                                all.drain(start..start + width);
-                            }
-                        });
-                        // The lines below moved up: their messages no longer match.
-                        form.clear();
-                        drawn.update(|count| *count = count.wrapping_add(1));
-                        focus_later(format!("tarif-{key}-ajouter"));
-                    });
-                    let target = format!("ligne {} ({caption})", index + 1);
-                    cells.push(if removable {
-                        confirm_button("Retirer", target, remove)
-                    } else {
-                        ().into_any()
-                    });
-                    cells
-                })
-                .collect()
-        });
-        data_table(caption.to_owned(), EMPTY, headers, usize::MAX, lines)
-    });
-    let add = move |_| {
-        let index = boxes.with_value(Vec::len) / width;
-        let line = || {
-            (0..width)
-                .map(|_| RwSignal::new(String::new()))
-                .collect::<Vec<_>>()
-        };
-        let line = owner.as_ref().map_or_else(line, |owner| owner.with(line));
-        boxes.update_value(|all| all.extend(line));
-        form.clear();
-        drawn.update(|count| *count = count.wrapping_add(1));
-        focus_later(format!("tarif-{key}-{index}-{}", fields[0]));
-    };
-    view! {
-        {table.view()}
-        <p><button id=format!("tarif-{key}-ajouter") type="button" class="button-secondary" on:click=add>{add_label}</button></p>
-    }
-    .into_any()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn euros_are_typed_the_french_way() {
-        assert_eq!(parse_euros("1 234,56"), Some(123_456));
-        assert_eq!(parse_euros("1\u{202f}234,56"), Some(123_456));
-        assert_eq!(parse_euros(" 30 "), Some(3_000));
-        assert_eq!(parse_euros("30 €"), Some(3_000));
-        assert_eq!(parse_euros("12,5"), Some(1_250));
-        assert_eq!(parse_euros("0,05"), Some(5));
-        for refused in ["", "12.50", "-5", "12,345", "douze", "12,", ",5", "1 2a"] {
-            assert_eq!(parse_euros(refused), None, "{refused:?}");
-        }
-        assert_eq!(parse_euros("99999999999999999999"), None);
-    }
-
-    #[test]
-    fn cents_show_as_euros_and_read_back() {
-        assert_eq!(euros_text(123_456), "1 234,56");
-        assert_eq!(euros_text(3_000), "30");
-        assert_eq!(euros_text(1_250), "12,50");
-        assert_eq!(euros_text(5), "0,05");
-        assert_eq!(euros_text(10_000_000), "100 000");
-        for cents in [0, 5, 99, 100, 123_456, 10_000_000] {
-            assert_eq!(parse_euros(&euros_text(cents)), Some(cents));
-        }
-    }
 
     fn texts() -> Texts {
         let texts = |cells: &[&str]| cells.iter().map(|cell| (*cell).to_owned()).collect();
