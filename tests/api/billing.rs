@@ -381,3 +381,41 @@ both! {
         assert_eq!(app.get_as("/api/v1/admin/payments/export.csv", &martin).await.status(), StatusCode::FORBIDDEN);
     }
 }
+
+both! {
+    async fn an_integrator_reads_the_invoices_issued_or_settled_since_its_last_visit(app) {
+        let staff = app.staff_token().await;
+        let household = app.demo_ids().await.martin_family;
+        let since_query = |since: chrono::DateTime<chrono::Utc>| {
+            format!("/api/v1/admin/invoices?changed_since={}",
+                since.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B"))
+        };
+        let older: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 5_000)).await,
+            StatusCode::CREATED, "older").await;
+        let untouched: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 7_000)).await,
+            StatusCode::CREATED, "untouched").await;
+        let visit = chrono::Utc::now();
+        let nothing: Vec<Invoice> = app.get_ok(&since_query(visit), &staff).await;
+        assert!(nothing.is_empty(), "nothing changed since the visit: {nothing:?}");
+
+        let newer: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 3_000)).await,
+            StatusCode::CREATED, "newer").await;
+        let body = json!({"household_id": household, "paid_on": "2026-11-30", "method": "virement", "reference": "VIR-1",
+                          "allocations": [{"invoice_id": older.id, "amount_cents": 1_000}]});
+        assert_eq!(pay(&app, &staff, &body, Some("portal-1")).await.status(), StatusCode::CREATED);
+        let changed: Vec<Invoice> = app.get_ok(&since_query(visit), &staff).await;
+        let mut ids: Vec<i64> = changed.iter().map(|invoice| invoice.id).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, vec![older.id, newer.id], "the new invoice and the one paid, not {}", untouched.id);
+        let paid = changed.iter().find(|invoice| invoice.id == older.id).expect("the paid invoice");
+        assert_eq!(paid.balance_cents, 4_000);
+
+        // The same payment sent again with its key records nothing and changes nothing.
+        let second_visit = chrono::Utc::now();
+        assert_eq!(pay(&app, &staff, &body, Some("portal-1")).await.status(), StatusCode::OK);
+        let none: Vec<Invoice> = app.get_ok(&since_query(second_visit), &staff).await;
+        assert!(none.is_empty(), "a replayed payment changes nothing: {none:?}");
+        let bad = app.get_as("/api/v1/admin/invoices?changed_since=hier", &staff).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    }
+}

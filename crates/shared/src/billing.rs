@@ -391,6 +391,11 @@ pub struct InvoiceListQuery {
     /// Issued on or before this day.
     #[serde(default)]
     pub to: Option<NaiveDate>,
+    /// Only invoices issued, or whose balance changed (a credit note, a payment), at or
+    /// after this instant (RFC 3339, e.g. `2026-12-01T08:00:00Z`): an integrator passes
+    /// the time of its previous read to fetch what changed since.
+    #[serde(default)]
+    pub changed_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The invoice number of the `sequence`-th invoice of `year`: `2026-000123`.

@@ -30,7 +30,10 @@ pub async fn issue_fee_invoices(
     Ok(HttpResponse::Ok().json(result))
 }
 
-/// The site's invoices, newest first, with their lines and due dates.
+/// The site's invoices, newest first, with their lines, due dates and what remains to
+/// pay; filtered by kind, household, status and period. An integrator (the town's billing
+/// portal) syncs with `changed_since`: the invoices issued, credited or paid since its
+/// previous read; it records payments with an `Idempotency-Key` (`POST /admin/payments`).
 #[utoipa::path(tag = "billing", params(InvoiceListQuery), security(("bearer" = ["staff"])),
     responses((status = 200, description = "Invoices", body = Vec<Invoice>)))]
 #[get("/admin/invoices")]
@@ -100,7 +103,8 @@ pub async fn create_invoice(
 }
 
 /// A credit note (avoir) correcting the invoice, which itself never changes: the lines
-/// are the amounts credited; with earlier notes, never more than the invoice's total.
+/// are the amounts credited, never more than what remains to pay on it (so its balance
+/// never goes below zero).
 #[utoipa::path(tag = "billing", request_body = CreditNoteInput, params(("id" = i64, Path, description = "Invoice id")), security(("bearer" = ["staff"])),
     responses((status = 201, description = "The credit note (negative total)", body = Invoice),
         (status = 404, description = "Not an invoice of the site", body = tutti_shared::ApiErrorBody),

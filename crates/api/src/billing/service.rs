@@ -356,6 +356,7 @@ pub async fn list(
                 caller.site,
                 query.household_id.map(HouseholdId),
                 query.kind.map(InvoiceKind::as_str),
+                query.changed_since.map(|since| since.naive_utc()),
             )?;
             let today = paris_today();
             Ok(views(connection, rows)?
@@ -388,7 +389,7 @@ pub async fn family_list(
     state
         .db
         .work(move |connection| {
-            let rows = store::list(connection, family.site, Some(family.household), None)?;
+            let rows = store::list(connection, family.site, Some(family.household), None, None)?;
             views(connection, rows)
         })
         .await
@@ -620,7 +621,7 @@ pub async fn credit_note(
                 let due = store::dues_of(connection, &[id])?
                     .first()
                     .map_or(0, |(_, due)| *due);
-                if !store::lower_due(connection, id, credit)? {
+                if !store::lower_due(connection, id, credit, now())? {
                     return Err(DomainError::field(
                         "lines",
                         format!(
@@ -805,7 +806,7 @@ pub async fn record_payment(
                             let due = store::dues_of(connection, &[invoice.id])?
                                 .first()
                                 .map_or(0, |(_, due)| *due);
-                            if !store::lower_due(connection, invoice.id, allocation.amount_cents)? {
+                            if !store::lower_due(connection, invoice.id, allocation.amount_cents, now())? {
                                 errors.insert(
                                     field,
                                     format!(
@@ -1146,7 +1147,7 @@ pub async fn export_payments(
                 .collect();
             let mut numbers = BTreeMap::new();
             let mut names = BTreeMap::new();
-            for row in store::list(connection, caller.site, None, None)? {
+            for row in store::list(connection, caller.site, None, None, None)? {
                 if invoice_ids.contains(&row.id) {
                     numbers.insert(row.id, row.number);
                 }

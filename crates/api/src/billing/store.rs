@@ -122,6 +122,7 @@ pub fn insert(
             .values((
                 invoice_balances::invoice_id.eq(id),
                 invoice_balances::due_cents.eq(invoice.total_cents),
+                invoice_balances::changed_at.eq(invoice.created_at),
             ))
             .execute(connection)?;
     }
@@ -224,12 +225,14 @@ const ROW: RowColumns = (
     families::name,
 );
 
-/// The site's invoices, newest first, optionally of one household and one kind.
+/// The site's invoices, newest first, optionally of one household and one kind, and
+/// issued or with a balance changed at or after `changed_since`.
 pub fn list(
     connection: &mut DbConnection,
     SiteId(site): SiteId,
     household: Option<HouseholdId>,
     kind: Option<&str>,
+    changed_since: Option<NaiveDateTime>,
 ) -> QueryResult<Vec<InvoiceRow>> {
     let mut query = invoices::table
         .inner_join(families::table)
@@ -240,6 +243,15 @@ pub fn list(
     }
     if let Some(kind) = kind {
         query = query.filter(invoices::kind.eq(kind.to_owned()));
+    }
+    if let Some(since) = changed_since {
+        query = query.filter(
+            invoices::created_at.ge(since).or(invoices::id.eq_any(
+                invoice_balances::table
+                    .filter(invoice_balances::changed_at.ge(since))
+                    .select(invoice_balances::invoice_id),
+            )),
+        );
     }
     query
         .order((invoices::issued_on.desc(), invoices::id.desc()))
@@ -304,11 +316,19 @@ pub fn household_name(
 /// Lowers what remains due on an invoice by `amount`, only if that much remains: one
 /// guarded UPDATE, which holds the row until the transaction ends; `false` when less
 /// remains (nothing written).
-pub fn lower_due(connection: &mut DbConnection, invoice: i64, amount: i64) -> QueryResult<bool> {
+pub fn lower_due(
+    connection: &mut DbConnection,
+    invoice: i64,
+    amount: i64,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
     let changed = diesel::update(invoice_balances::table)
         .filter(invoice_balances::invoice_id.eq(invoice))
         .filter(invoice_balances::due_cents.ge(amount))
-        .set(invoice_balances::due_cents.eq(invoice_balances::due_cents - amount))
+        .set((
+            invoice_balances::due_cents.eq(invoice_balances::due_cents - amount),
+            invoice_balances::changed_at.eq(at),
+        ))
         .execute(connection)?;
     Ok(changed == 1)
 }

@@ -524,6 +524,7 @@ diesel::table! {
     invoice_balances (invoice_id) {
         invoice_id -> BigInt,
         due_cents -> BigInt,
+        changed_at -> Timestamp,
     }
 }
 

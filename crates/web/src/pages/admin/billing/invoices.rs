@@ -40,6 +40,7 @@ pub fn filters_of(value: impl Fn(&str) -> Option<String>) -> InvoiceListQuery {
         household_id: value("household_id").and_then(|text| text.parse().ok()),
         from: day("from"),
         to: day("to"),
+        changed_since: None,
     }
 }
 
@@ -220,6 +221,7 @@ mod tests {
             household_id: Some(12),
             from: "2026-09-01".parse().ok(),
             to: None,
+            changed_since: None,
         };
         let address = address_of(&query);
         assert_eq!(
