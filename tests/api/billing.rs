@@ -381,3 +381,32 @@ both! {
         assert_eq!(app.get_as("/api/v1/admin/payments/export.csv", &martin).await.status(), StatusCode::FORBIDDEN);
     }
 }
+
+both! {
+    /// Proves that an Idempotency-Key answers the payment it recorded only for the same
+    /// request: the same amount sent to another invoice under the key is refused (409)
+    /// and records nothing, instead of answering the first payment as if this one were
+    /// recorded (found by billing_properties: a 0,01 € payment of one invoice, then
+    /// 0,01 € of another under the same key).
+    async fn a_used_idempotency_key_with_the_same_amount_for_another_invoice_is_refused(app) {
+        let staff = app.staff_token().await;
+        let household = app.demo_ids().await.martin_family;
+        let first: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 1_000)).await, StatusCode::CREATED, "first").await;
+        let second: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 1_000)).await, StatusCode::CREATED, "second").await;
+        let paying = |invoice: i64| json!({"household_id": household, "paid_on": "2026-11-30", "method": "cheque", "reference": "Chèque 1",
+                                            "allocations": [{"invoice_id": invoice, "amount_cents": 1}]});
+        let payment: tutti_shared::Payment = expect_json(pay(&app, &staff, &paying(first.id), Some("cle-1")).await, StatusCode::CREATED, "payment").await;
+        let again: tutti_shared::Payment = expect_json(pay(&app, &staff, &paying(first.id), Some("cle-1")).await, StatusCode::OK, "the same request").await;
+        assert_eq!(again, payment);
+
+        let other = tutti_tests::expect_error(pay(&app, &staff, &paying(second.id), Some("cle-1")).await, StatusCode::CONFLICT, "another invoice, same key").await;
+        assert_eq!(other.code, tutti_tests::ErrorCode::AlreadyExists);
+        let second_now: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", second.id), &staff).await;
+        assert_eq!(second_now.balance_cents, 1_000, "nothing recorded for the second invoice");
+        let other_day = json!({"household_id": household, "paid_on": "2026-12-01", "method": "cheque", "reference": "Chèque 1",
+                               "allocations": [{"invoice_id": first.id, "amount_cents": 1}]});
+        assert_eq!(pay(&app, &staff, &other_day, Some("cle-1")).await.status(), StatusCode::CONFLICT, "another day, same key");
+        let listed: Vec<tutti_shared::Payment> = app.get_ok(&format!("/api/v1/admin/payments?household_id={household}"), &staff).await;
+        assert_eq!(listed, vec![payment]);
+    }
+}

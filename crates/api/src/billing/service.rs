@@ -711,20 +711,36 @@ fn key_reused() -> DomainError {
 }
 
 /// The payment an Idempotency-Key already recorded: the same one when the request is the
-/// same (household and amount), a 409 when the key served for another.
+/// same (household, date, means, reference, and the same amounts to the same invoices),
+/// a 409 when the key served for another. The same total sent to other invoices is
+/// another payment: answering the first one would leave it unrecorded.
 fn replayed(
     connection: &mut DbConnection,
     site: SiteId,
     key: &str,
     input: &PaymentInput,
-    amount: i64,
 ) -> Result<Option<Payment>, DomainError> {
-    match store::payment_by_key(connection, site, key)? {
-        Some(row) if row.household_id == input.household_id && row.amount_cents == amount => {
-            Ok(Some(payment_view(connection, row)?))
-        }
-        Some(_) => Err(key_reused()),
-        None => Ok(None),
+    let Some(row) = store::payment_by_key(connection, site, key)? else {
+        return Ok(None);
+    };
+    let payment = payment_view(connection, row)?;
+    let parts = |allocations: &[Allocation]| {
+        let mut parts: Vec<(i64, i64)> = allocations
+            .iter()
+            .map(|part| (part.invoice_id, part.amount_cents))
+            .collect();
+        parts.sort_unstable();
+        parts
+    };
+    let same = payment.household_id == input.household_id
+        && payment.paid_on == input.paid_on
+        && payment.method == input.method
+        && payment.reference == input.reference.trim()
+        && parts(&payment.allocations) == parts(&input.allocations);
+    if same {
+        Ok(Some(payment))
+    } else {
+        Err(key_reused())
     }
 }
 
@@ -785,7 +801,7 @@ pub async fn record_payment(
         .work(move |connection| {
             let recorded = write_transaction(connection, |connection| {
                 if let Some(key) = &key
-                    && let Some(payment) = replayed(connection, caller.site, key, &input, amount)?
+                    && let Some(payment) = replayed(connection, caller.site, key, &input)?
                 {
                     return Ok((payment, false));
                 }
@@ -854,7 +870,7 @@ pub async fn record_payment(
                 // The same key sent at the same time: the twin request recorded it while
                 // this one waited (a duplicate key, or an invoice the twin already paid).
                 (Err(error @ (DomainError::Conflict(_) | DomainError::Invalid { .. })), Some(key)) => {
-                    match replayed(connection, caller.site, key, &input, amount)? {
+                    match replayed(connection, caller.site, key, &input)? {
                         Some(payment) => Ok((payment, false)),
                         None => Err(error),
                     }
