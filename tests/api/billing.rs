@@ -156,6 +156,64 @@ both! {
 }
 
 both! {
+    /// Proves that numbering holds across instances, not only within one server's pool:
+    /// four servers on the same database (the test's and three siblings, each with its
+    /// own connection pool; one PostgreSQL database, or one SQLite file), sent eight
+    /// manual invoices each, all 32 at once, number them exactly 1 to 32 of the year,
+    /// with no gap and no repeat, each instance answering the numbers it issued.
+    async fn four_instances_on_one_database_number_thirty_two_invoices_one_to_thirty_two(app) {
+        let staff = app.staff_token().await;
+        let household = app.demo_ids().await.martin_family;
+        let mut siblings = Vec::new();
+        for _ in 0..3 {
+            siblings.push(app.spawn_sibling(vec![]).await);
+        }
+        let addresses: Vec<String> = std::iter::once(app.address.clone())
+            .chain(siblings.iter().map(|sibling| sibling.address.clone()))
+            .collect();
+        let mut requests = tokio::task::JoinSet::new();
+        for (instance, address) in addresses.iter().enumerate() {
+            for index in 0..8 {
+                let client = app.new_client();
+                let url = format!("{address}/api/v1/admin/invoices");
+                let staff = staff.clone();
+                let body = manual(household, 1_000 + i64::try_from(instance * 8 + index).expect("small"));
+                requests.spawn(async move {
+                    (instance, client.post(url).bearer_auth(staff).json(&body).send().await)
+                });
+            }
+        }
+        let mut issued = Vec::new();
+        let mut per_instance = [0; 4];
+        while let Some(answer) = requests.join_next().await {
+            let (instance, answer) = answer.expect("the request task");
+            let invoice: Invoice = expect_json(answer.expect("the request"), StatusCode::CREATED, "manual invoice").await;
+            per_instance[instance] += 1;
+            issued.push(invoice);
+        }
+        assert_eq!(per_instance, [8; 4], "every instance issued its eight");
+        let year = issued[0].issued_on.format("%Y").to_string();
+        let mut numbers: Vec<i64> = issued
+            .iter()
+            .map(|invoice| {
+                let (prefix, sequence) = invoice.number.split_once('-').expect("YEAR-SEQUENCE");
+                assert_eq!(prefix, year, "{}", invoice.number);
+                sequence.parse().expect("a sequence number")
+            })
+            .collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=32).collect::<Vec<i64>>(), "no gap, no repeat across instances");
+        // The books, read back from one instance, hold exactly those 32.
+        let listed: Vec<Invoice> = app.get_ok("/api/v1/admin/invoices", &staff).await;
+        let mut listed_numbers: Vec<&str> = listed.iter().map(|invoice| invoice.number.as_str()).collect();
+        let mut issued_numbers: Vec<&str> = issued.iter().map(|invoice| invoice.number.as_str()).collect();
+        listed_numbers.sort_unstable();
+        issued_numbers.sort_unstable();
+        assert_eq!(listed_numbers, issued_numbers);
+    }
+}
+
+both! {
     async fn credit_notes_correct_an_invoice_that_never_changes_and_never_net_below_zero(app) {
         let staff = app.staff_token().await;
         let ids = app.demo_ids().await;
