@@ -156,6 +156,64 @@ both! {
 }
 
 both! {
+    /// Proves that numbering holds across instances, not only within one server's pool:
+    /// four servers on the same database (the test's and three siblings, each with its
+    /// own connection pool; one PostgreSQL database, or one SQLite file), sent eight
+    /// manual invoices each, all 32 at once, number them exactly 1 to 32 of the year,
+    /// with no gap and no repeat, each instance answering the numbers it issued.
+    async fn four_instances_on_one_database_number_thirty_two_invoices_one_to_thirty_two(app) {
+        let staff = app.staff_token().await;
+        let household = app.demo_ids().await.martin_family;
+        let mut siblings = Vec::new();
+        for _ in 0..3 {
+            siblings.push(app.spawn_sibling(vec![]).await);
+        }
+        let addresses: Vec<String> = std::iter::once(app.address.clone())
+            .chain(siblings.iter().map(|sibling| sibling.address.clone()))
+            .collect();
+        let mut requests = tokio::task::JoinSet::new();
+        for (instance, address) in addresses.iter().enumerate() {
+            for index in 0..8 {
+                let client = app.new_client();
+                let url = format!("{address}/api/v1/admin/invoices");
+                let staff = staff.clone();
+                let body = manual(household, 1_000 + i64::try_from(instance * 8 + index).expect("small"));
+                requests.spawn(async move {
+                    (instance, client.post(url).bearer_auth(staff).json(&body).send().await)
+                });
+            }
+        }
+        let mut issued = Vec::new();
+        let mut per_instance = [0; 4];
+        while let Some(answer) = requests.join_next().await {
+            let (instance, answer) = answer.expect("the request task");
+            let invoice: Invoice = expect_json(answer.expect("the request"), StatusCode::CREATED, "manual invoice").await;
+            per_instance[instance] += 1;
+            issued.push(invoice);
+        }
+        assert_eq!(per_instance, [8; 4], "every instance issued its eight");
+        let year = issued[0].issued_on.format("%Y").to_string();
+        let mut numbers: Vec<i64> = issued
+            .iter()
+            .map(|invoice| {
+                let (prefix, sequence) = invoice.number.split_once('-').expect("YEAR-SEQUENCE");
+                assert_eq!(prefix, year, "{}", invoice.number);
+                sequence.parse().expect("a sequence number")
+            })
+            .collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=32).collect::<Vec<i64>>(), "no gap, no repeat across instances");
+        // The books, read back from one instance, hold exactly those 32.
+        let listed: Vec<Invoice> = app.get_ok("/api/v1/admin/invoices", &staff).await;
+        let mut listed_numbers: Vec<&str> = listed.iter().map(|invoice| invoice.number.as_str()).collect();
+        let mut issued_numbers: Vec<&str> = issued.iter().map(|invoice| invoice.number.as_str()).collect();
+        listed_numbers.sort_unstable();
+        issued_numbers.sort_unstable();
+        assert_eq!(listed_numbers, issued_numbers);
+    }
+}
+
+both! {
     async fn credit_notes_correct_an_invoice_that_never_changes_and_never_net_below_zero(app) {
         let staff = app.staff_token().await;
         let ids = app.demo_ids().await;
@@ -417,5 +475,34 @@ both! {
         assert!(none.is_empty(), "a replayed payment changes nothing: {none:?}");
         let bad = app.get_as("/api/v1/admin/invoices?changed_since=hier", &staff).await;
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    }
+}
+
+both! {
+    /// Proves that an Idempotency-Key answers the payment it recorded only for the same
+    /// request: the same amount sent to another invoice under the key is refused (409)
+    /// and records nothing, instead of answering the first payment as if this one were
+    /// recorded (found by billing_properties: a 0,01 € payment of one invoice, then
+    /// 0,01 € of another under the same key).
+    async fn a_used_idempotency_key_with_the_same_amount_for_another_invoice_is_refused(app) {
+        let staff = app.staff_token().await;
+        let household = app.demo_ids().await.martin_family;
+        let first: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 1_000)).await, StatusCode::CREATED, "first").await;
+        let second: Invoice = expect_json(app.post_as("/api/v1/admin/invoices", &staff, &manual(household, 1_000)).await, StatusCode::CREATED, "second").await;
+        let paying = |invoice: i64| json!({"household_id": household, "paid_on": "2026-11-30", "method": "cheque", "reference": "Chèque 1",
+                                            "allocations": [{"invoice_id": invoice, "amount_cents": 1}]});
+        let payment: tutti_shared::Payment = expect_json(pay(&app, &staff, &paying(first.id), Some("cle-1")).await, StatusCode::CREATED, "payment").await;
+        let again: tutti_shared::Payment = expect_json(pay(&app, &staff, &paying(first.id), Some("cle-1")).await, StatusCode::OK, "the same request").await;
+        assert_eq!(again, payment);
+
+        let other = tutti_tests::expect_error(pay(&app, &staff, &paying(second.id), Some("cle-1")).await, StatusCode::CONFLICT, "another invoice, same key").await;
+        assert_eq!(other.code, tutti_tests::ErrorCode::AlreadyExists);
+        let second_now: Invoice = app.get_ok(&format!("/api/v1/admin/invoices/{}", second.id), &staff).await;
+        assert_eq!(second_now.balance_cents, 1_000, "nothing recorded for the second invoice");
+        let other_day = json!({"household_id": household, "paid_on": "2026-12-01", "method": "cheque", "reference": "Chèque 1",
+                               "allocations": [{"invoice_id": first.id, "amount_cents": 1}]});
+        assert_eq!(pay(&app, &staff, &other_day, Some("cle-1")).await.status(), StatusCode::CONFLICT, "another day, same key");
+        let listed: Vec<tutti_shared::Payment> = app.get_ok(&format!("/api/v1/admin/payments?household_id={household}"), &staff).await;
+        assert_eq!(listed, vec![payment]);
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod auth_audit;
 mod authorization;
 mod billing;
+mod billing_properties;
 mod change_requests;
 mod config;
 mod csrf;

@@ -65,4 +65,44 @@ mod tests {
         );
         Ok(())
     }
+
+    /// An amount written back as cents: "-1234,56" (the spreadsheet's way) or
+    /// "-1 234,56 €" (`format_euros`, spaces and sign as it writes them).
+    fn cents_of(text: &str) -> Option<i128> {
+        let digits: String = text
+            .trim_end_matches('€')
+            .chars()
+            .filter(|character| !['\u{202F}', '\u{A0}'].contains(character))
+            .collect();
+        let (negative, digits) = match digits.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, digits.as_str()),
+        };
+        let (euros, cents) = digits.split_once(',')?;
+        if cents.len() != 2 || euros.is_empty() || (euros.len() > 1 && euros.starts_with('0')) {
+            return None;
+        }
+        let value = euros.parse::<i128>().ok()? * 100 + cents.parse::<i128>().ok()?;
+        Some(if negative { -value } else { value })
+    }
+
+    proptest::proptest! {
+        /// Every amount in cents reads back as itself, from the CSV exports and from what
+        /// screens and PDFs print (`format_euros`), and the two write the same number.
+        #[test]
+        fn amounts_read_back_as_the_same_cents_in_exports_and_on_paper(cents in proptest::prelude::any::<i64>()) {
+            let exported = spreadsheet_amount(cents);
+            let printed = tutti_shared::format_euros(cents);
+            proptest::prop_assert_eq!(cents_of(&exported), Some(i128::from(cents)), "{}", exported);
+            proptest::prop_assert_eq!(cents_of(&printed), Some(i128::from(cents)), "{}", printed);
+            proptest::prop_assert!(printed.ends_with("\u{A0}€"), "the unit after a no-break space: {}", printed);
+            let euros = printed.trim_start_matches('-').split(',').next().unwrap_or_default();
+            let groups: Vec<usize> = euros.split('\u{202F}').map(str::len).collect();
+            proptest::prop_assert!(
+                (1..=3).contains(&groups[0]) && groups[1..].iter().all(|&length| length == 3),
+                "thousands grouped by three: {}", printed
+            );
+            proptest::prop_assert_eq!(exported.starts_with('-'), cents < 0);
+        }
+    }
 }

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use tutti_shared::{
-    Allocation, CreditNoteInput, FeeEstimateChild, FeeEstimateRequest, Instalment, Invoice,
-    InvoiceKind, InvoiceLine, InvoiceLineInput, InvoiceListQuery, InvoicePreview, IssueFeesInput,
-    IssueFeesResult, IssueSkip, ManualInvoiceInput, Payment, PaymentInput, PaymentMeans, due_dates,
-    format_euros, invoice_number, paris_local,
+    Allocation, CreditNoteInput, FeeEstimate, FeeEstimateChild, FeeEstimateRequest, Instalment,
+    Invoice, InvoiceKind, InvoiceLine, InvoiceLineInput, InvoiceListQuery, InvoicePreview,
+    IssueFeesInput, IssueFeesResult, IssueSkip, ManualInvoiceInput, Payment, PaymentInput,
+    PaymentMeans, due_dates, format_euros, invoice_number, paris_local,
 };
 
 use super::pdf;
@@ -84,10 +84,16 @@ fn draft(
             instalments,
         },
     )?;
+    Ok(draft_of(estimate, first_due_after))
+}
+
+/// The invoice a fee estimate makes: its lines, its total and its instalments due from
+/// the month after `first_due_after`; `None` when it bills nothing.
+fn draft_of(estimate: FeeEstimate, first_due_after: NaiveDate) -> Option<Draft> {
     if estimate.total_cents <= 0 {
-        return Ok(None);
+        return None;
     }
-    Ok(Some(Draft {
+    Some(Draft {
         lines: estimate
             .lines
             .into_iter()
@@ -95,7 +101,7 @@ fn draft(
             .collect(),
         total_cents: estimate.total_cents,
         instalments: due_dates(first_due_after, &estimate.instalments),
-    }))
+    })
 }
 
 fn lines_of(draft: &Draft) -> Vec<InvoiceLine> {
@@ -706,20 +712,36 @@ fn key_reused() -> DomainError {
 }
 
 /// The payment an Idempotency-Key already recorded: the same one when the request is the
-/// same (household and amount), a 409 when the key served for another.
+/// same (household, date, means, reference, and the same amounts to the same invoices),
+/// a 409 when the key served for another. The same total sent to other invoices is
+/// another payment: answering the first one would leave it unrecorded.
 fn replayed(
     connection: &mut DbConnection,
     site: SiteId,
     key: &str,
     input: &PaymentInput,
-    amount: i64,
 ) -> Result<Option<Payment>, DomainError> {
-    match store::payment_by_key(connection, site, key)? {
-        Some(row) if row.household_id == input.household_id && row.amount_cents == amount => {
-            Ok(Some(payment_view(connection, row)?))
-        }
-        Some(_) => Err(key_reused()),
-        None => Ok(None),
+    let Some(row) = store::payment_by_key(connection, site, key)? else {
+        return Ok(None);
+    };
+    let payment = payment_view(connection, row)?;
+    let parts = |allocations: &[Allocation]| {
+        let mut parts: Vec<(i64, i64)> = allocations
+            .iter()
+            .map(|part| (part.invoice_id, part.amount_cents))
+            .collect();
+        parts.sort_unstable();
+        parts
+    };
+    let same = payment.household_id == input.household_id
+        && payment.paid_on == input.paid_on
+        && payment.method == input.method
+        && payment.reference == input.reference.trim()
+        && parts(&payment.allocations) == parts(&input.allocations);
+    if same {
+        Ok(Some(payment))
+    } else {
+        Err(key_reused())
     }
 }
 
@@ -780,7 +802,7 @@ pub async fn record_payment(
         .work(move |connection| {
             let recorded = write_transaction(connection, |connection| {
                 if let Some(key) = &key
-                    && let Some(payment) = replayed(connection, caller.site, key, &input, amount)?
+                    && let Some(payment) = replayed(connection, caller.site, key, &input)?
                 {
                     return Ok((payment, false));
                 }
@@ -849,7 +871,7 @@ pub async fn record_payment(
                 // The same key sent at the same time: the twin request recorded it while
                 // this one waited (a duplicate key, or an invoice the twin already paid).
                 (Err(error @ (DomainError::Conflict(_) | DomainError::Invalid { .. })), Some(key)) => {
-                    match replayed(connection, caller.site, key, &input, amount)? {
+                    match replayed(connection, caller.site, key, &input)? {
                         Some(payment) => Ok((payment, false)),
                         None => Err(error),
                     }
@@ -1192,4 +1214,157 @@ pub async fn export_payments(
             Ok(rows)
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    //! Properties of the money a fee invoice is made of: drafts come from the one fee
+    //! computation (`tariffs::fee`) on random grids, households and children.
+
+    use chrono::{Datelike, NaiveDate};
+    use proptest::prelude::*;
+    use tutti_shared::{FeeEstimate, FeeLine, FeeLineKind, Instalment, Invoice, InvoiceStatus};
+
+    use super::{draft_of, lines_of};
+    use crate::tariffs::fee;
+
+    /// The estimate as `tariffs::service::estimate_in` puts it on the wire.
+    fn wire(estimate: fee::Estimate, instalments: u32) -> FeeEstimate {
+        FeeEstimate {
+            resident: true,
+            quotient_familial_euros: None,
+            bracket: estimate.bracket,
+            instalments: fee::instalments(estimate.total_cents, instalments),
+            total_cents: estimate.total_cents,
+            lines: estimate
+                .lines
+                .into_iter()
+                .map(|line| FeeLine {
+                    label: line.label,
+                    amount_cents: line.amount_cents,
+                    kind: match line.kind {
+                        fee::LineKind::Course => FeeLineKind::Course,
+                        fee::LineKind::Reduction => FeeLineKind::Reduction,
+                        fee::LineKind::Adjustment => FeeLineKind::Adjustment,
+                        fee::LineKind::Rental => FeeLineKind::Rental,
+                    },
+                    student_id: line.student_id,
+                })
+                .collect(),
+        }
+    }
+
+    /// Any day from 2000 to 2099.
+    fn day() -> impl Strategy<Value = NaiveDate> {
+        (2000..2100i32, 1..=12u32, 1..=31u32).prop_map(|(year, month, day)| {
+            (1..=day)
+                .rev()
+                .find_map(|day| NaiveDate::from_ymd_opt(year, month, day))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The month after `date`'s, as (year, month).
+    fn next_month(date: NaiveDate) -> (i32, u32) {
+        if date.month() == 12 {
+            (date.year() + 1, 1)
+        } else {
+            (date.year(), date.month() + 1)
+        }
+    }
+
+    /// Due dates fall on the 5th of consecutive months, the first in the month after
+    /// `from`, so they are in order and none is before the invoice's own date.
+    fn check_due_dates(from: NaiveDate, dues: &[Instalment]) -> Result<(), TestCaseError> {
+        let mut expected = next_month(from);
+        for due in dues {
+            prop_assert_eq!(due.due_on.day(), 5);
+            prop_assert_eq!((due.due_on.year(), due.due_on.month()), expected);
+            prop_assert!(due.due_on > from);
+            expected = next_month(due.due_on);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        /// A fee invoice's draft, for any grid, household and children: nothing when the
+        /// fee is zero; otherwise the estimate's lines unchanged, adding up to the total,
+        /// and one or nine instalments adding up to the total, due in order from the month
+        /// after the date of issue.
+        #[test]
+        fn a_fee_invoice_draft_adds_up_to_its_total_and_its_due_dates_follow_in_order(
+            (grid, household, children) in fee::tests::case_strategy(),
+            nine in any::<bool>(),
+            from in day(),
+        ) {
+            let computed = fee::estimate(&grid, household, &children)?;
+            let count = if nine { 9 } else { 1 };
+            let estimate = wire(computed, count);
+            let Some(draft) = draft_of(estimate.clone(), from) else {
+                prop_assert_eq!(estimate.total_cents, 0);
+                return Ok(());
+            };
+            prop_assert!(draft.total_cents > 0);
+            prop_assert_eq!(draft.total_cents, estimate.total_cents);
+            let lines = lines_of(&draft);
+            prop_assert_eq!(lines.iter().map(|line| line.amount_cents).sum::<i64>(), draft.total_cents);
+            prop_assert_eq!(lines.len(), estimate.lines.len());
+            for (line, estimated) in lines.iter().zip(&estimate.lines) {
+                prop_assert_eq!(&line.label, &estimated.label);
+                prop_assert_eq!(line.amount_cents, estimated.amount_cents);
+                prop_assert_eq!(line.student_id, estimated.student_id);
+            }
+            prop_assert_eq!(draft.instalments.len(), count as usize);
+            prop_assert_eq!(
+                draft.instalments.iter().map(|due| due.amount_cents).sum::<i64>(),
+                draft.total_cents
+            );
+            prop_assert!(draft.instalments.iter().all(|due| due.amount_cents >= 0));
+            check_due_dates(from, &draft.instalments)?;
+        }
+
+        /// Whatever the instalments, the day and what was paid or credited: an invoice
+        /// is « payée » exactly when nothing remains; what is overdue is never negative,
+        /// never more than what remains, and never goes down as the days pass.
+        #[test]
+        fn what_is_overdue_stays_between_zero_and_what_remains_and_only_grows_with_time(
+            total in 1..10_000_000i64,
+            nine in any::<bool>(),
+            settled_per_mille in 0..=1_000i64,
+            issued_on in day(),
+            days in prop::collection::vec(0..400i64, 1..6),
+        ) {
+            let amounts = fee::instalments(total, if nine { 9 } else { 1 });
+            let instalments = tutti_shared::due_dates(issued_on, &amounts);
+            let balance_cents = total - total * settled_per_mille / 1_000;
+            let invoice = Invoice {
+                id: 1,
+                number: tutti_shared::invoice_number(issued_on.year(), 1),
+                kind: tutti_shared::InvoiceKind::Cotisation,
+                household_id: 1,
+                household_name: String::new(),
+                label: String::new(),
+                issued_on,
+                total_cents: total,
+                lines: Vec::new(),
+                instalments,
+                campaign_id: None,
+                corrects_invoice_id: None,
+                balance_cents,
+            };
+            let mut days = days;
+            days.sort_unstable();
+            let mut before = 0;
+            for offset in days {
+                let today = issued_on + chrono::Duration::days(offset);
+                let overdue = invoice.overdue_cents(today);
+                prop_assert!((0..=balance_cents).contains(&overdue), "{overdue} of {balance_cents}");
+                prop_assert!(overdue >= before);
+                before = overdue;
+                let status = invoice.status(today);
+                prop_assert_eq!(status == InvoiceStatus::Paid, balance_cents == 0);
+                prop_assert_eq!(status == InvoiceStatus::Overdue, balance_cents > 0 && overdue > 0);
+            }
+        }
+    }
 }

@@ -436,7 +436,7 @@ pub fn instalments(total_cents: i64, count: u32) -> Vec<i64> {
     clippy::inconsistent_digit_grouping,
     reason = "amounts are written euros_cents: 592_50 is 592.50 €"
 )]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -732,8 +732,9 @@ mod tests {
         })
     }
 
-    /// A grid, a household and children whose wishes all exist in the grid.
-    fn case_strategy() -> impl Strategy<Value = (Grid, Household, Vec<Child>)> {
+    /// A grid, a household and children whose wishes all exist in the grid (billing's
+    /// properties draw their estimates from it too).
+    pub(crate) fn case_strategy() -> impl Strategy<Value = (Grid, Household, Vec<Child>)> {
         (grid_strategy(), household_strategy()).prop_flat_map(|(grid, household)| {
             let kinds = grid.course_kinds.len();
             let rentals = grid.rentals.len();
