@@ -36,6 +36,8 @@ pub mod family;
 pub mod reenrolment;
 #[cfg(feature = "admin")]
 pub mod reenrolment_admin;
+#[cfg(feature = "admin")]
+pub mod rentals_admin;
 mod transport;
 
 pub use transport::Answer;
