@@ -253,7 +253,8 @@ describe('staff rentals', () => {
             await page.locator('#periode-from').fill('2025-09-01');
             await page.locator('#periode-to').fill('2026-06-30');
             await page.getByRole('button', { name: 'Aperçu' }).click();
-            await page.getByRole('heading', { level: 2, name: 'Aperçu des locations du 01/09/2025 au 30/06/2026' }).waitFor();
+            await page.getByRole('heading', { level: 2, name: 'Aperçu' }).waitFor();
+            await page.getByText('1 facture serait émise pour la période du 01/09/2025 au 30/06/2026.').waitFor();
             await page.waitForFunction(() => document.activeElement?.id === 'resultat-titre');
             const preview = page.locator('article').filter({ has: page.getByRole('heading', { level: 3, name: durand.name }) });
             await preview.waitFor();
@@ -265,7 +266,8 @@ describe('staff rentals', () => {
             await page.getByRole('button', { name: /^Émettre les factures/ }).click();
             await page.getByRole('button', { name: /^Confirmer/ }).click();
             await statusWith(page, '1 facture émise.');
-            await page.getByRole('heading', { level: 2, name: 'Locations facturées du 01/09/2025 au 30/06/2026' }).waitFor();
+            await page.getByRole('heading', { level: 2, name: 'Émission' }).waitFor();
+            await page.getByText('Période du 01/09/2025 au 30/06/2026.').waitFor();
             const issued = page.getByRole('table', { name: 'Factures émises' });
             const row = issued.locator('tbody tr').filter({ hasText: durand.name });
             await row.waitFor();
@@ -283,7 +285,7 @@ describe('staff rentals', () => {
             await page.locator('#periode-from').fill('2025-09-01');
             await page.locator('#periode-to').fill('2026-06-30');
             await page.getByRole('button', { name: 'Aperçu' }).click();
-            await page.getByText('Aucune facture à émettre.').waitFor();
+            await page.getByText('Aucune facture à émettre pour la période du 01/09/2025 au 30/06/2026.').waitFor();
             assert.deepEqual(page.problems.filter((problem) => problem.startsWith('page error')), []);
         } catch (error) {
             throw await explain(error, page, server, 'admin-rentals-invoicing');

@@ -7,10 +7,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tutti_shared::{
     IssueFeesResult, Page, RentalInvoicesInput, RentalItem, RentalItemInput, RentalItemQuery,
-    RentalLoan, RentalLoanInput, RentalLoanQuery, RentalLoanUpdate, RentalReturnInput,
+    RentalLoanInput, RentalLoanUpdate, RentalReturnInput,
 };
 
-use super::transport::{Answer, Call, Caller, fetch};
+use super::transport::{Answer, Call, Caller, fetch, fetch_nothing};
 use crate::session::Session;
 
 const ITEMS: &str = "/api/v1/admin/rental-items";
@@ -20,13 +20,13 @@ fn get<T: DeserializeOwned + 'static>(session: Session, call: Call) -> Answer<T>
     fetch(Caller::Account(session), call)
 }
 
-fn send<T: DeserializeOwned + 'static>(
-    session: Session,
-    method: Method,
-    path: String,
-    body: &impl Serialize,
-) -> Answer<T> {
-    get(session, Call::with_json(method, path, body))
+/// A write whose answer is not decoded: the screens read the record again (one JSON
+/// decoder less per record type in the wasm).
+fn send(session: Session, method: Method, path: String, body: &impl Serialize) -> Answer<()> {
+    fetch_nothing(
+        Caller::Account(session),
+        Call::with_json(method, path, body),
+    )
 }
 
 /// The query string of the inventory: only the filters that are set, the search trimmed.
@@ -61,7 +61,7 @@ pub fn list_rental_items(session: Session, query: &RentalItemQuery) -> Answer<Pa
 }
 
 /// `POST /api/v1/admin/rental-items`: 422 for bad fields (an inventory number taken).
-pub fn create_rental_item(session: Session, input: &RentalItemInput) -> Answer<RentalItem> {
+pub fn create_rental_item(session: Session, input: &RentalItemInput) -> Answer<()> {
     send(session, Method::POST, ITEMS.to_owned(), input)
 }
 
@@ -71,50 +71,35 @@ pub fn find_rental_item(session: Session, id: i64) -> Answer<RentalItem> {
 }
 
 /// `PUT /api/v1/admin/rental-items/{id}`: 409 `stale_version` when changed meanwhile.
-pub fn update_rental_item(
-    session: Session,
-    id: i64,
-    input: &RentalItemInput,
-) -> Answer<RentalItem> {
+pub fn update_rental_item(session: Session, id: i64, input: &RentalItemInput) -> Answer<()> {
     send(session, Method::PUT, format!("{ITEMS}/{id}"), input)
 }
 
-/// `GET /api/v1/admin/rental-loans`: the loans, filtered and paged.
-pub fn list_rental_loans(session: Session, query: &RentalLoanQuery) -> Answer<Page<RentalLoan>> {
-    let texts = [
-        ("household_id", query.household_id.map(|id| id.to_string())),
-        ("item_id", query.item_id.map(|id| id.to_string())),
-        ("open", query.open.map(|open| open.to_string())),
-        ("page", query.page.map(|page| page.to_string())),
-        ("per_page", query.per_page.map(|count| count.to_string())),
+/// `GET /api/v1/admin/rental-loans?item_id=`: an item's loans (the last hundred),
+/// decoded as `RentalLoan` or as a screen's own subset of its fields.
+pub fn list_rental_loans<T: DeserializeOwned + 'static>(
+    session: Session,
+    item_id: i64,
+) -> Answer<Page<T>> {
+    let params = vec![
+        ("item_id", item_id.to_string()),
+        ("per_page", "100".to_owned()),
     ];
-    let params = texts
-        .into_iter()
-        .filter_map(|(name, value)| value.map(|value| (name, value)))
-        .collect();
     get(session, Call::get(LOANS).with_query(params))
 }
 
 /// `POST /api/v1/admin/rental-loans`: 409 when the item is out or to be repaired.
-pub fn create_rental_loan(session: Session, input: &RentalLoanInput) -> Answer<RentalLoan> {
+pub fn create_rental_loan(session: Session, input: &RentalLoanInput) -> Answer<()> {
     send(session, Method::POST, LOANS.to_owned(), input)
 }
 
 /// `PUT /api/v1/admin/rental-loans/{id}`: a new planned end.
-pub fn update_rental_loan(
-    session: Session,
-    id: i64,
-    input: &RentalLoanUpdate,
-) -> Answer<RentalLoan> {
+pub fn update_rental_loan(session: Session, id: i64, input: &RentalLoanUpdate) -> Answer<()> {
     send(session, Method::PUT, format!("{LOANS}/{id}"), input)
 }
 
 /// `POST /api/v1/admin/rental-loans/{id}/return`: the item is back, in a state.
-pub fn return_rental_loan(
-    session: Session,
-    id: i64,
-    input: &RentalReturnInput,
-) -> Answer<RentalLoan> {
+pub fn return_rental_loan(session: Session, id: i64, input: &RentalReturnInput) -> Answer<()> {
     send(session, Method::POST, format!("{LOANS}/{id}/return"), input)
 }
 
@@ -123,10 +108,6 @@ pub fn issue_rental_invoices(
     session: Session,
     input: &RentalInvoicesInput,
 ) -> Answer<IssueFeesResult> {
-    send(
-        session,
-        Method::POST,
-        "/api/v1/admin/invoices/issue-rentals".to_owned(),
-        input,
-    )
+    let path = "/api/v1/admin/invoices/issue-rentals";
+    get(session, Call::with_json(Method::POST, path, input))
 }

@@ -11,13 +11,13 @@ use leptos::task::spawn_local;
 use tutti_shared::{IssueFeesResult, RentalInvoicesInput, format_euros};
 
 use super::super::widgets::{
-    Field, Form, Kind, Loader, alert, confirm_button, data_table, focus_later, hint, link,
-    link_line, section, status,
+    Field, Form, Kind, Loader, alert, confirm_button, focus_later, hint, link_line, section, status,
 };
-use super::{HOME, current_term, day};
+use super::{HOME, current_term, day, raw, table_html};
 use crate::api::rentals_admin as calls;
 use crate::components::Page;
 use crate::dates::today;
+use crate::html::escape;
 use crate::session::Session;
 
 /// The page: the period with « Aperçu », then the preview or what was issued.
@@ -120,98 +120,81 @@ fn result_view(
     issue: impl Fn(NaiveDate, NaiveDate) + Copy + Send + Sync + 'static,
 ) -> AnyView {
     let period = format!("du {} au {}", day(from), day(to));
-    let mut content: Vec<AnyView> = Vec::new();
+    let mut html = String::new();
+    let mut button = ().into_any();
     let title = if result.dry_run {
         let count = result.previews.len();
-        content.push(
-            view! {
-                <p>{match count {
-                    0 => "Aucune facture à émettre.".to_owned(),
-                    1 => "1 facture serait émise.".to_owned(),
-                    count => format!("{count} factures seraient émises."),
-                }}</p>
-            }
-            .into_any(),
-        );
+        html.push_str(&match count {
+            0 => format!("<p>Aucune facture à émettre pour la période {period}.</p>"),
+            1 => format!("<p>1 facture serait émise pour la période {period}.</p>"),
+            count => format!("<p>{count} factures seraient émises pour la période {period}.</p>"),
+        });
         for preview in &result.previews {
-            let name = preview.household_name.clone();
-            let rows = preview
+            let name = escape(&preview.household_name);
+            let rows: Vec<Vec<String>> = preview
                 .lines
                 .iter()
-                .map(|line| {
-                    vec![
-                        line.label.clone().into_any(),
-                        format_euros(line.amount_cents).into_any(),
-                    ]
-                })
+                .map(|line| vec![escape(&line.label), format_euros(line.amount_cents)])
                 .collect();
-            content.push(
-                view! {
-                    <article class="panel admin-record">
-                        <h3>{name.clone()}</h3>
-                        {data_table(format!("Lignes de la facture, {name}"), "Aucune ligne.", &["Libellé", "Montant"], 0, rows)}
-                        <p>{format!("Total : {}", format_euros(preview.total_cents))}</p>
-                    </article>
-                }
-                .into_any(),
-            );
+            html.push_str(&format!(
+                "<article class=\"panel admin-record\"><h3>{name}</h3>{}<p>Total : {}</p></article>",
+                table_html(
+                    &format!("Lignes de la facture, {}", preview.household_name),
+                    "Aucune ligne.",
+                    &["Libellé", "Montant"],
+                    0,
+                    &rows,
+                ),
+                format_euros(preview.total_cents)
+            ));
         }
         if count > 0 {
-            content.push(confirm_button(
+            button = confirm_button(
                 "Émettre les factures",
                 format!("locations {period}"),
                 Callback::new(move |()| issue(from, to)),
-            ));
+            );
         }
-        format!("Aperçu des locations {period}")
+        "Aperçu"
     } else {
-        let rows = result
+        html.push_str(&format!("<p>Période {period}.</p>"));
+        let rows: Vec<Vec<String>> = result
             .issued
             .iter()
             .map(|invoice| {
                 vec![
-                    link(
-                        format!("/admin/facturation/{}", invoice.id),
-                        invoice.number.clone(),
+                    format!(
+                        "<a href=\"/admin/facturation/{}\">{}</a>",
+                        invoice.id,
+                        escape(&invoice.number)
                     ),
-                    invoice.household_name.clone().into_any(),
-                    format_euros(invoice.total_cents).into_any(),
+                    escape(&invoice.household_name),
+                    format_euros(invoice.total_cents),
                 ]
             })
             .collect();
-        content.push(data_table(
-            "Factures émises".to_owned(),
+        html.push_str(&table_html(
+            "Factures émises",
             "Aucune facture émise.",
             &["Numéro", "Famille", "Total"],
             0,
-            rows,
+            &rows,
         ));
-        format!("Locations facturées {period}")
+        "Émission"
     };
-    let skipped: Vec<Vec<AnyView>> = result
+    let skipped: Vec<Vec<String>> = result
         .skipped
         .iter()
-        .map(|skip| {
-            vec![
-                skip.household_name.clone().into_any(),
-                skip.reason.clone().into_any(),
-            ]
-        })
+        .map(|skip| vec![escape(&skip.household_name), escape(&skip.reason)])
         .collect();
-    if !skipped.is_empty() {
-        content.push(data_table(
-            "Familles écartées".to_owned(),
-            "",
-            &["Famille", "Raison"],
-            0,
-            skipped,
-        ));
-    }
-    view! {
-        <section class="panel" aria-labelledby="resultat-titre">
-            <h2 id="resultat-titre" tabindex="-1">{title}</h2>
-            {content}
-        </section>
-    }
-    .into_any()
+    let skipped = if skipped.is_empty() {
+        String::new()
+    } else {
+        table_html("Familles écartées", "", &["Famille", "Raison"], 0, &skipped)
+    };
+    section(
+        "resultat-titre",
+        title,
+        vec![raw(html), button, raw(skipped)],
+    )
 }

@@ -10,45 +10,70 @@ use chrono::NaiveDate;
 use futures::FutureExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::Deserialize;
 use tutti_shared::{
-    ListQuery, MAX_PER_PAGE, RentalCategory, RentalItem, RentalLoan, RentalLoanInput,
-    RentalLoanQuery, RentalLoanUpdate, RentalReturnInput,
+    ErrorCode, ItemCondition, ListQuery, MAX_PER_PAGE, RentalCategory, RentalItem, RentalLoanInput,
+    RentalLoanUpdate, RentalReturnInput,
 };
 
 use super::super::widgets::{
-    Field, Form, Kind, Loader, data_table, field_control, field_error, focus_later, hint,
-    link_line, render, search_box, section, status, subheading,
+    Field, Form, Kind, Loader, alert, field_control, field_error, focus_later, hint, link_line,
+    render, search_box, section, status, subheading,
 };
 use super::{
-    HOME, condition_choices, day, item_fields, item_texts, next_june_30, read_item, situation,
-    stale, tariff_choices,
+    HOME, condition_choices, day, item_fields, item_texts, next_june_30, raw, read_item, situation,
+    state_in_sentence, table_html, tariff_choices,
 };
-use crate::api::{self, rentals_admin as calls};
+use crate::api::{self, ApiError, rentals_admin as calls};
 use crate::components::Page;
 use crate::dates::today;
 use crate::forms::{FieldErrors, FormState, missing_fields};
+use crate::html::escape;
 use crate::session::Session;
 
 const STALE: &str = "Cet article a été modifié entre-temps par quelqu'un d'autre : rien n'a été enregistré. Ses informations à jour sont affichées ci-dessus ; vos saisies sont conservées : vérifiez-les puis enregistrez à nouveau.";
 
-/// What the page keeps while its sections are drawn anew: the last action's outcome,
-/// and the count of changes, which the sections' loaders read (each change reads the
-/// item again, with its new version).
+/// The fields of a loan this page shows. Decoding only these, rather than the whole
+/// `RentalLoan` (the item's own fields, the months invoiced), keeps the wasm smaller.
+#[derive(Deserialize)]
+struct LoanLine {
+    id: i64,
+    household_name: String,
+    student_name: Option<String>,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    returned_on: Option<NaiveDate>,
+    return_condition: Option<ItemCondition>,
+    return_notes: String,
+    version: i32,
+}
+
+/// What the page keeps while its sections are drawn anew after an action (each reads
+/// the item again, with its new version).
 #[derive(Clone, Copy)]
 struct Outcome {
     notice: RwSignal<Option<String>>,
+    /// A save refused because the item changed meanwhile.
+    problem: RwSignal<Option<String>>,
     changes: RwSignal<u32>,
-    /// Whether the next reading follows an action (the focus then goes to the details).
-    acted: StoredValue<bool>,
-    /// The version of the item last read, which the edit sends.
-    version: RwSignal<i32>,
+    /// Where the focus goes once the sections are drawn anew.
+    focus: StoredValue<Option<&'static str>>,
+    /// What was typed in the edit form when its save was refused as stale: the form
+    /// drawn anew shows it again rather than the values read.
+    typed: StoredValue<Option<Vec<String>>>,
 }
 
 impl Outcome {
     /// Announces a change, reads the item again and brings the focus back to its details.
     fn done(self, message: String) {
-        self.acted.set_value(true);
+        self.problem.set(None);
         self.notice.set(Some(message));
+        self.again("article-titre");
+    }
+
+    /// Reads the item again, then focuses `target`.
+    fn again(self, target: &'static str) {
+        self.focus.set_value(Some(target));
         self.changes.update(|count| *count = count.wrapping_add(1));
     }
 }
@@ -59,62 +84,40 @@ pub fn item_page(id: i64) -> AnyView {
     let heading = RwSignal::new("Article".to_owned());
     let outcome = Outcome {
         notice: RwSignal::new(None),
+        problem: RwSignal::new(None),
         changes: RwSignal::new(0),
-        acted: StoredValue::new(false),
-        version: RwSignal::new(0),
+        focus: StoredValue::new(None),
+        typed: StoredValue::new(None),
     };
+    let (tariffs_loader, tariffs) = tariff_choices(session);
     let details = Loader::new(move || {
         outcome.changes.track();
         async move {
             let item = calls::find_rental_item(session, id).await?;
-            let query = RentalLoanQuery {
-                item_id: Some(id),
-                per_page: Some(MAX_PER_PAGE),
-                ..RentalLoanQuery::default()
-            };
-            let loans = calls::list_rental_loans(session, &query).await?.items;
+            let loans: Vec<LoanLine> = calls::list_rental_loans(session, id).await?.items;
             heading.set(format!("{} ({})", item.label, item.inventory_number));
-            outcome.version.set(item.version);
-            if outcome.acted.get_value() {
-                outcome.acted.set_value(false);
+            if let Some(target) = outcome.focus.get_value() {
+                outcome.focus.set_value(None);
                 // The sections are drawn anew, without the control that had the focus.
-                focus_later("article-titre");
+                focus_later(target);
             }
-            Ok(render(move || item_view(session, &item, &loans, outcome)))
-        }
-        .boxed_local()
-    });
-    let (tariffs_loader, tariffs) = tariff_choices(session);
-    let edit = Loader::new(move || {
-        outcome.changes.track();
-        async move {
-            let item = calls::find_rental_item(session, id).await?;
+            let texts = outcome
+                .typed
+                .get_value()
+                .unwrap_or_else(|| item_texts(&item));
+            outcome.typed.set_value(None);
             Ok(render(move || {
-                Form::new(
-                    "modifier",
-                    "Enregistrer les modifications",
-                    item_fields(tariffs),
-                    move |values| {
-                        let input = read_item(&values, Some(outcome.version.get_untracked()))?;
-                        Ok(async move {
-                            match calls::update_rental_item(session, id, &input).await {
-                                Ok(item) => {
-                                    outcome.done(format!("« {} » est enregistré.", item.label));
-                                    Ok(String::new())
-                                }
-                                Err(error) => {
-                                    // The details show the item in force; the form keeps
-                                    // what was typed, and the version read with them.
-                                    details.reload();
-                                    Err(stale(error, STALE))
-                                }
-                            }
-                        }
-                        .boxed_local())
-                    },
-                )
-                .initial(item_texts(&item))
-                .view()
+                let edit = edit_form(session, &item, texts.clone(), tariffs, outcome);
+                let edit = section(
+                    "modifier-titre",
+                    "Modifier l'article",
+                    vec![
+                        alert(outcome.problem),
+                        tariffs_loader.view().into_any(),
+                        edit,
+                    ],
+                );
+                item_view(session, &item, &loans, outcome, edit)
             }))
         }
         .boxed_local()
@@ -123,43 +126,79 @@ pub fn item_page(id: i64) -> AnyView {
         link_line(HOME, "Retour à l'inventaire des locations"),
         status(outcome.notice),
         details.view().into_any(),
-        section(
-            "modifier-titre",
-            "Modifier l'article",
-            vec![tariffs_loader.view().into_any(), edit.view().into_any()],
-        ),
     ];
     view! { <Page title="Location" heading=heading>{parts}</Page> }.into_any()
+}
+
+/// The item's form, with the version read; a stale save keeps what was typed.
+fn edit_form(
+    session: Session,
+    item: &RentalItem,
+    texts: Vec<String>,
+    tariffs: RwSignal<Vec<(String, String)>>,
+    outcome: Outcome,
+) -> AnyView {
+    let (id, version) = (item.id, item.version);
+    let fields = item_fields(tariffs);
+    let names: Vec<&'static str> = fields.iter().map(|field| field.name).collect();
+    Form::new(
+        "modifier",
+        "Enregistrer les modifications",
+        fields,
+        move |values| {
+            let input = read_item(&values, Some(version))?;
+            let typed: Vec<String> = names.iter().map(|name| values.text(name)).collect();
+            outcome.problem.set(None);
+            Ok(async move {
+                match calls::update_rental_item(session, id, &input).await {
+                    Ok(()) => outcome.done(format!("« {} » est enregistré.", input.label)),
+                    Err(ApiError::Api { body, .. }) if body.code == ErrorCode::StaleVersion => {
+                        // The item in force is read again; the form keeps what was typed.
+                        outcome.typed.set_value(Some(typed));
+                        outcome.problem.set(Some(STALE.to_owned()));
+                        outcome.again("modifier-titre");
+                    }
+                    Err(error) => return Err(error),
+                }
+                Ok(String::new())
+            }
+            .boxed_local())
+        },
+    )
+    .initial(texts)
+    .view()
 }
 
 /// The details, the open loan or « Prêter », and the loans.
 fn item_view(
     session: Session,
     item: &RentalItem,
-    loans: &[RentalLoan],
+    loans: &[LoanLine],
     outcome: Outcome,
+    edit: AnyView,
 ) -> AnyView {
-    let facts = [
-        ("Catégorie", item.category.label().to_owned()),
-        ("N° d'inventaire", item.inventory_number.clone()),
-        ("Libellé", item.label.clone()),
-        ("Marque", item.make.clone()),
-        ("Numéro de série", item.serial_number.clone()),
-        ("Tarif (code de la grille)", item.tariff_code.clone()),
-        ("État", item.condition.label().to_owned()),
-        ("Situation", situation(item)),
-        ("Notes", item.notes.clone()),
-    ]
-    .into_iter()
-    .map(|(label, value)| {
-        let value = if value.is_empty() {
-            "—".to_owned()
-        } else {
-            value
-        };
-        view! { <div class="record-row"><dt>{label}</dt><dd>{value}</dd></div> }
-    })
-    .collect_view();
+    let mut facts = String::from(
+        "<section class=\"panel\" aria-labelledby=\"article-titre\"><h2 id=\"article-titre\" tabindex=\"-1\">Article</h2><dl class=\"record-list\">",
+    );
+    let situation = situation(item);
+    for (label, value) in [
+        ("Catégorie", item.category.label()),
+        ("N° d'inventaire", &item.inventory_number),
+        ("Libellé", &item.label),
+        ("Marque", &item.make),
+        ("Numéro de série", &item.serial_number),
+        ("Tarif (code de la grille)", &item.tariff_code),
+        ("État", item.condition.label()),
+        ("Situation", &situation),
+        ("Notes", &item.notes),
+    ] {
+        let value = if value.is_empty() { "—" } else { value };
+        facts.push_str(&format!(
+            "<div class=\"record-row\"><dt>{label}</dt><dd>{}</dd></div>",
+            escape(value)
+        ));
+    }
+    facts.push_str("</dl></section>");
     let open = loans.iter().find(|loan| loan.returned_on.is_none());
     let middle = match open {
         Some(loan) => section(
@@ -175,51 +214,50 @@ fn item_view(
         None if !item.condition.lendable() => section(
             "preter-titre",
             "Prêter",
-            vec![view! {
-                <p>{format!(
-                    "Cet article ne peut pas être prêté : il est {}. Changez son état ci-dessous une fois remis en état.",
-                    item.condition.label().to_lowercase()
-                )}</p>
-            }
-            .into_any()],
+            vec![raw(format!(
+                "<p>Cet article ne peut pas être prêté : il est {}. Changez son état ci-dessous une fois remis en état.</p>",
+                state_in_sentence(item.condition)
+            ))],
         ),
-        None => section("preter-titre", "Prêter", vec![lend_form(session, item, outcome)]),
+        None => section("preter-titre", "Prêter", lend_form(session, item, outcome)),
     };
-    view! {
-        <section class="panel" aria-labelledby="article-titre">
-            <h2 id="article-titre" tabindex="-1">"Article"</h2>
-            <dl class="record-list">{facts}</dl>
-        </section>
-        {middle}
-        {section("historique-titre", "Historique des prêts", vec![loans_table(loans)])}
-    }
+    vec![
+        raw(facts),
+        middle,
+        section(
+            "historique-titre",
+            "Historique des prêts",
+            vec![raw(loans_table(loans))],
+        ),
+        edit,
+    ]
     .into_any()
 }
 
 /// The item's loans, the latest first, as the server sends them.
-fn loans_table(loans: &[RentalLoan]) -> AnyView {
-    let rows = loans
+fn loans_table(loans: &[LoanLine]) -> String {
+    let rows: Vec<Vec<String>> = loans
         .iter()
         .map(|loan| {
             let returned = match (loan.returned_on, loan.return_condition) {
                 (Some(on), Some(state)) => {
-                    format!("{} ({})", day(on), state.label().to_lowercase())
+                    format!("{} ({})", day(on), state_in_sentence(state))
                 }
                 (Some(on), None) => day(on),
                 _ => "En cours".to_owned(),
             };
             vec![
-                loan.household_name.clone().into_any(),
-                loan.student_name.clone().unwrap_or_default().into_any(),
-                day(loan.starts_on).into_any(),
-                day(loan.ends_on).into_any(),
-                returned.into_any(),
-                loan.return_notes.clone().into_any(),
+                escape(&loan.household_name),
+                escape(loan.student_name.as_deref().unwrap_or_default()),
+                day(loan.starts_on),
+                day(loan.ends_on),
+                escape(&returned),
+                escape(&loan.return_notes),
             ]
         })
         .collect();
-    data_table(
-        "Prêts de l'article".to_owned(),
+    table_html(
+        "Prêts de l'article",
         "Cet article n'a jamais été prêté.",
         &[
             "Famille",
@@ -230,7 +268,7 @@ fn loans_table(loans: &[RentalLoan]) -> AnyView {
             "Remarques au retour",
         ],
         0,
-        rows,
+        &rows,
     )
 }
 
@@ -245,7 +283,7 @@ fn typed_day(name: &'static str, text: &str, errors: &mut FieldErrors) -> NaiveD
 }
 
 /// « Prêter »: a household found by a search, the child for an instrument, the dates.
-fn lend_form(session: Session, item: &RentalItem, outcome: Outcome) -> AnyView {
+fn lend_form(session: Session, item: &RentalItem, outcome: Outcome) -> Vec<AnyView> {
     let form = FormState::new();
     let instrument = item.category == RentalCategory::Instrument;
     let item_id = item.id;
@@ -382,14 +420,22 @@ fn lend_form(session: Session, item: &RentalItem, outcome: Outcome) -> AnyView {
             starts_on,
             ends_on,
         };
-        let label = label.clone();
+        // Whom it is lent to, as the lists name them.
+        let (list, chosen) = if instrument {
+            (students, &texts[1].1)
+        } else {
+            (households, &texts[0].1)
+        };
+        let to = list.with_untracked(|list| {
+            list.iter()
+                .find(|(id, _)| id == chosen)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default()
+        });
+        let message = format!("« {label} » est prêté à {to} jusqu'au {}.", day(ends_on));
         Ok(async move {
-            let loan = calls::create_rental_loan(session, &input).await?;
-            let to = loan.student_name.unwrap_or(loan.household_name);
-            outcome.done(format!(
-                "« {label} » est prêté à {to} jusqu'au {}.",
-                day(loan.ends_on)
-            ));
+            calls::create_rental_loan(session, &input).await?;
+            outcome.done(message);
             Ok(String::new())
         }
         .boxed_local())
@@ -397,13 +443,12 @@ fn lend_form(session: Session, item: &RentalItem, outcome: Outcome) -> AnyView {
     .content(content, form)
     .view();
     let on_search = Callback::new(move |text: String| search(Some(text)));
-    view! {
-        {hint("Recherchez la famille par son nom, puis choisissez-la dans la liste.")}
-        {search_box("recherche-famille", "Rechercher une famille", on_search)}
-        <p class="field-hint" role="status">{move || found.get()}</p>
-        {lend}
-    }
-    .into_any()
+    vec![
+        hint("Recherchez la famille par son nom, puis choisissez-la dans la liste."),
+        search_box("recherche-famille", "Rechercher une famille", on_search),
+        status(found),
+        lend,
+    ]
 }
 
 /// A labelled control of the caller's own signal, with its message from `form`.
@@ -413,12 +458,7 @@ fn control(field: Field, first: String, form: FormState) -> (RwSignal<String>, A
 }
 
 /// « Enregistrer le retour »: the day (today by default), the state, what was noticed.
-fn return_form(
-    session: Session,
-    item: &RentalItem,
-    loan: &RentalLoan,
-    outcome: Outcome,
-) -> AnyView {
+fn return_form(session: Session, item: &RentalItem, loan: &LoanLine, outcome: Outcome) -> AnyView {
     let (loan_id, version, label) = (loan.id, loan.version, item.label.clone());
     Form::new(
         "retour",
@@ -429,7 +469,7 @@ fn return_form(
             Field::new("notes", "Remarques", Kind::Area).optional(),
         ],
         move |values| {
-            let condition = tutti_shared::ItemCondition::parse(&values.text("condition"))
+            let condition = ItemCondition::parse(&values.text("condition"))
                 .ok_or_else(|| field_error("condition", crate::i18n::REQUIRED_FIELD))?;
             let input = RentalReturnInput {
                 returned_on: values.date("returned_on")?,
@@ -457,7 +497,7 @@ fn return_form(
 }
 
 /// « Prolonger »: a new planned end.
-fn extend_form(session: Session, loan: &RentalLoan, outcome: Outcome) -> AnyView {
+fn extend_form(session: Session, loan: &LoanLine, outcome: Outcome) -> AnyView {
     let (loan_id, version) = (loan.id, loan.version);
     Form::new(
         "prolongation",
@@ -469,10 +509,10 @@ fn extend_form(session: Session, loan: &RentalLoan, outcome: Outcome) -> AnyView
                 version,
             };
             Ok(async move {
-                let loan = calls::update_rental_loan(session, loan_id, &input).await?;
+                calls::update_rental_loan(session, loan_id, &input).await?;
                 outcome.done(format!(
                     "Le prêt est prolongé jusqu'au {}.",
-                    day(loan.ends_on)
+                    day(input.ends_on)
                 ));
                 Ok(String::new())
             }

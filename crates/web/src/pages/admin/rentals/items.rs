@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use tutti_shared::{DEFAULT_PER_PAGE, RentalCategory, RentalItemQuery};
 
 use super::super::widgets::{
-    Field, Form, Kind, Loader, choices, data_table, hint, link, link_line, pager, render, section,
+    Field, Form, Kind, Loader, choices, data_table, focus_later, hint, link, link_line, pager,
+    render, section,
 };
 use super::{HOME, category_choices, item_fields, read_item, situation, tariff_choices};
 use crate::api::admin::page_count;
@@ -56,11 +57,12 @@ fn item_count(total: i64) -> String {
 pub fn items_page() -> AnyView {
     let session = Session::expect();
     let location = Location::expect();
-    let filters = Signal::derive(move || filters_of(|name| location.query_value(name)));
+    // Reactive: whoever calls it reloads when the address changes.
+    let filters = move || filters_of(|name| location.query_value(name));
     let go_to = Callback::new(move |page: i64| {
         let query = RentalItemQuery {
             page: Some(page),
-            ..filters.get_untracked()
+            ..untrack(filters)
         };
         navigate_here(&address_of(&query));
     });
@@ -68,7 +70,7 @@ pub fn items_page() -> AnyView {
     let list = Loader::new(move || {
         let query = RentalItemQuery {
             per_page: Some(DEFAULT_PER_PAGE),
-            ..filters.get()
+            ..filters()
         };
         async move {
             let page = calls::list_rental_items(session, &query).await?;
@@ -103,23 +105,11 @@ pub fn items_page() -> AnyView {
         .boxed_local()
     });
 
-    // Drawn again when the address changes otherwise than by the bar itself (Back, a
-    // link), so that it shows the address's filters; not after its own « Filtrer », which
-    // would take the focus from its button.
-    let sent = StoredValue::new(None::<String>);
-    let moves = Memo::new(move |previous: Option<&u32>| {
-        let address = address_of(&filters.get());
-        let count = previous.copied().unwrap_or_default();
-        if sent.get_value().as_deref() == Some(address.as_str()) {
-            sent.set_value(None);
-            count
-        } else {
-            count.wrapping_add(1)
-        }
-    });
+    // Drawn again when the address changes (Back, a link, its own « Filtrer »), so that
+    // it always shows the address's filters.
     let filters_bar = Loader::drawn(move || {
-        moves.track();
-        untrack(move || filter_form(filters.get(), sent))
+        let first = filters();
+        untrack(move || filter_form(first))
     });
 
     let (tariffs_loader, tariffs) = tariff_choices(session);
@@ -130,11 +120,11 @@ pub fn items_page() -> AnyView {
         move |values| {
             let input = read_item(&values, None)?;
             Ok(async move {
-                let item = calls::create_rental_item(session, &input).await?;
+                calls::create_rental_item(session, &input).await?;
                 list.reload();
                 Ok(format!(
                     "« {} » ({}) est ajouté à l'inventaire.",
-                    item.label, item.inventory_number
+                    input.label, input.inventory_number
                 ))
             }
             .boxed_local())
@@ -168,7 +158,7 @@ pub fn items_page() -> AnyView {
 }
 
 /// The filter bar, showing the address's filters.
-fn filter_form(first: RentalItemQuery, sent: StoredValue<Option<String>>) -> AnyView {
+fn filter_form(first: RentalItemQuery) -> AnyView {
     let availability = choices(vec![
         ("true".to_owned(), "Disponible".to_owned()),
         ("false".to_owned(), "Prêté".to_owned()),
@@ -186,9 +176,9 @@ fn filter_form(first: RentalItemQuery, sent: StoredValue<Option<String>>) -> Any
             Field::new("q", "Recherche (libellé, marque, numéro)", Kind::Text).optional(),
         ],
         move |values| {
-            let address = address_of(&filters_of(|name| values.optional_text(name)));
-            sent.set_value(Some(address.clone()));
-            navigate_here(&address);
+            navigate_here(&address_of(&filters_of(|name| values.optional_text(name))));
+            // The bar is drawn anew, without the button that had the focus.
+            focus_later("inventaire-titre");
             Ok(async { Ok(String::new()) }.boxed_local())
         },
     )

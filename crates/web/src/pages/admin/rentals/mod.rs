@@ -18,20 +18,65 @@ pub use items::items_page;
 use chrono::{Datelike, NaiveDate};
 use futures::FutureExt;
 use leptos::prelude::*;
-use tutti_shared::{
-    ApiErrorBody, ErrorCode, ItemCondition, RentalCategory, RentalItem, RentalItemInput,
-    format_euros,
-};
+use tutti_shared::{ItemCondition, RentalCategory, RentalItem, RentalItemInput, format_euros};
 
 use super::widgets::{Field, Kind, Loader, Values, choices, field_error, render};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::dates::{DateStyle, french_date};
 use crate::forms::FieldErrors;
+use crate::html::escape;
 use crate::i18n;
 use crate::session::Session;
 
 /// Where the section starts.
 const HOME: &str = "/admin/locations";
+
+/// Read-only markup written as text (as `crate::html` explains): one element type for
+/// every table and list of the section rather than a `view!` type each, for the
+/// administration's size budget. Whatever came from the API went through [`escape`].
+fn raw(markup: String) -> AnyView {
+    view! { <div inner_html=markup></div> }.into_any()
+}
+
+/// A table as `widgets::data_table` draws it (stacked into cards on phones), written as
+/// text; the cells are markup already escaped.
+fn table_html(
+    caption: &str,
+    empty: &str,
+    headers: &[&str],
+    header_column: usize,
+    rows: &[Vec<String>],
+) -> String {
+    if rows.is_empty() {
+        return format!("<p class=\"empty\">{}</p>", escape(empty));
+    }
+    let mut html = format!(
+        "<div class=\"table-wrap stacked-table\"><table role=\"table\"><caption>{}</caption><thead><tr role=\"row\">",
+        escape(caption)
+    );
+    for header in headers {
+        html.push_str(&format!(
+            "<th scope=\"col\" role=\"columnheader\">{header}</th>"
+        ));
+    }
+    html.push_str("</tr></thead><tbody>");
+    for row in rows {
+        html.push_str("<tr role=\"row\">");
+        for (index, cell) in row.iter().enumerate() {
+            if index == header_column {
+                html.push_str(&format!("<th scope=\"row\" role=\"rowheader\">{cell}</th>"));
+            } else {
+                let label = headers.get(index).copied().unwrap_or_default();
+                html.push_str(&format!(
+                    "<td role=\"cell\" data-label=\"{label}\">{cell}</td>"
+                ));
+            }
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table></div>");
+    html
+}
 
 /// A day as tables show it.
 fn day(date: NaiveDate) -> String {
@@ -55,7 +100,19 @@ fn situation(item: &RentalItem) -> String {
             )
         }
         None if item.condition.lendable() => "Disponible".to_owned(),
-        None => format!("Indisponible : {}", item.condition.label().to_lowercase()),
+        None => format!("Indisponible : {}", state_in_sentence(item.condition)),
+    }
+}
+
+/// A state inside a sentence (« il est à réparer »): written out rather than lowered, which
+/// would bring the Unicode case tables into the wasm.
+fn state_in_sentence(state: ItemCondition) -> &'static str {
+    match state {
+        ItemCondition::Neuf => "neuf",
+        ItemCondition::Bon => "en bon état",
+        ItemCondition::Use => "usé",
+        ItemCondition::AReparer => "à réparer",
+        ItemCondition::HorsService => "hors service",
     }
 }
 
@@ -151,20 +208,6 @@ fn read_item(values: &Values, version: Option<i32>) -> Result<RentalItemInput, F
         notes: values.text("notes"),
         version,
     })
-}
-
-/// A 409 `stale_version` told in the screen's words; other errors as they are.
-fn stale(error: ApiError, message: &str) -> ApiError {
-    match error {
-        ApiError::Api { status, body } if body.code == ErrorCode::StaleVersion => ApiError::Api {
-            status,
-            body: ApiErrorBody {
-                message: message.to_owned(),
-                ..body
-            },
-        },
-        other => other,
-    }
 }
 
 /// The 30 June that ends the school year of `today` (a loan's usual end).
