@@ -103,10 +103,10 @@ pub fn invoicing_page() -> AnyView {
                     "Une facture de location par famille, un dixième du tarif annuel par mois prêté, de septembre à juin ; un mois déjà facturé ne l'est pas une seconde fois. L'aperçu n'émet rien.",
                 ),
                 preview,
+                status(notice),
+                alert(problem),
             ],
         ),
-        status(notice),
-        alert(problem),
         result.view().into_any(),
     ];
     view! { <Page title="Facturer les locations">{parts}</Page> }.into_any()

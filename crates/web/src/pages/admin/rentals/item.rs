@@ -177,9 +177,7 @@ fn item_view(
     outcome: Outcome,
     edit: AnyView,
 ) -> AnyView {
-    let mut facts = String::from(
-        "<section class=\"panel\" aria-labelledby=\"article-titre\"><h2 id=\"article-titre\" tabindex=\"-1\">Article</h2><dl class=\"record-list\">",
-    );
+    let mut facts = String::from("<dl class=\"record-list\">");
     let situation = situation(item);
     for (label, value) in [
         ("Catégorie", item.category.label()),
@@ -198,7 +196,7 @@ fn item_view(
             escape(value)
         ));
     }
-    facts.push_str("</dl></section>");
+    facts.push_str("</dl>");
     let open = loans.iter().find(|loan| loan.returned_on.is_none());
     let middle = match open {
         Some(loan) => section(
@@ -222,7 +220,7 @@ fn item_view(
         None => section("preter-titre", "Prêter", lend_form(session, item, outcome)),
     };
     vec![
-        raw(facts),
+        section("article-titre", "Article", vec![raw(facts)]),
         middle,
         section(
             "historique-titre",
