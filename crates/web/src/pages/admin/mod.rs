@@ -15,6 +15,7 @@ mod families;
 mod family_detail;
 mod home;
 mod reenrolment;
+mod rentals;
 mod school;
 mod widgets;
 
@@ -76,6 +77,12 @@ pub enum AdminRoute {
     Payments,
     /// `/admin/facturation/reglements/nouveau`: a payment recorded.
     NewPayment,
+    /// `/admin/locations`: the rental inventory.
+    Rentals,
+    /// `/admin/locations/{id}`: one rental item, its loans.
+    RentalItem(i64),
+    /// `/admin/locations/facturation`: the period's rental invoices.
+    RentalInvoices,
     /// Anything else under `/admin`.
     NotFound,
 }
@@ -119,6 +126,9 @@ impl AdminRoute {
             ["facturation", invoice] => {
                 id(invoice).map_or(AdminRoute::NotFound, AdminRoute::Invoice)
             }
+            ["locations"] => AdminRoute::Rentals,
+            ["locations", "facturation"] => AdminRoute::RentalInvoices,
+            ["locations", item] => id(item).map_or(AdminRoute::NotFound, AdminRoute::RentalItem),
             _ => AdminRoute::NotFound,
         }
     }
@@ -191,6 +201,9 @@ pub fn AdminPage() -> impl IntoView {
             AdminRoute::NewInvoice => billing::new_invoice_page(),
             AdminRoute::Payments => billing::payments_page(),
             AdminRoute::NewPayment => billing::new_payment_page(),
+            AdminRoute::Rentals => rentals::items_page(),
+            AdminRoute::RentalItem(id) => rentals::item_page(id),
+            AdminRoute::RentalInvoices => rentals::invoicing_page(),
             AdminRoute::NotFound => view! { <crate::pages::NotFoundPage /> }.into_any(),
         })
     }
@@ -232,6 +245,7 @@ pub fn AdminMenuLinks(role: Role) -> impl IntoView {
         <li><A href="/admin/documents">"Documents"</A></li>
         <li><A href="/admin/reinscriptions">"Réinscriptions"</A></li>
         <li><A href="/admin/facturation">"Facturation"</A></li>
+        <li><A href="/admin/locations">"Locations"</A></li>
         <li><A href="/admin/familles">"Familles"</A></li>
         <li><A href="/admin/eleves">"Élèves"</A></li>
         <li><A href="/admin/annee">"Année scolaire"</A></li>
