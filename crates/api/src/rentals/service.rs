@@ -116,16 +116,18 @@ fn paged<T>(all: Vec<T>, page: i64, per_page: i64) -> Page<T> {
     }
 }
 
-/// The open loan of each item out, by item.
+/// The open loan of each item out (of one item, when given), by item.
 fn current_loans(
     connection: &mut DbConnection,
     site: SiteId,
+    item: Option<i64>,
 ) -> Result<BTreeMap<i64, CurrentLoan>, DomainError> {
     let open = store::loans(
         connection,
         site,
         LoanFilter {
             open: Some(true),
+            item,
             ..LoanFilter::default()
         },
     )?;
@@ -157,7 +159,7 @@ pub async fn items(
     state
         .db
         .work(move |connection| {
-            let mut out = current_loans(connection, caller.site)?;
+            let mut out = current_loans(connection, caller.site, None)?;
             let search = query
                 .q
                 .as_deref()
@@ -207,7 +209,7 @@ fn read_item(
     id: i64,
 ) -> Result<RentalItem, DomainError> {
     let row = store::item(connection, site, id)?.ok_or(DomainError::NotFound)?;
-    let loan = current_loans(connection, site)?.remove(&id);
+    let loan = current_loans(connection, site, Some(id))?.remove(&id);
     item_view(row, loan)
 }
 
